@@ -1,0 +1,52 @@
+# Two commands do everything on a fresh Debian machine: `make demo` and `make test`.
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+# Debian packages publish needs (see DEVELOPERS.md for why each one is here).
+APT_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 \
+                libpangoft2-1.0-0 chromium poppler-utils xclip
+JAVA_PACKAGE := default-jre-headless
+
+.PHONY: all setup system demo test lint bench clean
+all: demo
+
+setup: system $(BIN)/.installed
+
+# Install missing Debian packages when root; otherwise print the exact command and stop.
+system:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	command -v java >/dev/null 2>&1 || missing="$$missing $(JAVA_PACKAGE)"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "missing Debian packages; run:"; echo "  sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+demo: setup
+	$(BIN)/publish sources/sora.md --to all --out dist
+
+test: setup
+	$(BIN)/python -m pytest -q -n auto
+
+lint: setup
+	$(BIN)/ruff check publish tests
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python benchmarks/single
+	$(BIN)/python benchmarks/batch
+
+clean:
+	rm -rf dist .pytest_cache build *.egg-info

@@ -1,0 +1,5 @@
+"""`python -m publish` runs the command line."""
+
+from publish.cli import main
+
+main()

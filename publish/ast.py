@@ -1,0 +1,73 @@
+"""Small helpers to walk and build pandoc's JSON AST without wrapper classes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+Node = dict[str, Any]
+
+
+def walk(value: Any) -> Iterator[Node]:
+    """Every node (a dict with `t`) below `value`, depth first, in document order."""
+    if isinstance(value, dict):
+        if "t" in value:
+            yield value
+        for child in value.values():
+            yield from walk(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from walk(child)
+
+
+def map_blocks(blocks: list[Node], fn: Callable[[Node], list[Node] | None]) -> list[Node]:
+    """Rebuild a block list, replacing each top-level block by `fn(block)` (None keeps it)."""
+    out: list[Node] = []
+    for block in blocks:
+        replaced = fn(block)
+        out.extend([block] if replaced is None else replaced)
+    return out
+
+
+def stringify(value: Any) -> str:
+    """The plain text of inlines or blocks, as pandoc's `stringify` gives it."""
+    parts: list[str] = []
+
+    def visit(v: Any) -> None:
+        if isinstance(v, list):
+            for item in v:
+                visit(item)
+            return
+        if not isinstance(v, dict):
+            return
+        t, c = v.get("t"), v.get("c")
+        if t == "Str":
+            parts.append(c)
+        elif t in ("Space", "SoftBreak", "LineBreak"):
+            parts.append(" ")
+        elif t in ("Code", "Math"):
+            parts.append(c[1])
+        elif t == "CodeBlock":
+            parts.append(c[1])
+        elif t in ("Link", "Image"):
+            visit(c[1])
+        elif t in ("Span", "Div"):
+            visit(c[1])
+        elif t == "Quoted":
+            q = "“”" if c[0]["t"] == "DoubleQuote" else "‘’"
+            parts.append(q[0])
+            visit(c[1])
+            parts.append(q[1])
+        elif t in ("RawInline", "RawBlock", "Note"):
+            return
+        elif isinstance(c, list):
+            visit(c)
+
+    visit(value)
+    return "".join(parts)
+
+
+def attr(identifier: str = "", classes: list[str] | None = None,
+         pairs: list[list[str]] | None = None) -> list[Any]:
+    """A pandoc `Attr` triple."""
+    return [identifier, classes or [], pairs or []]

@@ -1,0 +1,36 @@
+"""Options that change what the pipeline produces, with their defaults, in one frozen record."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Effective options for one run (defaults < config file < front matter `publish:` < CLI).
+
+    Exporter-specific options live in `exporters[name]`, validated by the exporter's own
+    `options` defaults, so a new exporter adds options without touching this class.
+    """
+
+    root: Path | None = None
+    site_url: str | None = None
+    site_root: Path | None = None
+    allow_remote: bool = False
+    remote_timeout: float = 10.0
+    toc: bool = False
+    strict: bool = False
+    drafts: bool = False
+    indented_prose: bool = True
+    theme: str = "default"
+    exporters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def option(self, exporter: str, key: str, default: Any = None) -> Any:
+        """An exporter option, or `default` when neither config nor CLI set it."""
+        return self.exporters.get(exporter, {}).get(key, default)
+
+
+GLOBAL_KEYS = frozenset(f.name for f in fields(Config)) - {"exporters"}

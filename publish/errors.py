@@ -1,0 +1,79 @@
+"""The few exception classes `publish` raises for user errors; the CLI turns each into one line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from difflib import get_close_matches
+from pathlib import Path
+
+
+class PublishError(Exception):
+    """Base of every error caused by input or environment, never by a bug in `publish`.
+
+    Each subclass sets `what` (what happened) and `fix` (what to do); `__str__` joins them once, so
+    every message the user sees has the same shape: `what — fix`.
+    """
+
+    what: str = "publish failed"
+    fix: str = ""
+
+    def __init__(self, what: str | None = None, fix: str | None = None) -> None:
+        if what is not None:
+            self.what = what
+        if fix is not None:
+            self.fix = fix
+        super().__init__(self.what)
+
+    def __str__(self) -> str:
+        return f"{self.what} — {self.fix}" if self.fix else self.what
+
+    def location(self) -> str:
+        """Where the problem is, as `path:line` (or `publish` when no file is involved)."""
+        return "publish"
+
+
+class SourceError(PublishError):
+    """A source article cannot be read, decoded, split or parsed."""
+
+    def __init__(self, path: Path, what: str, fix: str = "", line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        super().__init__(what, fix)
+
+    def location(self) -> str:
+        return f"{self.path}:{self.line or 1}"
+
+
+class UsageError(PublishError):
+    """The command line or the configuration asks for something that cannot exist."""
+
+
+class UnknownFormat(UsageError):
+    """`--to` names an exporter no installed distribution provides."""
+
+    def __init__(self, name: str, available: Sequence[str]) -> None:
+        self.name = name
+        self.available = tuple(available)
+        close = get_close_matches(name, self.available, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        super().__init__(
+            f"unknown format '{name}'",
+            f"{hint}available formats: {', '.join(self.available) or 'none'}",
+        )
+
+
+class PluginError(PublishError):
+    """An exporter plugin is installed but broken (import fails, wrong name, duplicate)."""
+
+
+class ExportError(PublishError):
+    """An exporter could not turn an article into its format."""
+
+    def __init__(self, fmt: str, path: Path, what: str, fix: str = "", line: int | None = None) -> None:
+        self.fmt = fmt
+        self.path = path
+        self.line = line
+        super().__init__(f"{fmt}: {what}", fix)
+
+    def location(self) -> str:
+        return f"{self.path}:{self.line or 1}"

@@ -1,0 +1,104 @@
+"""The exporter protocol and the registry fed by the entry-point group `publish.exporters`.
+
+Built-in exporters register through `pyproject.toml` exactly as a third-party distribution would;
+nothing is imported until a format is asked for by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+from publish.config import Config
+from publish.errors import PluginError, UnknownFormat
+from publish.model import Article, Diagnostic
+from publish.resources import Resolver
+from publish.themes import Theme
+
+GROUP = "publish.exporters"
+
+Output = bytes | Mapping[str, bytes]
+"""What `export` returns: the bytes of `<stem><suffix>`, or a mapping suffix → bytes when an
+exporter writes several files (the WeChat snippet and its preview page)."""
+
+
+@dataclass(slots=True)
+class ExportContext:
+    """What an exporter may use besides the article: options, theme, the resolver, and `warn`."""
+
+    config: Config
+    theme: Theme
+    resolver: Resolver
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def warn(self, article: Article, message: str, fix: str = "", line: int | None = None) -> None:
+        """Report a problem in the output that the writer should fix; never stops the export."""
+        self.diagnostics.append(Diagnostic(article.path, line, "warning", message, fix))
+
+    def option(self, exporter: str, key: str, default: Any = None) -> Any:
+        """Shortcut for `config.option`."""
+        return self.config.option(exporter, key, default)
+
+
+@runtime_checkable
+class Exporter(Protocol):
+    """One output format. Exporters return bytes and never write files: the pipeline does that."""
+
+    name: ClassVar[str]
+    """The `--to` value; must equal the entry-point name."""
+    suffix: ClassVar[str]
+    """Appended to the article's stem: `.html`, `.pdf`, `.wechat.html`."""
+    description: ClassVar[str]
+    """One line for `publish formats`."""
+
+    def export(self, article: Article, ctx: ExportContext) -> Output: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Registered:
+    """An exporter found through entry points, not yet imported."""
+
+    name: str
+    distribution: str
+    entry_point: EntryPoint
+
+
+def registered() -> dict[str, Registered]:
+    """Every exporter entry point by name; the same name from two distributions is an error."""
+    found: dict[str, Registered] = {}
+    for ep in entry_points(group=GROUP):
+        dist = ep.dist.name if ep.dist is not None else "unknown"
+        if ep.name in found and found[ep.name].distribution != dist:
+            raise PluginError(
+                f"format '{ep.name}' is provided by both '{found[ep.name].distribution}' and '{dist}'",
+                f"uninstall one of them (pip uninstall {dist})")
+        found[ep.name] = Registered(ep.name, dist, ep)
+    return found
+
+
+def available() -> list[str]:
+    """Names of every registered format, sorted, without importing any exporter."""
+    return sorted(registered())
+
+
+def load(name: str) -> Exporter:
+    """Import and instantiate the exporter registered as `name`."""
+    entries = registered()
+    if name not in entries:
+        raise UnknownFormat(name, sorted(entries))
+    entry = entries[name]
+    try:
+        factory: Callable[[], Any] = entry.entry_point.load()
+        exporter = factory()
+    except Exception as exc:
+        raise PluginError(
+            f"format '{name}' from '{entry.distribution}' failed to load: {exc}",
+            f"reinstall or upgrade it (entry point {entry.entry_point.value})") from exc
+    if not isinstance(exporter, Exporter) or getattr(exporter, "name", None) != name:
+        raise PluginError(
+            f"format '{name}' from '{entry.distribution}' is not a publish exporter "
+            f"(its name is {getattr(exporter, 'name', None)!r})",
+            "its class needs name, suffix, description and export(article, ctx)")
+    return exporter

@@ -1,0 +1,149 @@
+"""The one table that maps front-matter keys to `Metadata` fields, with their converters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from publish.language import detect_language, normalize_tag
+
+Warn = Callable[[str, str], None]
+"""`warn(message, fix)`: how converters report a value they had to drop."""
+
+
+def _text(value: Any, warn: Warn) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        value = " ".join(str(v) for v in value)
+    text = str(value).strip()
+    return text or None
+
+
+def _names(value: Any, warn: Warn) -> tuple[str, ...]:
+    """A string, a comma list or a YAML list; dicts with `name` (Jekyll author objects) too."""
+    if value is None or value == "":
+        return ()
+    items: list[Any] = list(value) if isinstance(value, (list, tuple, set)) else [value]
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, Mapping):
+            item = item.get("name") or next(iter(item.values()), "")
+        for part in re.split(r"\s*[,，、]\s*", str(item)):
+            if part.strip() and part.strip() not in out:
+                out.append(part.strip())
+    return tuple(out)
+
+
+_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S",
+                 "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+
+
+def parse_date(value: Any) -> dt.datetime | None:
+    """A YAML date/datetime or a date string as bloggers write it; None when it is not a date."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def _date(value: Any, warn: Warn) -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    parsed = parse_date(value)
+    if parsed is None:
+        warn(f"date '{value}' is not a date; the article has no date",
+             "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM:SS")
+    return parsed
+
+
+def _flag(value: Any, warn: Warn) -> bool:
+    return value if isinstance(value, bool) else str(value).strip().lower() in {"true", "yes", "1"}
+
+
+#: front-matter key → (Metadata field, converter). First key present wins for single fields;
+#: `tags` and `keywords` are merged into one field. Everything else goes to `extra`.
+FIELDS: dict[str, tuple[str, Callable[[Any, Warn], Any]]] = {
+    "title": ("title", _text),
+    "subtitle": ("subtitle", _text),
+    "description": ("description", _text),
+    "excerpt": ("description", _text),
+    "summary": ("description", _text),
+    "author": ("authors", _names),
+    "authors": ("authors", _names),
+    "date": ("date", _date),
+    "keywords": ("keywords", _names),
+    "tags": ("keywords", _names),
+    "categories": ("categories", _names),
+    "category": ("categories", _names),
+    "lang": ("language", _text),
+    "language": ("language", _text),
+    "cover": ("cover", _text),
+    "image": ("cover", _text),
+    "header-img": ("cover", _text),
+    "draft": ("draft", _flag),
+}
+
+_JEKYLL_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})-")
+
+
+def build(fields: Mapping[str, Any], path: Path, body: str, warn: Warn) -> dict[str, Any]:
+    """Map front-matter fields to `Metadata` keyword arguments (title and language always set)."""
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, raw in fields.items():
+        target = FIELDS.get(key.lower())
+        if target is None:
+            if key.lower() == "published":
+                values["draft"] = values.get("draft", False) or not _flag(raw, warn)
+            else:
+                extra[key] = raw
+            continue
+        name, convert = target
+        value = convert(raw, warn)
+        if name in ("keywords", "categories", "authors") and name in values:
+            values[name] = tuple(dict.fromkeys(values[name] + value))
+        elif name == "draft":
+            values[name] = values.get(name, False) or value
+        elif values.get(name) is None:
+            values[name] = value
+    if values.get("date") is None and (match := _JEKYLL_NAME.match(path.name)):
+        values["date"] = parse_date("-".join(match.groups()))
+    if not values.get("title"):
+        values["title"] = _first_heading(body) or path.stem
+    language = values.get("language")
+    if language:
+        tag = normalize_tag(language)
+        if tag is None:
+            warn(f"language '{language}' is not a language tag; detected from the text instead",
+                 "write a BCP 47 tag such as zh-CN, en or ja")
+        values["language"] = tag or detect_language(body)
+    else:
+        values["language"] = detect_language(body)
+    values["extra"] = extra
+    return values
+
+
+_ATX = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
+_FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
+
+
+def _first_heading(body: str) -> str | None:
+    match = _ATX.search(_FENCE.sub("", body))
+    return match.group(1).strip() if match else None

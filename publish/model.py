@@ -1,0 +1,104 @@
+"""The frozen records that flow forward through the pipeline: Metadata, Source, Heading, Article."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+PandocAst = dict[str, Any]
+"""Pandoc's JSON AST (`pandoc -t json`); walked by the helpers in `publish.ast`."""
+
+Severity = Literal["notice", "warning", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One thing the writer should know about a source, with where it is.
+
+    `notice` reports a change `publish` made to the author's structure, `warning` something likely
+    wrong in the output, `error` a failure. `str()` gives the one-line `path:line: severity: …` form.
+    """
+
+    path: Path
+    line: int | None
+    severity: Severity
+    message: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.message} — {self.fix}" if self.fix else self.message
+        return f"{self.path}:{self.line or 1}: {self.severity}: {text}"
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """Everything the front matter says, mapped once to one vocabulary for every exporter."""
+
+    title: str
+    language: str
+    subtitle: str | None = None
+    description: str | None = None
+    authors: tuple[str, ...] = ()
+    date: dt.datetime | None = None
+    keywords: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    cover: str | None = None
+    draft: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_cjk(self) -> bool:
+        """Chinese, Japanese or Korean: the languages that change typesetting rules."""
+        return self.language.split("-")[0].lower() in {"zh", "ja", "ko"}
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Output of the load stage: an article's decoded body and metadata, before pandoc sees it.
+
+    `root` confines every resource the article may pull in; `relative` is the path the outputs
+    keep under `--out` (below the folder named on the command line, or just the file name).
+    """
+
+    path: Path
+    root: Path
+    relative: Path
+    body: str
+    body_line: int
+    metadata: Metadata
+    digest: str
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A normalized body heading; the same `id` is used by TOC, PDF bookmarks and EPUB nav."""
+
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """The normalized article every exporter starts from: metadata, AST and the body HTML, once."""
+
+    source: Source
+    metadata: Metadata
+    ast: PandocAst
+    html: str
+    headings: tuple[Heading, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def path(self) -> Path:
+        return self.source.path
+
+    @property
+    def stem(self) -> Path:
+        """Output path without suffix, relative to the output folder (`posts/sora`)."""
+        rel = self.source.relative
+        return rel.with_name(rel.stem)

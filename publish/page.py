@@ -1,0 +1,54 @@
+"""The page the HTML-like exporters share: template + metadata + body, rendered with Jinja2."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from publish import fonts
+from publish.config import Config
+from publish.model import Article
+from publish.themes import Theme
+
+Target = Literal["screen", "print", "epub"]
+
+#: CSS files per target, from the theme folder, in cascade order.
+STYLESHEETS: dict[Target, tuple[str, ...]] = {
+    "screen": ("base.css", "screen.css"),
+    "print": ("base.css", "print.css"),
+    "epub": ("base.css", "epub.css"),
+}
+
+
+def font_css(language: str, target: Target) -> str:
+    """`font-family` rules for the article's language: the CJK face first, right region."""
+    screen = target == "screen"
+    body = fonts.stack(language, "sans" if screen else "serif", platform=screen)
+    heading = fonts.stack(language, "sans", platform=screen)
+    mono = fonts.stack(language, "mono")
+    return (f"body {{ font-family: {fonts.css_family(body)}; }}\n"
+            f"h1, h2, h3, h4, h5, h6, .title-block {{ font-family: {fonts.css_family(heading)}; }}\n"
+            f"code, pre, kbd, samp {{ font-family: {fonts.css_family(mono)}; }}\n")
+
+
+def context(article: Article, config: Config, theme: Theme, target: Target,
+            extra_css: str = "") -> dict[str, Any]:
+    """Template variables; exporters that need a different template reuse them."""
+    meta = article.metadata
+    return {
+        "meta": meta,
+        "lang": meta.language,
+        "cjk": meta.is_cjk,
+        "date": meta.date.strftime("%Y-%m-%d") if meta.date else None,
+        "datetime": meta.date.isoformat() if meta.date else None,
+        "body": article.html,
+        "toc": [h for h in article.headings if h.level <= 3] if config.toc else [],
+        "css": font_css(meta.language, target) + theme.css(*STYLESHEETS[target]) + extra_css,
+        "target": target,
+        "site_url": config.site_url,
+    }
+
+
+def render_page(article: Article, config: Config, theme: Theme, target: Target,
+                extra_css: str = "") -> str:
+    """A standalone HTML5 page for `target`, with its stylesheet embedded."""
+    return theme.template("page.html.j2").render(context(article, config, theme, target, extra_css))

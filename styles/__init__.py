@@ -1,0 +1,1 @@
+"""Themes: CSS, Jinja templates and WeChat style sheets (a data package, see pyproject)."""
