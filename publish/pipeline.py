@@ -5,23 +5,34 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from publish import normalize, parse
 from publish.config import Config
+from publish.dependencies import RecordingResolver, Reference, referenced
 from publish.discover import Target
 from publish.errors import PublishError
 from publish.exporters import ExportContext, Exporter
 from publish.load import load
-from publish.model import Article, Diagnostic
+from publish.model import Article, Diagnostic, Source
 from publish.normalize import headings
 from publish.resources import Resolver
-from publish.themes import Theme
+from publish.themes import Theme, load_theme
 
 Status = Literal["ok", "skipped", "failed"]
+
+
+def _file_mode() -> int:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+#: What `open()` would give a new file: 0666 minus the umask.
+FILE_MODE = _file_mode()
 
 
 def resolver_for(root: Path, config: Config) -> Resolver:
@@ -32,9 +43,16 @@ def resolver_for(root: Path, config: Config) -> Resolver:
 
 def prepare(target: Target, config: Config, timings: dict[str, float] | None = None) -> Article:
     """Stages 1–3 plus the shared body HTML: everything every exporter starts from."""
-    clock = _Clock(timings)
+    start = time.perf_counter()
     source = load(target.path, target.root, target.relative)
-    clock.lap("load")
+    if timings is not None:
+        timings["load"] = time.perf_counter() - start
+    return build(source, config, timings)
+
+
+def build(source: Source, config: Config, timings: dict[str, float] | None = None) -> Article:
+    """Stages 2–3 plus the body HTML for a loaded source (the config may depend on its front matter)."""
+    clock = _Clock(timings)
     ctx = normalize.Context(source, config)
     text = normalize.before_parse(source.body, ctx)
     ast = parse.parse(text, source.path)
@@ -64,6 +82,7 @@ def write_atomic(files: Mapping[Path, bytes]) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             temps.append((tmp, path))
+            os.fchmod(fd, FILE_MODE)  # mkstemp makes 0600; outputs are for web servers and artifacts
             with os.fdopen(fd, "wb") as handle:
                 handle.write(content)
         for tmp, path in temps:
@@ -85,29 +104,54 @@ class Result:
     error: PublishError | None = None
     timings: dict[str, float] = field(default_factory=dict)
     reason: str = ""
+    #: What an incremental build needs to decide next time whether the outputs are up to date.
+    source_digest: str = ""
+    theme: str = ""
+    formats: dict[str, list[Path]] = field(default_factory=dict)
+    references: list[Reference] = field(default_factory=list)
+
+
+Configure = Callable[[Source], Config]
+"""Gives the effective config of one article once its front matter is known."""
 
 
 def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme: Theme,
-            out_dir: Path) -> Result:
+            out_dir: Path, configure: Configure | None = None) -> Result:
     """Prepare one article once and run every exporter on it; files are written only on success.
 
-    A `PublishError` marks the source failed and is kept in the result (the other sources go on);
-    any other exception is a bug and propagates.
+    `configure`, when given, turns the loaded source into its config (front-matter overrides);
+    the theme then follows that config. A `PublishError` marks the source failed and is kept in
+    the result (the other sources go on); any other exception is a bug and propagates.
     """
     result = Result(target)
     try:
-        article = prepare(target, config, result.timings)
-        result.diagnostics.extend(article.diagnostics)
-        if article.metadata.draft and not target.explicit and not config.drafts:
+        start = time.perf_counter()
+        source = load(target.path, target.root, target.relative)
+        result.timings["load"] = time.perf_counter() - start
+        result.source_digest = source.digest
+        if configure is not None:
+            config = configure(source)
+            if config.theme != theme.name:
+                theme = load_theme(config.theme)
+        result.theme = theme.name
+        if source.metadata.draft and not target.explicit and not config.drafts:
+            result.diagnostics.extend(source.diagnostics)
             result.status, result.reason = "skipped", "draft"
             return result
-        ctx = ExportContext(config, theme, resolver_for(target.root, config))
+        article = build(source, config, result.timings)
+        result.diagnostics.extend(article.diagnostics)
+        resolver = RecordingResolver(root=config.root or target.root, site_root=config.site_root,
+                                     allow_remote=config.allow_remote, timeout=config.remote_timeout)
+        ctx = ExportContext(config, theme, resolver)
         files: dict[Path, bytes] = {}
         for exporter in exporters:
             start = time.perf_counter()
-            files.update(outputs_for(article, exporter, out_dir, exporter.export(article, ctx)))
+            produced = outputs_for(article, exporter, out_dir, exporter.export(article, ctx))
             result.timings[exporter.name] = time.perf_counter() - start
+            result.formats[exporter.name] = list(produced)
+            files.update(produced)
         result.diagnostics.extend(ctx.diagnostics)
+        result.references = list(dict.fromkeys(referenced(article) + resolver.seen))
         write_atomic(files)
         result.outputs = list(files)
     except PublishError as exc:

@@ -1,0 +1,114 @@
+"""What a run shows while it works: a rich progress bar on a terminal, one line per article in CI
+logs (no TTY, or `CI` set), or errors only with `-q`; then the same summary line in every mode."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, TextIO
+
+import click
+
+from publish.batch import Outcome, Run
+from publish.discover import Target
+from publish.model import Diagnostic
+
+if TYPE_CHECKING:
+    from rich.progress import Progress as Bar
+
+Mode = Literal["rich", "plain", "quiet"]
+
+
+def choose_mode(quiet: bool, stream: TextIO | None = None) -> Mode:
+    """Quiet when asked; the bar only on an interactive terminal outside CI."""
+    if quiet:
+        return "quiet"
+    stream = stream or sys.stderr
+    interactive = hasattr(stream, "isatty") and stream.isatty()
+    return "rich" if interactive and not os.environ.get("CI") else "plain"
+
+
+class Progress:
+    """Receives `started`/`finished` from `batch.run` and prints in the chosen mode."""
+
+    def __init__(self, mode: Mode, total: int, strict: bool = False) -> None:
+        self.mode = mode
+        self.strict = strict
+        self.running: list[str] = []
+        self._bar: Bar | None = None
+        if mode == "rich":
+            from rich import progress
+
+            bar = progress.Progress(progress.TextColumn("{task.description}"), progress.BarColumn(),
+                                    progress.MofNCompleteColumn(), progress.TimeElapsedColumn(), transient=True)
+            self._task = bar.add_task("publish", total=total)
+            bar.start()
+            self._bar = bar
+
+    def started(self, target: Target) -> None:
+        self.running.append(target.relative.as_posix())
+        self._describe()
+
+    def finished(self, outcome: Outcome) -> None:
+        name = outcome.target.relative.as_posix()
+        if name in self.running:
+            self.running.remove(name)
+        for diagnostic in outcome.diagnostics:
+            self._diagnostic(diagnostic)
+        if self.mode == "plain":
+            click.echo(_line(outcome))
+        if self._bar is not None:
+            self._bar.advance(self._task)
+            self._describe()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+    def summary(self, run: Run) -> None:
+        """The last line: converted, up to date, warnings, failed, time."""
+        parts = [f"converted {run.count('ok')}", f"up to date {run.count('skipped', 'up to date')}"]
+        if drafts := run.count("skipped", "draft"):
+            parts.append(f"drafts skipped {drafts}")
+        parts += [f"warnings {run.warnings}", f"failed {run.count('failed')}"]
+        text = ", ".join(parts) + f" in {run.seconds:.2f} s"
+        if run.peak_worker_mb:
+            text += f" (peak worker memory {run.peak_worker_mb:.0f} MB)"
+        if run.interrupted:
+            text = "interrupted: " + text
+        if self.mode != "quiet" or run.count("failed") or run.interrupted:
+            click.echo(text, err=self.mode == "quiet")
+
+    def _diagnostic(self, diagnostic: Diagnostic) -> None:
+        if diagnostic.severity == "notice":
+            return
+        if self.mode == "quiet" and diagnostic.severity == "warning" and not self.strict:
+            return
+        text = str(diagnostic)
+        if self._bar is not None:
+            self._bar.console.print(text, markup=False, highlight=False)
+        else:
+            click.echo(text, err=True)
+
+    def _describe(self) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, description=", ".join(self.running[-2:]) or "publish")
+
+
+def _line(outcome: Outcome) -> str:
+    name = outcome.target.relative.as_posix()
+    if outcome.status == "ok":
+        seconds = sum(outcome.timings.values())
+        return f"ok       {name} → {', '.join(_show(p) for p in outcome.outputs)} ({seconds:.2f} s)"
+    if outcome.status == "skipped":
+        return f"skipped  {name} ({outcome.reason})"
+    return f"failed   {name}" + (f" ({outcome.reason})" if outcome.reason else "")
+
+
+def _show(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
