@@ -326,13 +326,22 @@ class _Pool:
         while pending or any(s.job is not None for s in self.slots):
             for i, slot in enumerate(self.slots):
                 if slot.job is None and pending and i in ready:
-                    slot.job = pending.popleft()
-                    slot.conn.send(slot.job)
-                    started(slot.job.target)
+                    job = pending.popleft()
+                    try:
+                        slot.conn.send(job)
+                    except OSError:  # died while idle: the job never started, give it to another
+                        pending.appendleft(job)
+                        ready.discard(i)
+                        yield from self._replace(i)
+                        continue
+                    slot.job = job
+                    started(job.target)
             waitables: list[Any] = [s.conn for s in self.slots] + [s.process.sentinel for s in self.slots]
             for item in multiprocessing.connection.wait(waitables):
-                index = next(i for i, s in enumerate(self.slots)
-                             if item is s.conn or item == s.process.sentinel)
+                index = next((i for i, s in enumerate(self.slots)
+                              if item is s.conn or item == s.process.sentinel), None)
+                if index is None:  # the conn and the sentinel of a worker replaced just now
+                    continue
                 slot = self.slots[index]
                 message = self._receive(slot)
                 if isinstance(message, Outcome):

@@ -82,8 +82,8 @@ def load(path: Path) -> FileConfig:
     layer = validate({k: v for k, v in data.items() if k not in RUN_KEYS}, where, base=base)
     return FileConfig(
         path=path,
-        sources=tuple(base / p for p in _strings(run.get("sources", ()), where, "sources")),
-        formats=tuple(_formats(run.get("formats", ()), where)),
+        sources=tuple(base / p for p in _strings(run.get("sources", []), where, "sources")),
+        formats=tuple(_formats(run.get("formats", []), where)),
         out=base / _string(run["out"], where, "out") if "out" in run else None,
         jobs=_positive(run["jobs"], where) if "jobs" in run else None,
         layer=layer,
