@@ -23,9 +23,12 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 class _DefaultGroup(click.Group):
-    """`publish FILE…` means `publish build FILE…`; subcommands (`doctor`, `check`) stay reachable."""
+    """`publish FILE…` means `publish build FILE…`; subcommands (`doctor`, `check`) stay reachable.
+    A bare `publish` builds what the config file says, or shows this help when there is none."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args and config_file.find(Path.cwd()) is not None:
+            args = ["build"]  # a bare `publish` in a project with publish.toml builds it
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version",
                                                                       "--list-formats"):
             args = ["build", *args]

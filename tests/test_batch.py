@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from publish import themes
+from publish import manifest, themes
 from publish.batch import in_shard, parse_shard
 from publish.cli import main
 from publish.discover import Target
@@ -85,7 +85,7 @@ def manifest_is_consistent(out: Path) -> None:
 
 def test_folder_run_keeps_relative_paths(tmp_path: Path) -> None:
     site = make_site(tmp_path)
-    code, report, _ = publish(tmp_path, str(site), "--out", str(tmp_path / "dist"), "-j", "2")
+    code, _, _ = publish(tmp_path, str(site), "--out", str(tmp_path / "dist"), "-j", "2")
     assert code == 0
     assert sorted(p.relative_to(tmp_path / "dist").as_posix() for p in (tmp_path / "dist").rglob("*.html")) \
         == ["notes/a0.html", "notes/a2.html", "posts/a1.html", "posts/a3.html"]
@@ -233,8 +233,6 @@ def test_a_style_edit_rebuilds_everything(tmp_path: Path, monkeypatch: pytest.Mo
     assert "ok" not in statuses(report).values()
     with (styles / "default" / "base.css").open("a", encoding="utf-8") as css:
         css.write("\nbody { color: #123456; }\n")
-    import publish.manifest as manifest
-
     manifest.styles_digest.cache_clear()
     _, report, _ = publish(tmp_path, *args)
     assert set(statuses(report).values()) == {"ok"}
