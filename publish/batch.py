@@ -28,12 +28,13 @@ from types import FrameType
 from typing import Any, Literal
 
 from publish import exporters as registry
+from publish.config import Config
 from publish.config_file import Settings
 from publish.discover import Target
 from publish.errors import PublishError, UsageError
 from publish.manifest import Manifest
 from publish.model import Diagnostic
-from publish.pipeline import convert, resolver_for
+from publish.resources import Resolver
 from publish.themes import Theme, load_theme
 
 Status = Literal["ok", "skipped", "failed"]
@@ -157,7 +158,7 @@ def run(request: Request, started: Callable[[Target], None] = lambda t: None,
     for index, target in enumerate(request.targets):
         if not in_shard(target, request.shard):
             continue
-        resolver = resolver_for(target.root, base)
+        resolver = _resolver(target, base)
         if not request.force and not manifest.stale(target, request.formats, config_digest, resolver,
                                                         base.drafts):
             draft = manifest.is_draft(target)
@@ -170,7 +171,7 @@ def run(request: Request, started: Callable[[Target], None] = lambda t: None,
             jobs.append(Job(index, target, tuple(request.formats)))
 
     def record(outcome: Outcome) -> None:
-        resolver = resolver_for(outcome.target.root, base)
+        resolver = _resolver(outcome.target, base)
         if outcome.status == "ok":
             manifest.record(outcome.target, source=outcome.source_digest, theme=outcome.theme,
                             config_digest=config_digest, formats=outcome.formats,
@@ -213,6 +214,13 @@ def run(request: Request, started: Callable[[Target], None] = lambda t: None,
     return Run(outcomes, time.perf_counter() - clock, interrupted, base.strict)
 
 
+def _resolver(target: Target, config: Config) -> Resolver:
+    """`pipeline.resolver_for` without importing the pipeline (pandoc, YAML…) into the parent:
+    a no-op run should cost little more than starting Python."""
+    return Resolver(root=config.root or target.root, site_root=config.site_root,
+                    allow_remote=config.allow_remote, timeout=config.remote_timeout)
+
+
 def _strictly(outcome: Outcome, strict: bool) -> Outcome:
     """With --strict, an article with warnings counts as failed (its files are still written)."""
     if strict and outcome.status != "failed" and outcome.warnings:
@@ -250,6 +258,8 @@ class _Worker:
         self.theme: Theme = load_theme(self.base.theme)
 
     def run(self, job: Job) -> Outcome:
+        from publish.pipeline import convert  # the worker's import; the parent never needs it
+
         exporters = [self.exporters[name] for name in job.formats]
         try:
             result = convert(job.target, exporters, self.base, self.theme, self.out_dir,

@@ -17,7 +17,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -25,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from publish import exporters as registry
+from publish.atomic import write_text_atomic
 from publish.dependencies import Reference, fingerprint
 from publish.discover import Target
 from publish.errors import PublishError
 from publish.model import Diagnostic
-from publish.pipeline import FILE_MODE
 from publish.resources import Resolver
 from publish.themes import load_theme
 
@@ -181,15 +180,7 @@ class Manifest:
                     merged.pop(key, None)
             data = json.dumps({"schema": SCHEMA, "sources": dict(sorted(merged.items()))},
                               ensure_ascii=False, indent=1, sort_keys=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{NAME}.", suffix=".tmp", dir=self.out_dir)
-            os.fchmod(fd, FILE_MODE)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(data)
-                os.replace(tmp, self.path)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
+            write_text_atomic(self.path, data)
         self.touched.clear()
 
     def _outputs_present(self, entry: Entry) -> bool:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -11,6 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from publish import normalize, parse
+from publish.atomic import write_atomic
 from publish.config import Config
 from publish.dependencies import RecordingResolver, Reference, referenced
 from publish.discover import Target
@@ -23,16 +22,6 @@ from publish.resources import Resolver
 from publish.themes import Theme, load_theme
 
 Status = Literal["ok", "skipped", "failed"]
-
-
-def _file_mode() -> int:
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-#: What `open()` would give a new file: 0666 minus the umask.
-FILE_MODE = _file_mode()
 
 
 def resolver_for(root: Path, config: Config) -> Resolver:
@@ -72,25 +61,6 @@ def outputs_for(article: Article, exporter: Exporter, out_dir: Path,
     files = data if isinstance(data, Mapping) else {exporter.suffix: data}
     stem = out_dir / article.stem
     return {stem.with_name(stem.name + suffix): content for suffix, content in files.items()}
-
-
-def write_atomic(files: Mapping[Path, bytes]) -> None:
-    """Write every file to a temp file beside it, then rename all: no half-written output, ever."""
-    temps: list[tuple[str, Path]] = []
-    try:
-        for path, content in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            temps.append((tmp, path))
-            os.fchmod(fd, FILE_MODE)  # mkstemp makes 0600; outputs are for web servers and artifacts
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(content)
-        for tmp, path in temps:
-            os.replace(tmp, path)
-    finally:
-        for tmp, _ in temps:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
 
 
 @dataclass(slots=True)

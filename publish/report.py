@@ -3,6 +3,7 @@
 Schema (version 1)::
 
     {"schema": 1, "publish": "0.1.0", "seconds": 12.3, "interrupted": false, "strict": false,
+     "peak_worker_mb": 180.5,
      "summary": {"articles": 120, "converted": 3, "up_to_date": 116, "drafts": 0,
                  "warnings": 2, "failed": 1},
      "articles": [{"source": "posts/a.md", "status": "ok" | "skipped" | "failed",
@@ -17,14 +18,12 @@ Schema (version 1)::
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from publish.atomic import write_text_atomic
 from publish.batch import Outcome, Run
 from publish.model import Diagnostic
-from publish.pipeline import FILE_MODE
 
 SCHEMA = 1
 
@@ -37,6 +36,7 @@ def build(run: Run, version: str) -> dict[str, Any]:
         "seconds": round(run.seconds, 3),
         "interrupted": bool(run.interrupted),
         "strict": run.strict,
+        "peak_worker_mb": round(run.peak_worker_mb, 1),
         "summary": {
             "articles": len(run.outcomes),
             "converted": run.count("ok"),
@@ -51,17 +51,7 @@ def build(run: Run, version: str) -> dict[str, Any]:
 
 def write(path: Path, run: Run, version: str) -> None:
     """Write the report atomically (a CI step reading it never sees half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.fchmod(fd, FILE_MODE)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(build(run, version), handle, ensure_ascii=False, indent=2)
-            handle.write("\n")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_text_atomic(path, json.dumps(build(run, version), ensure_ascii=False, indent=2) + "\n")
 
 
 def _article(outcome: Outcome) -> dict[str, Any]:
