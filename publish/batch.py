@@ -144,61 +144,22 @@ def run(request: Request, started: Callable[[Target], None] = lambda t: None,
         finished: Callable[[Outcome], None] = lambda o: None) -> Run:
     """Convert what is out of date, record it in the manifest, and return every outcome."""
     clock = time.perf_counter()
-    base = request.settings.config()
-    manifest = Manifest(request.out_dir)
-    digests: dict[str, str] = {}
-
-    def config_digest(fmt: str) -> str:
-        if fmt not in digests:
-            digests[fmt] = request.settings.digest(fmt)
-        return digests[fmt]
-
-    outcomes: list[Outcome] = []
-    jobs: list[Job] = []
-    for index, target in enumerate(request.targets):
-        if not in_shard(target, request.shard):
-            continue
-        resolver = _resolver(target, base)
-        if not request.force and not manifest.stale(target, request.formats, config_digest, resolver,
-                                                        base.drafts):
-            draft = manifest.is_draft(target)
-            outcome = Outcome(index, target, "skipped", "draft" if draft else "up to date",
-                              formats={} if draft else manifest.outputs(target, request.formats),
-                              diagnostics=[] if draft else manifest.diagnostics(target, request.formats))
-            outcomes.append(_strictly(outcome, base.strict))
-            finished(outcomes[-1])
-        else:
-            jobs.append(Job(index, target, tuple(request.formats)))
-
-    def record(outcome: Outcome) -> None:
-        resolver = _resolver(outcome.target, base)
-        if outcome.status == "ok":
-            manifest.record(outcome.target, source=outcome.source_digest, theme=outcome.theme,
-                            config_digest=config_digest, formats=outcome.formats,
-                            references=outcome.references, diagnostics=outcome.diagnostics,
-                            resolver=resolver)
-        elif outcome.reason == "draft":
-            manifest.record(outcome.target, source=outcome.source_digest, theme=outcome.theme,
-                            config_digest=config_digest, formats={}, references=[], diagnostics=[],
-                            resolver=resolver, draft=True)
-        else:
-            manifest.forget(outcome.target, request.formats)
-        outcomes.append(_strictly(outcome, base.strict))
-        finished(outcomes[-1])
-
+    book = _Book(request, finished)
     interrupted = 0
     previous = signal.signal(signal.SIGTERM, _raise_interrupted)
-    workers = min(request.jobs, len(jobs))
-    pool = _Pool(workers, request) if workers > 1 else None
+    pool: _Pool | None = None
     try:
-        if pool is not None:
+        jobs = book.plan()
+        workers = min(request.jobs, len(jobs))
+        if workers > 1:
+            pool = _Pool(workers, request)
             for outcome in pool.map(jobs, started):
-                record(outcome)
-        elif jobs:
+                book.record(outcome)
+        elif jobs:  # one article or -j 1: no process start-up to pay
             worker = _Worker(request)
             for job in jobs:
                 started(job.target)
-                record(worker.run(job))
+                book.record(worker.run(job))
     except KeyboardInterrupt:
         interrupted = signal.SIGINT
     except Interrupted as exc:
@@ -208,10 +169,62 @@ def run(request: Request, started: Callable[[Target], None] = lambda t: None,
             pool.close()
             if interrupted or pool.crashed:
                 remove_temp_files(request.out_dir)
-        manifest.save()
+        book.manifest.save()
         signal.signal(signal.SIGTERM, previous)
-    outcomes.sort(key=lambda o: o.index)
-    return Run(outcomes, time.perf_counter() - clock, interrupted, base.strict)
+    outcomes = sorted(book.outcomes, key=lambda o: o.index)
+    return Run(outcomes, time.perf_counter() - clock, interrupted, book.base.strict)
+
+
+class _Book:
+    """The parent's bookkeeping: which articles need work, and what each outcome means for the
+    manifest and the run's totals."""
+
+    def __init__(self, request: Request, finished: Callable[[Outcome], None]) -> None:
+        self.request = request
+        self.finished = finished
+        self.base = request.settings.config()
+        self.manifest = Manifest(request.out_dir)
+        self.outcomes: list[Outcome] = []
+        self._digests: dict[str, str] = {}
+
+    def config_digest(self, fmt: str) -> str:
+        if fmt not in self._digests:
+            self._digests[fmt] = self.request.settings.digest(fmt)
+        return self._digests[fmt]
+
+    def plan(self) -> list[Job]:
+        """Jobs for what is out of date in this shard; the rest is reported as skipped at once."""
+        request, manifest = self.request, self.manifest
+        jobs: list[Job] = []
+        for index, target in enumerate(request.targets):
+            if not in_shard(target, request.shard):
+                continue
+            if request.force or manifest.stale(target, request.formats, self.config_digest,
+                                               _resolver(target, self.base), self.base.drafts):
+                jobs.append(Job(index, target, tuple(request.formats)))
+            elif manifest.is_draft(target):
+                self._done(Outcome(index, target, "skipped", "draft"))
+            else:
+                self._done(Outcome(index, target, "skipped", "up to date",
+                                   formats=manifest.outputs(target, request.formats),
+                                   diagnostics=manifest.diagnostics(target, request.formats)))
+        return jobs
+
+    def record(self, outcome: Outcome) -> None:
+        """A worker's outcome: into the manifest (only complete outputs), then to the display."""
+        target = outcome.target
+        if outcome.status == "ok" or outcome.reason == "draft":
+            self.manifest.record(target, source=outcome.source_digest, theme=outcome.theme,
+                                 config_digest=self.config_digest, formats=outcome.formats,
+                                 references=outcome.references, diagnostics=outcome.diagnostics,
+                                 resolver=_resolver(target, self.base), draft=outcome.status != "ok")
+        else:
+            self.manifest.forget(target, self.request.formats)
+        self._done(outcome)
+
+    def _done(self, outcome: Outcome) -> None:
+        self.outcomes.append(_strictly(outcome, self.base.strict))
+        self.finished(outcome)
 
 
 def _resolver(target: Target, config: Config) -> Resolver:
@@ -322,6 +335,7 @@ class _Pool:
         self.context = _context(request.formats)
         self.slots = [self._start() for _ in range(size)]
         self.crashed = False
+        self.deaths_in_a_row = 0
 
     def _start(self) -> _Slot:
         parent, child = self.context.Pipe()
@@ -355,6 +369,7 @@ class _Pool:
                 slot = self.slots[index]
                 message = self._receive(slot)
                 if isinstance(message, Outcome):
+                    self.deaths_in_a_row = 0
                     slot.job = None
                     ready.add(index)
                     yield message
@@ -383,6 +398,10 @@ class _Pool:
         slot = self.slots[index]
         slot.process.join()
         self.crashed = True
+        self.deaths_in_a_row += 1
+        if self.deaths_in_a_row > 2 * len(self.slots) + 2:
+            raise PublishError("worker processes keep dying before finishing any article",
+                               "run `publish doctor`, or try -j 1 to see the error")
         code = slot.process.exitcode
         how = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit {code}"
         self.slots[index] = self._start()
