@@ -305,14 +305,21 @@ def _complete(out: Path) -> None:
         assert text.startswith("BEGIN\n") and text.endswith("\nEND\n"), path
 
 
-def test_sigterm_leaves_complete_outputs_and_a_matching_manifest(tmp_path: Path) -> None:
+STOPS = {"SIGTERM, pool": (signal.SIGTERM, "2"), "Ctrl-C, pool": (signal.SIGINT, "2"),
+         "SIGTERM, in process": (signal.SIGTERM, "1")}
+
+
+@pytest.mark.parametrize(("signum", "jobs"), STOPS.values(), ids=STOPS.keys())
+def test_a_stopped_run_leaves_complete_outputs_and_a_matching_manifest(
+        tmp_path: Path, signum: int, jobs: str) -> None:
     site = make_site(tmp_path, n=16)
     out = tmp_path / "dist"
-    proc = _run_cli([str(site), "--to", "slow", "--out", str(out), "-j", "2"])
+    proc = _run_cli([str(site), "--to", "slow", "--out", str(out), "-j", jobs])
     _wait_for_outputs(out, 3, proc)
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(signum)
     _, err = proc.communicate(timeout=30)
-    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert proc.returncode == 128 + signum, err
+    assert "Traceback" not in err, err
     assert len(list(out.rglob("*.slow.txt"))) < 16
     _complete(out)
     manifest_is_consistent(out)
