@@ -1,0 +1,68 @@
+"""PDF page geometry and document facts from options: `@page` CSS, the PDF date, option checks.
+
+Kept apart from the exporter so the option rules (what a page size or margin may be) are plain
+functions, testable without WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+
+from publish import fonts
+from publish.errors import UsageError
+from publish.model import Metadata
+
+#: CSS Paged Media page-size keywords (case-insensitive), as WeasyPrint accepts them.
+PAGE_SIZES = ("A3", "A4", "A5", "B4", "B5", "JIS-B4", "JIS-B5", "Letter", "Legal", "Ledger")
+_LENGTH = r"(?:0|\d+(?:\.\d+)?(?:mm|cm|in|pt|pc|px|q))"
+_SIZE = re.compile(rf"(?:(?P<name>{'|'.join(PAGE_SIZES)})(?:\s+(?:portrait|landscape))?"
+                   rf"|{_LENGTH}(?:\s+{_LENGTH})?)", re.IGNORECASE)
+_MARGIN = re.compile(rf"{_LENGTH}(?:\s+{_LENGTH}){{0,3}}", re.IGNORECASE)
+
+
+def page_css(page_size: str, margin: str, language: str) -> str:
+    """The `@page` rule for `--page-size` and the `margin` option; bad values are usage errors.
+
+    Margin boxes (running header, page numbers) inherit from the page, not from `body`, so they
+    get the language's font stack here too; otherwise their Latin text falls to DejaVu.
+    """
+    size = " ".join(str(page_size).split())
+    if not _SIZE.fullmatch(size):
+        raise UsageError(f"page size '{page_size}' is not one WeasyPrint knows",
+                         f"use one of {', '.join(PAGE_SIZES)} (optionally 'landscape'), "
+                         "or a width and height such as '150mm 220mm'")
+    box = " ".join(str(margin).split())
+    if not _MARGIN.fullmatch(box):
+        raise UsageError(f"PDF margin '{margin}' is not 1–4 CSS lengths",
+                         "write it like CSS, e.g. '20mm' or '22mm 18mm 25mm'")
+    family = fonts.css_family([f for f in fonts.stack(language, "sans") if f not in fonts.EMOJI])
+    return f"@page {{ size: {size}; margin: {box}; font-family: {family}; }}\n"
+
+
+def creation_date(meta: Metadata) -> str | None:
+    """The PDF creation date as a W3C date: front-matter `date`, else `SOURCE_DATE_EPOCH`, else none.
+
+    Without either, no date is written, so two builds of one source give the same bytes. A
+    front-matter time without a zone is taken as UTC (the zone the writer meant is unknown).
+    """
+    when = meta.date
+    if when is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if not epoch.isdigit():
+            return None
+        when = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    if when.tzinfo is None:
+        if when.time() == dt.time():
+            return when.date().isoformat()
+        when = when.replace(tzinfo=dt.UTC)
+    return when.isoformat(timespec="seconds")
+
+
+def paragraph_css(cjk: bool, indent: bool) -> str:
+    """Chinese paragraphs: 2em indent, no gap (clreq); `cjk_indent: false` restores spaced blocks."""
+    if not cjk or indent:
+        return ""
+    return ("body.cjk .body > p, body.cjk .body > p + p, body.cjk .body blockquote > p, "
+            "body.cjk .body blockquote > p + p { text-indent: 0; margin: 0.8em 0; }\n")
