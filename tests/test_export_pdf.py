@@ -398,3 +398,9 @@ def test_creation_date(monkeypatch: pytest.MonkeyPatch, meta_date: str | None, e
     meta = Metadata(title="t", language="en",
                     date=dt.datetime.fromisoformat(meta_date) if meta_date else None)
     assert pdf_layout.creation_date(meta) == expected
+
+
+def test_registered_as_an_entry_point() -> None:
+    exporter = load("pdf")
+    assert isinstance(exporter, PdfExporter)
+    assert exporter.suffix == ".pdf"
