@@ -297,15 +297,15 @@ def test_page_size(page_size: str, width_mm: float, height_mm: float) -> None:
 @pytest.mark.parametrize("value", ["A7", "big", "150mm", "150 220"])
 def test_bad_page_size_is_a_usage_error(value: str) -> None:
     if value == "150mm":  # a single length is a square page: valid CSS
-        assert "size: 150mm;" in pdf_layout.page_css(value, "20mm", "en")
+        assert "size: 150mm;" in pdf_layout.page_css(value, "20mm")
         return
     with pytest.raises(UsageError, match="page size"):
-        pdf_layout.page_css(value, "20mm", "en")
+        pdf_layout.page_css(value, "20mm")
 
 
 def test_bad_margin_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="margin"):
-        pdf_layout.page_css("A4", "wide", "en")
+        pdf_layout.page_css("A4", "wide")
 
 
 def test_margin_option_moves_the_text() -> None:

@@ -6,7 +6,7 @@ import html as htmllib
 import re
 from typing import Any, ClassVar
 
-from publish import pdf_fonts, pdf_layout
+from publish import fonts, pdf_fonts, pdf_layout
 from publish.errors import ExportError, UsageError
 from publish.exporters import ExportContext
 from publish.model import Article
@@ -35,7 +35,8 @@ class PdfExporter:
 
     def export(self, article: Article, ctx: ExportContext) -> bytes:
         opt = {key: ctx.option(self.name, key, default) for key, default in self.options.items()}
-        extra_css = (pdf_layout.page_css(opt["page_size"], opt["margin"], article.metadata.language)
+        extra_css = (pdf_layout.page_css(opt["page_size"], opt["margin"])
+                     + pdf_layout.font_css(article.metadata.language)
                      + pdf_layout.paragraph_css(article.metadata.is_cjk, bool(opt["cjk_indent"])))
         self._check_fonts(article, ctx)
         html = render_page(article, ctx.config, ctx.theme, "print", extra_css=extra_css)
@@ -62,7 +63,8 @@ class PdfExporter:
 
     def _check_fonts(self, article: Article, ctx: ExportContext) -> None:
         """Warn (or fail with --strict) before rendering when a character would print as tofu."""
-        missing = pdf_fonts.missing_characters(_page_text(article))
+        primary = fonts.cjk_family(article.metadata.language) or ""
+        missing = pdf_fonts.missing_characters(_page_text(article), primary)
         if not missing:
             return
         message = f"PDF: no installed font has {pdf_fonts.describe(missing)}; they would print as boxes"
