@@ -404,3 +404,24 @@ def test_registered_as_an_entry_point() -> None:
     exporter = load("pdf")
     assert isinstance(exporter, PdfExporter)
     assert exporter.suffix == ".pdf"
+
+
+# --- layout: nothing leaves the text area, clreq line starts ----------------------------------------
+
+def test_wide_image_code_and_table_stay_inside_the_margins() -> None:
+    margin_pt = 20 / 25.4 * 72
+    built = build(FIXTURES / "images" / "layout.md", root=FIXTURES / "images", margin="20mm")
+    for page in built.document():
+        width, _ = page.get_size()
+        textpage = page.get_textpage()
+        rights = [textpage.get_charbox(i)[2] for i in range(textpage.count_chars())]
+        rights += [obj.get_bounds()[2] for obj in page.get_objects(max_depth=5)
+                   if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE]
+        assert max(rights) <= width - margin_pt + 1, "something runs into the right margin"
+    text = squash("".join(page_texts(built.document())))
+    assert "/end" in text and "pneumonoultramicroscopicsilicovolcanoconiosis" in text
+
+
+def test_no_line_starts_with_closing_punctuation(sora: Built) -> None:
+    lines = [line.strip() for line in poppler("pdftotext", sora.pdf, "-layout").splitlines()]
+    assert [line for line in lines if line[:1] in set("，。、；：？！）」』”》")] == []
