@@ -354,7 +354,7 @@ def pictures() -> Built:
 def test_image_inside_the_root_is_embedded(pictures: Built) -> None:
     images = [obj for page in pictures.document()
               for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])]
-    assert len(images) == 1
+    assert len(images) == 2  # pixel.png, twice; nothing from outside, remote or broken
 
 
 @pytest.mark.parametrize(("ref", "why"), [("outside.png", "outside the source root"),
@@ -425,3 +425,9 @@ def test_wide_image_code_and_table_stay_inside_the_margins() -> None:
 def test_no_line_starts_with_closing_punctuation(sora: Built) -> None:
     lines = [line.strip() for line in poppler("pdftotext", sora.pdf, "-layout").splitlines()]
     assert [line for line in lines if line[:1] in set("，。、；：？！）」』”》")] == []
+
+
+@pytest.mark.parametrize("expected", ["broken.png", "alt"])
+def test_weasyprint_problems_become_warnings(pictures: Built, expected: str) -> None:
+    weasy = [d for d in pictures.ctx.diagnostics if "not loading" not in d.message]
+    assert any(expected in d.message for d in weasy), pictures.ctx.diagnostics

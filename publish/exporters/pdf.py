@@ -6,7 +6,7 @@ import html as htmllib
 import re
 from typing import Any, ClassVar
 
-from publish import fonts, pdf_fonts, pdf_layout
+from publish import fonts, pdf_fonts, pdf_layout, pdf_log
 from publish.errors import ExportError, UsageError
 from publish.exporters import ExportContext
 from publish.model import Article
@@ -54,11 +54,15 @@ class PdfExporter:
             ctx.warn(article, f"PDF: not loading {exc.ref}: {exc.detail}",
                      "put the file inside the source folder, or pass --allow-remote for URLs")
 
-        document = weasyprint.HTML(
-            string=html, base_url=str(base), url_fetcher=url_fetcher(ctx.resolver, base, refused),
-        ).render(font_config=_font_config(), pdf_tags=bool(opt["tags"]), pdf_variant=variant)
-        _set_metadata(document.metadata, article)
-        pdf: bytes = document.write_pdf(pdf_tags=bool(opt["tags"]), pdf_variant=variant)
+        with pdf_log.weasyprint_errors() as errors:
+            document = weasyprint.HTML(
+                string=html, base_url=str(base), url_fetcher=url_fetcher(ctx.resolver, base, refused),
+            ).render(font_config=_font_config(), pdf_tags=bool(opt["tags"]), pdf_variant=variant)
+            _set_metadata(document.metadata, article)
+            pdf: bytes = document.write_pdf(pdf_tags=bool(opt["tags"]), pdf_variant=variant)
+        for error in errors:
+            if "ResourceRefused" not in error:  # those were reported by `refused` already
+                ctx.warn(article, f"PDF: {error.rstrip(': ')}", "check the file or markup WeasyPrint names")
         return pdf
 
     def _check_fonts(self, article: Article, ctx: ExportContext) -> None:
