@@ -40,12 +40,11 @@ def font_css(language: str) -> str:
     """Font rules page.py cannot give: margin boxes and the title block's small print.
 
     Margin boxes (running header, page numbers) inherit from the page, not from `body`, so
-    without a rule their Latin text falls to DejaVu. The description and byline use the body
-    face: a CJK face embedded for one line costs ~50 ms of subsetting and ~30 KB.
+    without a rule their Latin text falls to DejaVu. They, the description and the byline use the
+    body face: each extra CJK face embedded costs ~50 ms of subsetting and ~30 KB.
     """
-    sans = fonts.css_family([f for f in fonts.stack(language, "sans") if f not in fonts.EMOJI])
     serif = fonts.css_family([f for f in fonts.stack(language, "serif") if f not in fonts.EMOJI])
-    return (f"@page {{ font-family: {sans}; }}\n"
+    return (f"@page {{ font-family: {serif}; }}\n"
             f".title-block p {{ font-family: {serif}; }}\n")
 
 
