@@ -169,8 +169,13 @@ def test_running_header_from_page_two_and_page_numbers(sora: Built) -> None:
 def test_bookmarks_equal_headings(sora: Built) -> None:
     bookmarks = [(b.level, b.get_title()) for b in sora.document().get_toc()]
     expected = [(0, sora.article.metadata.title)]
-    expected += [(h.level - 1, h.text) for h in sora.article.headings]
+    expected += [(h.level - 1, h.text) for h in sora.article.headings if h.level <= 3]
     assert bookmarks == expected
+
+
+def test_bookmarks_stop_at_h3(punctuation: Built) -> None:
+    bookmarks = [(b.level, b.get_title()) for b in punctuation.document().get_toc()]
+    assert bookmarks == [(0, "标点与表情"), (1, "引号"), (2, "三级标题")]
 
 
 def test_info_from_front_matter(sora: Built) -> None:
@@ -180,6 +185,11 @@ def test_info_from_front_matter(sora: Built) -> None:
     assert info["Subject"] == meta.description
     assert info["Keywords"] == ", ".join(meta.keywords)
     assert info["CreationDate"].startswith("D:20240301000000")  # SOURCE_DATE_EPOCH: no date in sora.md
+
+
+def test_title_block_on_page_one(punctuation: Built) -> None:
+    first = squash(page_texts(punctuation.document())[0])
+    assert first.startswith(squash("标点与表情测试作者·2024-03-01"))
 
 
 def test_info_date_and_author_from_front_matter(punctuation: Built) -> None:
@@ -354,7 +364,7 @@ def pictures() -> Built:
 def test_image_inside_the_root_is_embedded(pictures: Built) -> None:
     images = [obj for page in pictures.document()
               for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])]
-    assert len(images) == 2  # pixel.png, twice; nothing from outside, remote or broken
+    assert len(images) == 3  # pixel.png, 3 times; nothing from outside, remote or broken
 
 
 @pytest.mark.parametrize(("ref", "why"), [("outside.png", "outside the source root"),
