@@ -441,3 +441,12 @@ def test_no_line_starts_with_closing_punctuation(sora: Built) -> None:
 def test_weasyprint_problems_become_warnings(pictures: Built, expected: str) -> None:
     weasy = [d for d in pictures.ctx.diagnostics if "not loading" not in d.message]
     assert any(expected in d.message for d in weasy), pictures.ctx.diagnostics
+
+
+@pytest.mark.parametrize(("lang", "region"), [("zh-CN", "SC"), ("zh-TW", "TC"), ("zh-HK", "TC"),
+                                              ("ja", "JP"), ("ko", "KR")])
+def test_language_selects_the_cjk_face(tmp_path: Path, lang: str, region: str) -> None:
+    source = tmp_path / "a.md"
+    source.write_text(f"---\ntitle: 漢字\nlang: {lang}\n---\n\n骨 直 写 “引号” 한국어 かな\n", encoding="utf-8")
+    body_faces = {name for name, chars in font_runs(build(source).document()).items() if "骨" in chars}
+    assert body_faces == {f"Noto-Serif-CJK-{region}"}
