@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import bisect
 import functools
+import html
+import re
 import shutil
 import subprocess
 import unicodedata
 from collections.abc import Iterable
 
+from publish.model import Article
+
+_TAG = re.compile(r"<[^>]*>")
 #: Categories that are never drawn as a glyph of their own (controls, spaces, format characters).
 _INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}
 
@@ -98,3 +103,18 @@ def fix_for(chars: list[str]) -> str:
     if any(unicodedata.category(c) == "Co" for c in chars):
         return "private-use characters need the font they were made for; replace them with standard text"
     return "install a font that has them (apt-get install fonts-noto fonts-noto-cjk), or replace them"
+
+
+def page_text(article: Article) -> str:
+    """Every character the PDF will show: the metadata in the title block and the body text."""
+    meta = article.metadata
+    head = " ".join([meta.title, meta.subtitle or "", meta.description or "", *meta.authors])
+    return head + html.unescape(_TAG.sub(" ", article.html))
+
+
+def first_line(article: Article, char: str) -> int | None:
+    """The source line where `char` first occurs in the body (None when only the metadata has it)."""
+    index = article.source.body.find(char)
+    if index < 0:
+        return None
+    return article.source.body_line + article.source.body.count("\n", 0, index)
