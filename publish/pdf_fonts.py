@@ -97,7 +97,7 @@ def fix_for(chars: list[str]) -> str:
     """The package that most likely provides the missing characters."""
     if any(unicodedata.name(c, "").startswith(("CJK", "HANGUL", "HIRAGANA", "KATAKANA")) for c in chars):
         return ("install a font that has them (apt-get install fonts-noto-cjk; rare CJK extension "
-                "characters need e.g. fonts-noto-cjk-extra or a BabelStone/Jigmo font), or replace them")
+                "characters: fonts-hanazono or fonts-babelstone-han), or replace them")
     if any(unicodedata.category(c) == "So" for c in chars):
         return "install an emoji/symbol font (apt-get install fonts-noto-color-emoji fonts-noto-extra)"
     if any(unicodedata.category(c) == "Co" for c in chars):

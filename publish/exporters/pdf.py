@@ -54,9 +54,9 @@ class PdfExporter:
         missing = pdf_fonts.missing_characters(pdf_fonts.page_text(article), primary)
         if not missing:
             return
-        message = f"PDF: no installed font has {pdf_fonts.describe(missing)}; they would print as boxes"
+        message = f"no installed font has {pdf_fonts.describe(missing)}; they would print as boxes"
         fix = pdf_fonts.fix_for(missing)
         line = pdf_fonts.first_line(article, missing[0])
         if ctx.config.strict:
             raise ExportError(self.name, article.path, message, fix, line)
-        ctx.warn(article, message, fix, line)
+        ctx.warn(article, f"PDF: {message}", fix, line)
