@@ -56,7 +56,8 @@ class ArticleRef:
 
 def source_path(source: Source) -> PurePosixPath:
     """An article's own path relative to its source root, as `ArticleRef.path` values are."""
-    return PurePosixPath(Path(source.path).resolve().relative_to(Path(source.root).resolve()).as_posix())
+    path, root = Path(source.path).resolve(), Path(source.root).resolve()
+    return PurePosixPath((path.relative_to(root) if path.is_relative_to(root) else Path(path.name)).as_posix())
 
 
 def href_for(ref: ArticleRef, current: PurePosixPath, *, suffix: str = ".html",
