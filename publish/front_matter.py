@@ -73,12 +73,30 @@ def _result(fields: dict[str, Any], lines: list[str], body_index: int) -> Split:
     return Split(fields, "\n".join(lines[body_index:]), body_index + 1)
 
 
+class _Loader(frontmatter.default_handlers.SafeLoader):  # type: ignore[misc,name-defined]
+    """python-frontmatter's safe loader, except that an impossible date stays a string.
+
+    PyYAML raises a bare `ValueError` for `date: 2024-13-45` (it looks like a timestamp but is
+    not a date); keeping the text lets the metadata table warn about it like any other bad date.
+    """
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def _yaml(block: list[str], first_line: int) -> dict[str, Any]:
     source = "\n".join(block)
     if not source.strip():
         return {}
     try:
-        data = frontmatter.YAMLHandler().load(source)
+        data = frontmatter.YAMLHandler().load(source, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + (mark.line if mark is not None else 0)
