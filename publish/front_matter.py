@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
-import frontmatter
+import frontmatter.default_handlers
 import yaml
 
 
@@ -73,7 +73,7 @@ def _result(fields: dict[str, Any], lines: list[str], body_index: int) -> Split:
     return Split(fields, "\n".join(lines[body_index:]), body_index + 1)
 
 
-class _Loader(frontmatter.default_handlers.SafeLoader):  # type: ignore[misc,name-defined]
+class _Loader(yaml.CSafeLoader):
     """python-frontmatter's safe loader, except that an impossible date stays a string.
 
     PyYAML raises a bare `ValueError` for `date: 2024-13-45` (it looks like a timestamp but is
@@ -96,7 +96,7 @@ def _yaml(block: list[str], first_line: int) -> dict[str, Any]:
     if not source.strip():
         return {}
     try:
-        data = frontmatter.YAMLHandler().load(source, Loader=_Loader)
+        data = frontmatter.default_handlers.YAMLHandler().load(source, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + (mark.line if mark is not None else 0)

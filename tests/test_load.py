@@ -211,7 +211,7 @@ def test_authors(front: str, expected: tuple[str, ...]) -> None:
      dt.datetime(2024, 3, 1, 10, 20, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))),
     ("date: 2024-03-01 10:20:30 +0800",
      dt.datetime(2024, 3, 1, 10, 20, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))),
-    ("date: '2024-03-01T10:20:30Z'", dt.datetime(2024, 3, 1, 10, 20, 30, tzinfo=dt.timezone.utc)),
+    ("date: '2024-03-01T10:20:30Z'", dt.datetime(2024, 3, 1, 10, 20, 30, tzinfo=dt.UTC)),
     ("date: '2024/03/01'", dt.datetime(2024, 3, 1)),
     ("date: 2024年3月1日", dt.datetime(2024, 3, 1)),
 ])
