@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from publish import normalize, parse
+from publish import highlight, normalize, parse
 from publish.config import Config
 from publish.discover import Target
 from publish.errors import OutputError, PublishError
@@ -41,7 +41,7 @@ def prepare(target: Target, config: Config, timings: dict[str, float] | None = N
     clock.lap("parse")
     ast = normalize.after_parse(ast, ctx)
     clock.lap("normalize")
-    html = parse.to_html(ast, source.path)
+    html = highlight.highlight(parse.to_html(ast, source.path))
     clock.lap("render")
     return Article(source=source, metadata=source.metadata, ast=ast, html=html,
                    headings=headings.collect(ast),
