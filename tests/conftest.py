@@ -65,7 +65,7 @@ def golden(regen: bool) -> Callable[[Path, str], None]:
             path.write_text(text, encoding="utf-8", newline="\n")
             return
         assert path.is_file(), (f"golden file {path} is missing; create it with "
-                                f"`pytest --force-regen {os.environ.get('PYTEST_CURRENT_TEST', '')}`")
+                                f"`pytest --force-regen {os.environ.get('PYTEST_CURRENT_TEST', '').split(' ')[0]}`")
         expected = path.read_text(encoding="utf-8")
         assert text == expected, (f"{path.name} differs from the golden file; if the change is intended, "
                                   "run `pytest --force-regen` (or PUBLISH_REGEN=1) and review the diff")
