@@ -54,6 +54,13 @@ def test_gbk_is_decoded_with_a_warning_naming_the_encoding() -> None:
     assert any("GB18030" in message for message in warnings(source))
 
 
+def test_utf16_with_a_bom_is_decoded_with_a_warning() -> None:
+    source = load_fixture("utf16")
+    assert source.metadata.title == "UTF-16 from Notepad"
+    assert source.body.strip() == "Old Windows Notepad saved “Unicode” as UTF-16."
+    assert any("UTF-16" in message for message in warnings(source))
+
+
 def test_binary_file_is_refused() -> None:
     with pytest.raises(SourceError) as info:
         load_fixture("binary")
@@ -248,6 +255,7 @@ def test_tags_and_keywords_are_one_union() -> None:
     ("categories: AI, 视频", ("AI", "视频")),
     ("categories: [AI, 视频]", ("AI", "视频")),
     ("categories:\n  - AI\n  - 视频", ("AI", "视频")),
+    ("categories:\n  - [Diary, Life]\n  - Travel", ("Diary", "Life", "Travel")),
 ])
 def test_categories(front: str, expected: tuple[str, ...]) -> None:
     assert meta(front).metadata.categories == expected
