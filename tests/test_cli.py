@@ -60,7 +60,7 @@ def test_failed_source_is_exit_1_and_the_others_are_still_written(tmp_path: Path
     assert written == ["hexo.html", "no-front-matter.html"]
     [problem] = problems(result)
     assert problem["path"].endswith("bad-yaml.md") and problem["severity"] == "error"
-    assert int(problem["line"]) in (4, 5)
+    assert problem["line"] == "4"
 
 
 @pytest.mark.parametrize("name", ["bad-yaml", "unclosed", "binary"])
