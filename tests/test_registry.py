@@ -79,6 +79,18 @@ def test_same_name_from_two_distributions_is_refused(monkeypatch: pytest.MonkeyP
     with pytest.raises(PluginError) as info:
         registry.registered()
     assert "'publish'" in str(info.value) and "'rival-html'" in str(info.value)
+    assert str(info.value).endswith("(pip uninstall rival-html)")
+
+
+@pytest.mark.parametrize("args", [["--list-formats"], ["formats"], ["--to", "html", "x.md"]])
+def test_duplicate_through_the_cli_is_one_line(tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / "x.md").write_text("# x\n")
+    result = run_cli(args, cwd=tmp_path, pythonpath=[DUPLICATE])
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        ("publish: error: format 'html' is provided by both 'rival-html' and 'publish' "
+         "— uninstall one of them (pip uninstall rival-html)")]
 
 
 def test_third_party_exporter_works_through_the_cli(tmp_path: Path) -> None:
