@@ -1,8 +1,10 @@
 """WeasyPrint's URL fetcher, routed through the one `Resolver`: nothing is loaded behind its back.
 
-WeasyPrint resolves every reference against the `base_url` (the source folder) before fetching,
-so we see `file:///…/img/a.png` for `img/a.png` and `file:///img/a.png` for the Jekyll-style
-`/img/a.png`; we turn them back into the reference the writer wrote and let the resolver decide.
+Images normalize checked arrive as `root:<path relative to the source root>` (see `pdf_refs`).
+Anything else (raw HTML, CSS) is resolved by WeasyPrint against the `base_url` (the source
+folder) first, so we see `file:///…/img/a.png` for `img/a.png` and `file:///img/a.png` for the
+Jekyll-style `/img/a.png`; we turn them back into the reference the writer wrote and let the
+resolver decide.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from publish.pdf_refs import ROOT_SCHEME
 from publish.resources import Resolver, ResourceRefused
 
 OnRefused = Callable[[ResourceRefused], None]
@@ -43,7 +46,11 @@ def url_fetcher(resolver: Resolver, base: Path, on_refused: OnRefused) -> Any:
             if url.startswith("data:"):
                 return super().fetch(url, headers)
             try:
-                resource = resolver.fetch(reference(url, base), base)
+                if url.startswith(ROOT_SCHEME):
+                    ref = urllib.parse.unquote(url.removeprefix(ROOT_SCHEME))
+                    resource = resolver.fetch(ref, resolver.root)
+                else:
+                    resource = resolver.fetch(reference(url, base), base)
             except ResourceRefused as refused:
                 on_refused(refused)
                 raise

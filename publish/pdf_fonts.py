@@ -112,9 +112,9 @@ def page_text(article: Article) -> str:
     return head + html.unescape(_TAG.sub(" ", article.html))
 
 
-def first_line(article: Article, char: str) -> int | None:
-    """The source line where `char` first occurs in the body (None when only the metadata has it)."""
-    index = article.source.body.find(char)
+def first_line(article: Article, text: str) -> int | None:
+    """The source line where `text` first occurs in the body (None when only the metadata has it)."""
+    index = article.source.body.find(text) if text else -1
     if index < 0:
         return None
     return article.source.body_line + article.source.body.count("\n", 0, index)

@@ -26,6 +26,7 @@ from publish.exporters.pdf import PdfExporter
 from publish.model import Article
 from publish.pdf_fetch import reference
 from publish.pipeline import prepare, resolver_for
+from publish.resources import Resolver, ResourceRefused
 from publish.themes import load_theme
 
 REPO = Path(__file__).resolve().parents[1]
@@ -364,14 +365,89 @@ def pictures() -> Built:
 def test_image_inside_the_root_is_embedded(pictures: Built) -> None:
     images = [obj for page in pictures.document()
               for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])]
-    assert len(images) == 3  # pixel.png, 3 times; nothing from outside, remote or broken
+    assert len(images) == 3  # pixel.png, 3 times; nothing from outside (twice), remote or broken
 
 
 @pytest.mark.parametrize(("ref", "why"), [("outside.png", "outside the source root"),
                                           ("remote.png", "--allow-remote")])
 def test_refused_resources_are_warnings(pictures: Built, ref: str, why: str) -> None:
-    messages = [str(d) for d in pictures.ctx.diagnostics if ref in d.message]
-    assert len(messages) == 1 and why in messages[0], pictures.ctx.diagnostics
+    """Normalize drops Markdown images outside the root; the fetcher refuses raw HTML ones."""
+    found = [str(d) for d in pictures.article.diagnostics + tuple(pictures.ctx.diagnostics)
+             if ref in d.message and why in str(d)]
+    assert found, pictures.ctx.diagnostics
+
+
+def test_missing_alt_warning_points_at_the_image(pictures: Built) -> None:
+    alt = [d for d in pictures.ctx.diagnostics if "alt description" in d.message]
+    assert [(d.line, "root:" in d.message) for d in alt] == [(24, False)]
+
+
+def pdf_links(doc: pdfium.PdfDocument) -> list[str]:
+    """URI targets of every link annotation."""
+    uris = []
+    for page in doc:
+        pos, link = ctypes.c_int(0), pdfium_c.FPDF_LINK()
+        while pdfium_c.FPDFLink_Enumerate(page.raw, ctypes.byref(pos), ctypes.byref(link)):
+            action = pdfium_c.FPDFLink_GetAction(link)
+            size = pdfium_c.FPDFAction_GetURIPath(doc.raw, action, None, 0) if action else 0
+            if size:
+                buf = ctypes.create_string_buffer(size)
+                pdfium_c.FPDFAction_GetURIPath(doc.raw, action, buf, size)
+                uris.append(buf.value.decode())
+    return uris
+
+
+def test_article_link_without_site_url_is_text_with_a_warning(pictures: Built) -> None:
+    assert "https://example.com/page" in pdf_links(pictures.document())
+    assert not [u for u in pdf_links(pictures.document()) if "other" in u]
+    assert [d.line for d in pictures.ctx.diagnostics if "other.md" in d.message] == [34]
+
+
+def test_article_link_points_at_the_web_page_under_site_url() -> None:
+    path = FIXTURES / "images" / "pictures.md"
+    config = Config(site_url="https://blog.example", exporters={"pdf": {}})
+    target = Target(path, path.parent, Path(path.name), explicit=True)
+    article = prepare(target, config)
+    ctx = ExportContext(config, load_theme(), resolver_for(target.root, config))
+    links = pdf_links(pdfium.PdfDocument(PdfExporter().export(article, ctx)))
+    assert "https://blog.example/other.html#sec" in links
+    assert not [u for u in links if u.startswith("file:")]
+
+
+@pytest.fixture
+def fetcher(tmp_path: Path) -> tuple[object, list[str], Path]:
+    from publish.pdf_fetch import url_fetcher
+
+    root = tmp_path / "root"
+    (root / "img").mkdir(parents=True)
+    (root / "img" / "a.png").write_bytes(b"PNG")
+    (tmp_path / "secret.txt").write_text("secret")
+    refused: list[str] = []
+    return url_fetcher(Resolver(root=root), root, lambda exc: refused.append(exc.kind)), refused, root
+
+
+@pytest.mark.parametrize(("url", "body"), [
+    ("root:img/a.png", b"PNG"), ("FILE/img/a.png", b"PNG"), ("file:///img/a.png", b"PNG"),
+    ("data:text/plain,hi", b"hi"),
+])
+def test_fetcher_serves_files_inside_the_root(fetcher: tuple[object, list[str], Path], url: str,
+                                              body: bytes) -> None:
+    fetch, refused, root = fetcher
+    url = url.replace("FILE", root.as_uri())
+    assert fetch(url).read() == body  # type: ignore[operator]
+    assert refused == []
+
+
+@pytest.mark.parametrize(("url", "kind"), [
+    ("FILE/../secret.txt", "outside"), ("file:///etc/passwd", "outside"), ("root:../secret.txt", "outside"),
+    ("https://example.com/a.png", "remote"), ("FILE/img/none.png", "missing"), ("ftp://example.com/a", "scheme"),
+])
+def test_fetcher_refuses_and_reports(fetcher: tuple[object, list[str], Path], url: str, kind: str) -> None:
+    fetch, refused, root = fetcher
+    url = url.replace("FILE", root.as_uri())
+    with pytest.raises(ResourceRefused):
+        fetch(url)  # type: ignore[operator]
+    assert refused == [kind]
 
 
 def test_reference_back_from_file_urls(tmp_path: Path) -> None:
