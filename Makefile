@@ -47,6 +47,7 @@ lint: setup
 bench: setup
 	$(BIN)/python benchmarks/single
 	$(BIN)/python benchmarks/batch
+	$(BIN)/python benchmarks/pdf
 
 clean:
 	rm -rf dist .pytest_cache build *.egg-info
