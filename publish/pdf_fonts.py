@@ -36,14 +36,15 @@ Coverage = tuple[tuple[int, ...], tuple[int, ...]]
 
 @functools.cache
 def coverage(pattern: str = "") -> Coverage | None:
-    """Code points covered by the fonts fontconfig lists for `pattern` (all fonts for "").
+    """Code points covered by the fonts of family `pattern` (all installed fonts for "").
 
     None when fontconfig's `fc-list` is not installed (then we cannot tell, and say nothing).
     """
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return None
-    out = subprocess.run([fc_list, "-f", "%{charset}\n", *([pattern] if pattern else [])],
+    escaped = re.sub(r"([-:,\\])", r"\\\1", pattern)  # fontconfig pattern syntax: `Name-12:bold`
+    out = subprocess.run([fc_list, "-f", "%{charset}\n", *([escaped] if pattern else [])],
                          capture_output=True, text=True, check=False).stdout
     starts: list[int] = []
     ends: list[int] = []
@@ -54,6 +55,12 @@ def coverage(pattern: str = "") -> Coverage | None:
             starts.append(start)
             ends.append(end)
     return tuple(starts), tuple(ends)
+
+
+def installed(family: str) -> bool:
+    """Whether fontconfig has a font of this family (True when we cannot tell)."""
+    ranges = coverage(family)
+    return ranges is None or bool(ranges[0])
 
 
 def _parse_charset(tokens: Iterable[str]) -> Iterable[tuple[int, int]]:

@@ -526,3 +526,17 @@ def test_language_selects_the_cjk_face(tmp_path: Path, lang: str, region: str) -
     source.write_text(f"---\ntitle: 漢字\nlang: {lang}\n---\n\n骨 直 写 “引号” 한국어 かな\n", encoding="utf-8")
     body_faces = {name for name, chars in font_runs(build(source).document()).items() if "骨" in chars}
     assert body_faces == {f"Noto-Serif-CJK-{region}"}
+
+
+def test_body_and_heading_fonts_are_configurable() -> None:
+    built = build(FIXTURES / "punctuation.md", body_font="Noto Sans CJK SC", heading_font="Noto Serif CJK SC")
+    runs = font_runs(built.document())
+    assert "他" in runs.get("Noto-Sans-CJK-SC", ""), runs.keys()  # body text
+    assert "引" in runs.get("Noto-Serif-CJK-SC-Bold", ""), runs.keys()  # the h2 "引号"
+    assert not [d for d in built.ctx.diagnostics if "not installed" in d.message]
+
+
+def test_a_font_that_is_not_installed_is_a_warning() -> None:
+    built = build(FIXTURES / "missing-glyph.md", body_font="No Such Font-Family")
+    assert [d.message for d in built.ctx.diagnostics if "not installed" in d.message] == [
+        "PDF: font 'No Such Font-Family' is not installed; the default faces are used"]

@@ -25,15 +25,17 @@ class PdfExporter:
         "variant": None,
         "tags": True,
         "cjk_indent": True,
+        "body_font": None,
+        "heading_font": None,
     }
 
     def export(self, article: Article, ctx: ExportContext) -> bytes:
         opt = {key: ctx.option(self.name, key, default) for key, default in self.options.items()}
         meta = article.metadata
         extra_css = (pdf_layout.page_css(opt["page_size"], opt["margin"])
-                     + pdf_layout.font_css(meta.language)
+                     + pdf_layout.font_css(meta.language, opt["body_font"], opt["heading_font"])
                      + pdf_layout.paragraph_css(meta.is_cjk, bool(opt["cjk_indent"])))
-        self._check_fonts(article, ctx)
+        self._check_fonts(article, ctx, opt["body_font"], opt["heading_font"])
         printed, unlinked = pdf_refs.for_print(article, ctx.config.site_url)
         for ref in unlinked:
             ctx.warn(article, f"PDF: the link to {ref.path} is plain text (a PDF cannot link to a "
@@ -64,9 +66,13 @@ class PdfExporter:
         else:
             ctx.warn(article, f"PDF: {error}", "check the file WeasyPrint names", _line(article, name))
 
-    def _check_fonts(self, article: Article, ctx: ExportContext) -> None:
+    def _check_fonts(self, article: Article, ctx: ExportContext, *chosen: str | None) -> None:
         """Warn (or fail with --strict) before rendering when a character would print as tofu."""
-        primary = fonts.cjk_family(article.metadata.language) or ""
+        for family in filter(None, chosen):
+            if not pdf_fonts.installed(family):
+                ctx.warn(article, f"PDF: font '{family}' is not installed; the default faces are used",
+                         "install it, or check its name with: fc-list : family")
+        primary = chosen[0] or fonts.cjk_family(article.metadata.language) or ""
         missing = pdf_fonts.missing_characters(pdf_fonts.page_text(article), primary)
         if not missing:
             return
