@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import ctypes
-import os
 import re
 import shutil
 import subprocess
-import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,17 +14,14 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from publish import pdf_fonts, pdf_layout
 from publish.ast import stringify
 from publish.config import Config
 from publish.discover import Target
 from publish.errors import ExportError, UsageError
-from publish.exporters import ExportContext, load
+from publish.exporters import ExportContext
 from publish.exporters.pdf import PdfExporter
 from publish.model import Article
-from publish.pdf_fetch import reference
 from publish.pipeline import prepare, resolver_for
-from publish.resources import Resolver, ResourceRefused
 from publish.themes import load_theme
 
 REPO = Path(__file__).resolve().parents[1]
@@ -290,10 +285,6 @@ def test_covered_text_gives_no_font_warning(punctuation: Built) -> None:
     assert not [d for d in punctuation.ctx.diagnostics if "font" in d.message]
 
 
-def test_coverage_ignores_spaces_and_controls() -> None:
-    assert pdf_fonts.missing_characters("a b\tc\u200d\ufe0f\n") == []
-
-
 # --- options ---------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("page_size", "width_mm", "height_mm"), [
@@ -303,20 +294,6 @@ def test_page_size(page_size: str, width_mm: float, height_mm: float) -> None:
     doc = build(FIXTURES / "missing-glyph.md", page_size=page_size).document()
     width, height = doc[0].get_size()
     assert (round(width / 72 * 25.4, 1), round(height / 72 * 25.4, 1)) == (width_mm, height_mm)
-
-
-@pytest.mark.parametrize("value", ["A7", "big", "150mm", "150 220"])
-def test_bad_page_size_is_a_usage_error(value: str) -> None:
-    if value == "150mm":  # a single length is a square page: valid CSS
-        assert "size: 150mm;" in pdf_layout.page_css(value, "20mm")
-        return
-    with pytest.raises(UsageError, match="page size"):
-        pdf_layout.page_css(value, "20mm")
-
-
-def test_bad_margin_is_a_usage_error() -> None:
-    with pytest.raises(UsageError, match="margin"):
-        pdf_layout.page_css("A4", "wide")
 
 
 def test_margin_option_moves_the_text() -> None:
@@ -412,84 +389,6 @@ def test_article_link_points_at_the_web_page_under_site_url() -> None:
     links = pdf_links(pdfium.PdfDocument(PdfExporter().export(article, ctx)))
     assert "https://blog.example/other.html#sec" in links
     assert not [u for u in links if u.startswith("file:")]
-
-
-@pytest.fixture
-def fetcher(tmp_path: Path) -> tuple[object, list[str], Path]:
-    from publish.pdf_fetch import url_fetcher
-
-    root = tmp_path / "root"
-    (root / "img").mkdir(parents=True)
-    (root / "img" / "a.png").write_bytes(b"PNG")
-    (tmp_path / "secret.txt").write_text("secret")
-    refused: list[str] = []
-    return url_fetcher(Resolver(root=root), root, lambda exc: refused.append(exc.kind)), refused, root
-
-
-@pytest.mark.parametrize(("url", "body"), [
-    ("root:img/a.png", b"PNG"), ("FILE/img/a.png", b"PNG"), ("file:///img/a.png", b"PNG"),
-    ("data:text/plain,hi", b"hi"),
-])
-def test_fetcher_serves_files_inside_the_root(fetcher: tuple[object, list[str], Path], url: str,
-                                              body: bytes) -> None:
-    fetch, refused, root = fetcher
-    url = url.replace("FILE", root.as_uri())
-    assert fetch(url).read() == body  # type: ignore[operator]
-    assert refused == []
-
-
-@pytest.mark.parametrize(("url", "kind"), [
-    ("FILE/../secret.txt", "outside"), ("file:///etc/passwd", "outside"), ("root:../secret.txt", "outside"),
-    ("https://example.com/a.png", "remote"), ("FILE/img/none.png", "missing"), ("ftp://example.com/a", "scheme"),
-])
-def test_fetcher_refuses_and_reports(fetcher: tuple[object, list[str], Path], url: str, kind: str) -> None:
-    fetch, refused, root = fetcher
-    url = url.replace("FILE", root.as_uri())
-    with pytest.raises(ResourceRefused):
-        fetch(url)  # type: ignore[operator]
-    assert refused == [kind]
-
-
-def test_reference_back_from_file_urls(tmp_path: Path) -> None:
-    assert reference((tmp_path / "img" / "a b.png").as_uri(), tmp_path) == "img/a b.png"
-    assert reference("file:///img/a.png", tmp_path) == "/img/a.png"
-    assert reference("https://example.com/a.png", tmp_path) == "https://example.com/a.png"
-
-
-# --- cost -------------------------------------------------------------------------------------------
-
-def test_weasyprint_is_imported_only_when_exporting() -> None:
-    code = "import sys, publish.exporters.pdf; print('weasyprint' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**os.environ, "PYTHONPATH": str(REPO)})
-    assert out.stdout.strip() == "False"
-
-
-@pytest.mark.parametrize(("meta_date", "epoch", "expected"), [
-    ("2024-03-01", None, "2024-03-01"),
-    ("2024-03-01T09:30:00", None, "2024-03-01T09:30:00+00:00"),
-    (None, EPOCH, "2024-03-01T00:00:00+00:00"),
-    (None, None, None),
-])
-def test_creation_date(monkeypatch: pytest.MonkeyPatch, meta_date: str | None, epoch: str | None,
-                       expected: str | None) -> None:
-    import datetime as dt
-
-    from publish.model import Metadata
-
-    if epoch is None:
-        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    else:
-        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
-    meta = Metadata(title="t", language="en",
-                    date=dt.datetime.fromisoformat(meta_date) if meta_date else None)
-    assert pdf_layout.creation_date(meta) == expected
-
-
-def test_registered_as_an_entry_point() -> None:
-    exporter = load("pdf")
-    assert isinstance(exporter, PdfExporter)
-    assert exporter.suffix == ".pdf"
 
 
 # --- layout: nothing leaves the text area, clreq line starts ----------------------------------------
