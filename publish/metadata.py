@@ -150,6 +150,22 @@ _ATX = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 
 
+#: Inline Markdown in a heading, as (pattern, replacement), applied in order: the title is plain text.
+_INLINE = (
+    (re.compile(r"[ \t]*\{[#.][^}]*\}$"), ""),              # pandoc attributes {#id .class}
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),         # links and images → their text
+    (re.compile(r"(`+)(.+?)\1"), r"\2"),                     # code spans
+    (re.compile(r"(\*\*|__|\*|~~)(\S(?:.*?\S)?)\1"), r"\2"),  # strong, emphasis, strikeout
+    (re.compile(r"(?<![\w])_(\S(?:.*?\S)?)_(?![\w])"), r"\1"),  # _emphasis_, not snake_case
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!])"), r"\1"),     # backslash escapes
+)
+
+
 def _first_heading(body: str) -> str | None:
     match = _ATX.search(_FENCE.sub("", body))
-    return match.group(1).strip() if match else None
+    if match is None:
+        return None
+    text = match.group(1)
+    for pattern, replacement in _INLINE:
+        text = pattern.sub(replacement, text)
+    return text.strip() or None

@@ -9,11 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLES, SORA
+from conftest import ARTICLES, SORA, target_for
 
+from publish.config import Config
 from publish.errors import SourceError
 from publish.load import load, load_bytes
 from publish.model import Source
+from publish.pipeline import prepare
 
 
 def load_fixture(name: str) -> Source:
@@ -309,6 +311,27 @@ def test_sora_front_matter() -> None:
 
 def test_missing_title_is_the_first_heading() -> None:
     assert load_fixture("no-front-matter").metadata.title == "A Post Without Front Matter"
+
+
+@pytest.mark.parametrize(("heading", "title"), [
+    ("# **Bold** and *em* title", "Bold and em title"),
+    ("# Title with `code` and a [link](https://example.org)", "Title with code and a link"),
+    ("# Title {#custom-id .unnumbered}", "Title"),
+    ("# snake_case_name stays", "snake_case_name stays"),
+    ("# _whole_ words", "whole words"),
+    (r"# 1\. Not a list", "1. Not a list"),
+    ("# Closed ATX heading ##", "Closed ATX heading"),
+    ("# 中文**标题**", "中文标题"),
+])
+def test_title_from_a_heading_is_plain_text(heading: str, title: str) -> None:
+    assert load_text(f"{heading}\n\nText.\n").metadata.title == title
+
+
+def test_title_from_a_heading_is_the_only_h1(tmp_path: Path) -> None:
+    (tmp_path / "t.md").write_text("# The **real** title\n\nText.\n\n## Section\n", encoding="utf-8")
+    html = prepare(target_for(tmp_path / "t.md"), Config()).html
+    assert "The" not in html.split("Section")[0]
+    assert "<h1" not in html
 
 
 def test_heading_inside_code_is_not_a_title() -> None:
