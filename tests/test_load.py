@@ -253,6 +253,16 @@ def test_unparseable_date_is_a_warning_and_no_date(value: str) -> None:
         assert any("date" in message for message in warnings(source))
 
 
+@pytest.mark.parametrize(("front", "line"), [
+    ("title: x\ntags: a\ndate: someday", 4),
+    ("title: x\n\nlang: C", 4),
+    ("title: x\nLanguage: C", 3),
+])
+def test_metadata_warnings_point_at_the_key(front: str, line: int) -> None:
+    [warning] = [d for d in meta(front).diagnostics if d.severity == "warning"]
+    assert warning.line == line
+
+
 def test_tags_and_keywords_are_one_union() -> None:
     source = meta("tags: [a, b]\nkeywords: b, c")
     assert source.metadata.keywords == ("a", "b", "c")
