@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ARTICLES, SORA, target_for
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from publish.config import Config
 from publish.errors import SourceError
@@ -399,3 +401,33 @@ def test_draft_flags(name: str, draft: bool) -> None:
 ])
 def test_draft_flag_values(front: str, draft: bool) -> None:
     assert meta(front).metadata.draft is draft
+
+
+# --- anything at all: a SourceError or a Source, never another exception ----------------------
+
+_LINES = st.sampled_from([
+    "---", "...", "+++", "", "x", "# H", "title: x", "date: 2024-13-01", "date: 2024-01-01 25:00:00",
+    "tags: [a", "- a", "  - b", "\t- x", "a: b: c", "? [a]: b", "key: &a [*a]", "title: *undefined",
+    "k: !!int x", "k: !!float x", "k: !!binary zz", "k: !!set {a}", "k: !!python/object:os.system x",
+    "title = 'x'", "[table]", "lang: C", "author: {name: 1}", "categories: [[a, b], c]",
+    "title: [1, {a: 2}]", "published: false", "%YAML 1.1", "<<: *x", "标题：中文",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_LINES, max_size=10))
+def test_any_front_matter_loads_or_is_a_source_error(lines: list[str]) -> None:
+    try:
+        load_text("\n".join(lines))
+    except SourceError as error:
+        assert error.line is not None and error.line >= 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200))
+def test_any_bytes_load_or_are_a_source_error(data: bytes) -> None:
+    try:
+        source = load_bytes(data, Path("x.md"), Path("."))
+    except SourceError:
+        return
+    assert "\r" not in source.body
