@@ -183,8 +183,13 @@ def test_formats_lists_description_and_distribution(args: list[str]) -> None:
     assert html.endswith("[publish]")
 
 
-def test_doctor_reports_every_check() -> None:
-    result = publish("doctor")
+@pytest.fixture(scope="module")
+def doctor() -> Result:
+    return publish("doctor")
+
+
+def test_doctor_reports_every_check(doctor: Result) -> None:
+    result = doctor
     lines = result.stdout.splitlines()
     assert all(re.match(r"^(OK  |FAIL|WARN) [^:]+: \S", line) for line in lines), lines
     names = [line[5:].split(":")[0] for line in lines]
@@ -196,8 +201,8 @@ def test_doctor_reports_every_check() -> None:
     assert all(" — " in line for line in failed_required), "a failed check says what to install"
 
 
-def test_doctor_finds_pandoc_on_this_machine() -> None:
-    line = next(line for line in publish("doctor").stdout.splitlines() if "pandoc" in line)
+def test_doctor_finds_pandoc_on_this_machine(doctor: Result) -> None:
+    line = next(line for line in doctor.stdout.splitlines() if "pandoc" in line)
     assert line.startswith("OK") and re.search(r"\d+\.\d+", line)
 
 
