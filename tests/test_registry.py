@@ -126,3 +126,11 @@ def test_an_export_error_writes_nothing_for_that_article(tmp_path: Path) -> None
     lines = result.stderr.splitlines()
     assert lines == [f"{ARTICLES / name}:3: error: failing: this format always fails — use another format"
                      for name in ("no-front-matter.md", "hexo.md")]
+
+
+def test_to_all_includes_third_party_formats(tmp_path: Path) -> None:
+    result = run_cli([ARTICLES / "no-front-matter.md", "--to", "all", "--out", tmp_path / "out"],
+                     cwd=tmp_path, pythonpath=[PLUGINS])
+    assert result.returncode == 0, result.stderr
+    written = {p.name for p in (tmp_path / "out").iterdir()}
+    assert {"no-front-matter.fake.txt", "no-front-matter.html"} <= written
