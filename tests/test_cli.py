@@ -18,7 +18,7 @@ PROBLEM = re.compile(r"^(?P<path>.+?)(:(?P<line>\d+))?: (?P<severity>error|warni
 
 
 def publish(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
+    return CliRunner().invoke(main, [str(a) for a in args], prog_name="publish")
 
 
 def problems(result: Result) -> list[re.Match[str]]:
@@ -83,6 +83,31 @@ def test_usage_errors_are_exit_2(tmp_path: Path, args: list[str], expected: str)
     assert result.exit_code == 2
     assert expected in result.stderr
     assert not tmp_path.exists() or not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--bogus"], "No such option '--bogus'"),
+    (["--wechat-images", "inline"], "Invalid value for '--wechat-images'"),
+    (["--css", "/no/such.css"], "Invalid value for '--css'"),
+])
+def test_click_usage_errors_are_one_line(tmp_path: Path, args: list[str], expected: str) -> None:
+    result = publish(SORA, "--out", tmp_path, *args)
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("publish: error: ") and expected in line
+    assert line.endswith(" — see 'publish build --help'")
+
+
+def test_missing_sources_is_one_line() -> None:
+    result = publish("build")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "publish: error: Missing argument 'SOURCES...'. — see 'publish build --help'"]
+
+
+def test_no_arguments_shows_the_help() -> None:
+    result = publish()
+    assert "publish sora.md --to pdf,epub" in result.stdout + result.stderr
 
 
 def test_unknown_format_is_one_line_listing_the_formats(tmp_path: Path) -> None:
