@@ -187,6 +187,25 @@ def test_a_draft_named_explicitly_is_converted(tmp_path: Path) -> None:
     assert (tmp_path / "draft.html").is_file()
 
 
+def test_a_file_named_twice_is_converted_once(tmp_path: Path) -> None:
+    result = publish(SORA, SORA, "--out", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("wrote") == 1
+
+
+@pytest.mark.parametrize("second", ["b/post.md", "a/post.markdown"])
+def test_two_sources_for_the_same_output_are_a_usage_error(tmp_path: Path, second: str) -> None:
+    for name in ("a/post.md", second):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("# Post\n\nText.\n")
+    args = [tmp_path / "a" / "post.md", tmp_path / second] if second.startswith("b/") else [tmp_path / "a"]
+    result = publish(*args, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert "would both be written as 'post.*'" in line
+    assert not (tmp_path / "out").exists()
+
+
 # --- formats and doctor ----------------------------------------------------------------------
 
 def test_to_all_writes_every_registered_format(tmp_path: Path) -> None:
