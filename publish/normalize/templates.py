@@ -40,10 +40,12 @@ def run(text: str, ctx: Context) -> str:
         held.append(match.group(1))
         return _HOLD.format(len(held) - 1)
 
+    first_raw = _RAW.search(text)
+    raw_line = text.count("\n", 0, first_raw.start()) + 1 if first_raw else None
     text = _RAW.sub(hold, text)
     if held:
         ctx.report("notice", f"removed {len(held)} {{% raw %}} marker pair(s), content kept as written",
-                   ctx.line_of("raw"))
+                   raw_line)
     text = _BLOCK.sub(lambda m: _fence(m, ctx), text)
     text = _site_vars(text, ctx)
     for match in _OTHER.finditer(text):
@@ -61,7 +63,7 @@ def _fence(match: re.Match[str], ctx: Context) -> str:
         lang = next((a.split(":", 1)[1] for a in args if a.startswith("lang:")), "")
     longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
     fence = "`" * max(3, longest + 1)
-    ctx.report("notice", f"{{% {tag} %}} block made a fenced code block", ctx.line_of(match.group(0)[:40]),
+    ctx.report("notice", f"{{% {tag} %}} block made a fenced code block", ctx.line_of(match.group(0).split("\n")[0]),
                "write a ``` fence in the source")
     before = "" if match.start() == 0 or match.string[match.start() - 1] == "\n" else "\n"
     return f"{before}{fence}{lang}\n{body}\n{fence}\n"
