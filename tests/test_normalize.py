@@ -115,6 +115,11 @@ def test_diagnostic_lines_are_file_lines() -> None:
     assert [str(d).split(": ")[0] for d in ctx.diagnostics] == [f"{CASE_PATH}:12"]
 
 
+def test_tabs_in_fenced_code_are_kept() -> None:
+    ast, _html, _diagnostics = normalize_markdown("```make\nall:\n\techo hi\n```\n")
+    assert ast["blocks"][0]["c"][1] == "all:\n\techo hi"
+
+
 def test_symlink_out_of_the_root_is_refused(tmp_path: Path) -> None:
     root = tmp_path / "blog"
     root.mkdir()
