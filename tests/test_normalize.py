@@ -269,7 +269,9 @@ def test_looks_like_prose(lines: list[str], prose: bool) -> None:
 
 _CJK = "的一是在不了有和人这中大为上个我以要他时来用们生到作地出就分对成会可主发年动同工也能下过子说"
 _TEXT = st.text(alphabet=_CJK + "abcdefgxyzAB0123456789，。！？、；,.!? ", min_size=1, max_size=30)
-_CONTENT = _TEXT.map(str.strip).filter(lambda s: bool(s) and s[0] in _CJK + "abcxyzAB")
+#: Content never starts like a list item ("A." and "3." are list markers, not text).
+_CONTENT = _TEXT.map(str.strip).filter(
+    lambda s: bool(s) and s[0] in _CJK + "abcxyzAB" and not re.match(r"[A-Za-z0-9]+[.)](\s|$)", s))
 _URL = st.builds(lambda pre, path, post: f"{pre}https://example.com/{path}{post}",
                  _CONTENT, st.text(alphabet="abc123/?=&-", max_size=10), st.sampled_from(["", "，后", "。"]))
 
