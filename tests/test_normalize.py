@@ -84,6 +84,8 @@ DIAGNOSTICS = [
     ("![p](/etc/passwd)\n", "warning", "outside the source root", 1),
     ("a\n\n![p](nope.png)\n", "warning", "image 'nope.png' not found", 3),
     ("[f](files/nope.pdf)\n", "warning", "link to a missing file 'files/nope.pdf'", 1),
+    ("x\n\n<img src=\"../../../../../../../etc/x.png\">\n", "warning", "raw <img>", 3),
+    ("[ref][r]\n\n[r]: gone.md\n", "warning", "link to 'gone.md' removed", 3),
     ("x\n\n{% include a.html %}\n", "notice", "left as text", 3),
     ("[a]({{ site.url }}/x)\n", "warning", "no site URL is configured", 1),
     ("正文\n\n# 一\n\n## 二\n", "notice", "moved from level 1 to 2", 3),
@@ -113,6 +115,14 @@ def test_diagnostic_lines_are_file_lines() -> None:
     ctx = normalize.Context(source, Config())
     normalize.after_parse(parse.parse(normalize.before_parse(source.body, ctx), CASE_PATH), ctx)
     assert [str(d).split(": ")[0] for d in ctx.diagnostics] == [f"{CASE_PATH}:12"]
+
+
+def test_cover_image_is_checked() -> None:
+    source = Source(path=CASE_PATH, root=SITE, relative=Path("case.md"), body="正文\n", body_line=5,
+                    metadata=Metadata(title="T", language="zh-CN", cover="/img/none.png"), digest="")
+    ctx = normalize.Context(source, Config())
+    normalize.after_parse(parse.parse(source.body, CASE_PATH), ctx)
+    assert [(d.severity, "cover image" in d.message) for d in ctx.diagnostics] == [("warning", True)]
 
 
 def test_tabs_in_fenced_code_are_kept() -> None:
