@@ -31,7 +31,7 @@ class _DefaultGroup(click.Group):
 
 def _list_formats(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
-        ctx.exit(_print_formats())
+        ctx.exit(_guard(_print_formats))
 
 
 @click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
