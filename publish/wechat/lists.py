@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from publish.wechat.tree import BLOCKS, Element, make, replace
 
+#: Bullets by nesting depth, as browsers draw them (disc, circle, then square for every deeper level).
 BULLETS = ("•", "◦", "▪")
 TASK_MARKERS = {"[ ]": "☐", "[x]": "☑", "[X]": "☑"}
 
@@ -53,7 +54,7 @@ def _rewrite_list(lst: Element, depth: int) -> None:
     except ValueError:
         start = 1
     markers = ([marker(kind, start + i) for i in range(len(items))] if ordered
-               else [BULLETS[depth % len(BULLETS)]] * len(items))
+               else [BULLETS[min(depth, len(BULLETS) - 1)]] * len(items))
     tasks = [_task_marker(item) for item in items]
     width = max((marker_width(m) for m in markers), default=1.2) if ordered else 1.2
     if any(tasks):
@@ -67,7 +68,7 @@ def _rewrite_list(lst: Element, depth: int) -> None:
 def _row(item: Element, text: str, width: float, task: bool) -> Element:
     """One item: a padded row whose first line starts with the marker in the hanging indent."""
     row = make("section", cls="wx-li", style=f"padding-left:{width}em")
-    mark = make("span", text, cls="wx-task" if task else "wx-marker",
+    mark = make("span", text + "\u00a0", cls="wx-task" if task else "wx-marker",
                 style=f"display:inline-block;width:{width}em;margin-left:-{width}em")
     children = list(item)
     first = make("p", cls="wx-li-p")
