@@ -436,3 +436,10 @@ def test_wechat_is_a_registered_format() -> None:
     out = subprocess.run([str(Path(os.sys.executable).parent / "publish"), "formats"],
                          capture_output=True, text=True, check=True).stdout
     assert re.search(r"^wechat\s", out, re.MULTILINE)
+
+
+def test_gfm_alert_is_a_titled_callout(wechat: Any) -> None:
+    root, _ = wechat("> [!WARNING]\n> 小心。\n")
+    callout = root.xpath(".//section[p[.='警告']]")[0]
+    assert "border-left" in styles(callout) and "小心。" in text(callout)
+    assert "color" in styles(callout[0])

@@ -103,3 +103,16 @@ def test_preview_is_phone_width(site: tuple[str, str], browser: Any) -> None:
     width = page.evaluate("document.querySelector('.phone').getBoundingClientRect().width")
     page.close()
     assert 320 <= width <= 420
+
+
+def test_list_markers_share_the_line_with_their_text(site: tuple[str, str], browser: Any) -> None:
+    """A marker that wraps inside its hanging indent pushes the item text to a second line."""
+    page = browser.new_page()
+    page.goto(site[0])
+    heights = page.evaluate("""() => Array.from(document.querySelectorAll('#frame span'))
+        .filter(s => s.style.marginLeft.startsWith('-'))
+        .map(s => [s.textContent, s.getBoundingClientRect().height,
+                   parseFloat(getComputedStyle(s.parentElement).lineHeight)])""")
+    page.close()
+    assert len(heights) >= 10
+    assert [m for m, height, line in heights if height > 1.2 * line] == []

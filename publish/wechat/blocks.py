@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from publish.wechat.tree import BLOCKS, Element, make
+from publish.wechat.tree import BLOCKS, Element, make, replace
 
 #: `color: #000` from raw HTML: WeChat swallows pure black (mdnice `basic.js`) and it turns
 #: unreadable on dark custom backgrounds; without it the element keeps the theme's text colour.
@@ -16,8 +16,13 @@ _PURE_BLACK = re.compile(r"(?<![-\w])color\s*:\s*(#000(000)?|black|rgb\(\s*0\s*,
 GUARD_STYLE = "font-size:0;line-height:0;margin:0"
 
 
-def rewrite(root: Element) -> None:
-    """Tables in scrolling wrappers, `div` → `section`, `<font color>` → styled span, no leftovers."""
+#: GFM alerts (`> [!WARNING]`), as pandoc renders them: `<div class="warning"><div class="title">`.
+ALERTS = {"note": "注意", "tip": "提示", "important": "重要", "warning": "警告", "caution": "小心"}
+
+
+def rewrite(root: Element, chinese: bool = False) -> None:
+    """Tables in scrolling wrappers, alerts, `div` → `section`, `<font color>` → span, no leftovers."""
+    _alerts(root, chinese)
     for div in list(root.iter("div")):
         div.tag = "section" if any(child.tag in BLOCKS for child in div) else "p"
     for element in root.iter():
@@ -37,6 +42,21 @@ def rewrite(root: Element) -> None:
         wrapper.append(table)
     for element in list(root.iter("input")):
         element.drop_tree()
+
+
+def _alerts(root: Element, chinese: bool) -> None:
+    """An alert becomes a callout section with a title line, styled per kind by the theme."""
+    for div in list(root.iter("div")):
+        kinds = [c for c in div.get("class", "").split() if c in ALERTS]
+        title = div.find("div")
+        if not kinds or title is None or "title" not in title.get("class", "").split():
+            continue
+        kind = kinds[0]
+        label = ALERTS[kind] if chinese else title.text_content().strip() or kind.capitalize()
+        heading = make("p", label, cls=f"wx-alert-title wx-alert-title-{kind}")
+        replace(title, heading)
+        div.tag = "section"
+        div.set("class", f"wx-alert wx-alert-{kind}")
 
 
 def add_title(root: Element, title: str) -> None:

@@ -56,9 +56,9 @@ def _rewrite_list(lst: Element, depth: int) -> None:
     markers = ([marker(kind, start + i) for i in range(len(items))] if ordered
                else [BULLETS[min(depth, len(BULLETS) - 1)]] * len(items))
     tasks = [_task_marker(item) for item in items]
-    width = max((marker_width(m) for m in markers), default=1.2) if ordered else 1.2
+    width = max((marker_width(m) for m in markers), default=1.4) if ordered else 1.4
     if any(tasks):
-        width = max(width, 1.5)
+        width = max(width, 1.6)
     section = make("section", cls="wx-list")
     for item, text, task in zip(items, markers, tasks, strict=True):
         section.append(_row(item, task or text, width, bool(task)))
@@ -69,7 +69,7 @@ def _row(item: Element, text: str, width: float, task: bool) -> Element:
     """One item: a padded row whose first line starts with the marker in the hanging indent."""
     row = make("section", cls="wx-li", style=f"padding-left:{width}em")
     mark = make("span", text + "\u00a0", cls="wx-task" if task else "wx-marker",
-                style=f"display:inline-block;width:{width}em;margin-left:-{width}em")
+                style=f"display:inline-block;width:{width}em;margin-left:-{width}em;white-space:nowrap")
     children = list(item)
     first = make("p", cls="wx-li-p")
     first.text = item.text

@@ -70,16 +70,17 @@ class Snippet:
 def render(article: Article, options: Options, resolver: Resolver) -> Snippet:
     """The WeChat snippet of `article`: one root `<section>`, every style inline."""
     language = article.metadata.language
+    chinese = language.lower().startswith("zh")
     css = theme.stylesheet(options.theme, language, options.primary_color, options.css)
     root = tree.parse(sanitize.clean(article.html))
     root.set("class", "wx-root")
-    links.rewrite(root, "引用链接" if language.lower().startswith("zh") else "References")
+    links.rewrite(root, "引用链接" if chinese else "References")
     problems = images.rewrite(root, ImageOptions(options.images, options.image_url_map,
                                                         options.caption),
                               _fetch(resolver, article.path.parent), _locate(resolver, article.path.parent))
     lists.rewrite(root)
     code.rewrite(root, theme.code_style(css))
-    blocks.rewrite(root)
+    blocks.rewrite(root, chinese)
     if options.include_title:
         blocks.add_title(root, article.metadata.title)
     blocks.add_guards(root)
