@@ -27,15 +27,21 @@ def _names(value: Any, warn: Warn) -> tuple[str, ...]:
     """A string, a comma list or a YAML list; dicts with `name` (Jekyll author objects) too."""
     if value is None or value == "":
         return ()
-    items: list[Any] = list(value) if isinstance(value, (list, tuple, set)) else [value]
     out: list[str] = []
-    for item in items:
+    for item in _flatten(value):
         if isinstance(item, Mapping):
             item = item.get("name") or next(iter(item.values()), "")
         for part in re.split(r"\s*[,，、]\s*", str(item)):
             if part.strip() and part.strip() not in out:
                 out.append(part.strip())
     return tuple(out)
+
+
+def _flatten(value: Any) -> list[Any]:
+    """Hexo's hierarchical categories are nested lists (`- [Diary, Life]`): every name counts."""
+    if isinstance(value, (list, tuple, set)):
+        return [leaf for item in value for leaf in _flatten(item)]
+    return [value]
 
 
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S",
@@ -52,7 +58,7 @@ def parse_date(value: Any) -> dt.datetime | None:
         return None
     text = value.strip()
     try:
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return dt.datetime.fromisoformat(text)
     except ValueError:
         pass
     for fmt in _DATE_FORMATS:
@@ -140,8 +146,8 @@ def build(fields: Mapping[str, Any], path: Path, body: str, warn: Warn) -> dict[
     return values
 
 
-_ATX = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
-_FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
+_ATX = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 
 
 def _first_heading(body: str) -> str | None:
