@@ -24,7 +24,7 @@ from publish.wechat.tree import Element, append_text, make, replace
 
 NBSP = "\u00a0"
 TAB = NBSP * 4
-IGNORED_CLASSES = frozenset({"sourceCode", "numberSource", "numberLines", "code"})
+IGNORED_CLASSES = frozenset({"sourceCode", "numberSource", "numberLines", "code", "highlight"})
 
 
 def rewrite(root: Element, style_name: str) -> None:
