@@ -457,3 +457,13 @@ def test_gfm_alert_is_a_titled_callout(wechat: Any) -> None:
     callout = root.xpath(".//section[p[.='警告']]")[0]
     assert "border-left" in styles(callout) and "小心。" in text(callout)
     assert "color" in styles(callout[0])
+
+
+def test_user_css_that_wechat_drops_is_warned(wechat: Any, tmp_path: Path) -> None:
+    css = tmp_path / "bad.css"
+    css.write_text(".wx-root h2::before { content: '#'; } .wx-root h2 { position: relative; }")
+    with pytest.raises(AssertionError):  # the fixture's own checker assertion trips on `position`
+        wechat("## 标题\n", css=str(css))
+    path = tmp_path / "post.md"
+    _, warnings = export(article_at(path), css=str(css))
+    assert any("::before" in w for w in warnings) and any("position" in w for w in warnings)

@@ -20,8 +20,8 @@ class WechatExporter:
     def export(self, article: Article, ctx: ExportContext) -> dict[str, bytes]:
         values = {key: ctx.option(self.name, key, default) for key, default in self.options.items()}
         result = snippet.render(article, snippet.Options.from_mapping(values), ctx.resolver)
-        for problem in result.problems:
-            ctx.warn(article, problem.message, problem.fix)
+        for message, fix in result.warnings:
+            ctx.warn(article, message, fix)
         return {
             ".wechat.html": result.html.encode("utf-8"),
             ".wechat.preview.html": preview.render(article, result.html).encode("utf-8"),

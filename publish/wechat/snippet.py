@@ -11,6 +11,7 @@ from publish.errors import UsageError
 from publish.model import Article
 from publish.resources import Resolver
 from publish.wechat import blocks, code, images, links, lists, sanitize, theme, tree
+from publish.wechat.check import check
 from publish.wechat.images import Caption, ImageOptions
 
 DEFAULTS: dict[str, Any] = {
@@ -61,10 +62,11 @@ class Options:
 
 @dataclass(frozen=True, slots=True)
 class Snippet:
-    """The HTML fragment to paste, and the local images it could not carry."""
+    """The HTML fragment to paste, and what the writer should know about it."""
 
     html: str
-    problems: tuple[images.Problem, ...] = ()
+    warnings: tuple[tuple[str, str], ...] = ()
+    """(message, fix) pairs: local images it could not carry, constructs WeChat will drop."""
 
 
 def render(article: Article, options: Options, resolver: Resolver) -> Snippet:
@@ -86,7 +88,16 @@ def render(article: Article, options: Options, resolver: Resolver) -> Snippet:
     blocks.add_guards(root)
     tree.strip_block_whitespace(root)
     inlined = tree.parse(theme.inline(tree.serialize(root), css))[0]
-    return Snippet(finish(inlined), tuple(problems))
+    html = finish(inlined)
+    warnings = [(p.message, p.fix) for p in problems]
+    if options.css is not None:
+        warnings += [(f"{options.css} uses {construct}, which the WeChat editor drops",
+                      "style real elements with plain declarations instead")
+                      for construct in theme.lint_user_css(options.css.read_text(encoding="utf-8"))]
+    # A safety net for theme and user CSS: report whatever the editor would still strip.
+    warnings += [(f"the WeChat snippet has {rule} ({where})", "remove it from the theme or CSS file")
+                 for rule, where in {p.rule: p.where for p in check(html)}.items()]
+    return Snippet(html, tuple(warnings))
 
 
 def finish(root: tree.Element) -> str:

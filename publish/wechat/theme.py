@@ -58,6 +58,17 @@ def stylesheet(theme: str, language: str, primary_color: str | None = None,
     return "\n".join(parts)
 
 
+#: What the WeChat editor drops from pasted HTML, as it may appear in a writer's CSS file.
+_DROPPED = re.compile(r"::?(?:before|after|hover|focus|marker)\b|@media|@font-face|(?<![-\w])(?:position|float)\s*:"
+                      r"|url\(", re.IGNORECASE)
+
+
+def lint_user_css(css: str) -> list[str]:
+    """Constructs in a writer's CSS that cannot survive a paste: pseudo-elements, `@media`,
+    `position`, `float`, `url()`. css-inline skips or inlines them; WeChat then drops them."""
+    return sorted({m.group(0).rstrip(": ").lower() for m in _DROPPED.finditer(css)})
+
+
 def code_style(css: str) -> str:
     """The Pygments style a theme names with `--code-style: NAME` (the last one wins)."""
     found = _CODE_STYLE.findall(css)
