@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import io
 import os
 import re
@@ -14,6 +16,8 @@ from typing import Any
 import lxml.html
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from publish.cli import main
@@ -467,3 +471,30 @@ def test_user_css_that_wechat_drops_is_warned(wechat: Any, tmp_path: Path) -> No
     path = tmp_path / "post.md"
     _, warnings = export(article_at(path), css=str(css))
     assert any("::before" in w for w in warnings) and any("position" in w for w in warnings)
+
+
+# --- property: whatever raw HTML an article holds, the snippet stays clean ---------------------------
+
+RAW = ["<script>alert(1)</script>", "<iframe src=x>", "<div onclick=x>", "</div>", "<a href='javascript:x'>",
+       "<a href='#x'>", "<a href='https://e.com/a'>", "<a href='https://mp.weixin.qq.com/s/x'>", "</a>",
+       "<style>p{position:fixed}</style>", "<ul><li>", "</li></ul>", "<ol start=3><li>", "<pre><code>a  b\n\tc",
+       "</code></pre>", "<img src=x onerror=y>", "<img src='https://e.com/a.png' width=30>", "<form><input>",
+       "<span style='position:fixed;color:#000;background:url(x)'>", "</span>", "text", "中文", " ",
+       "<svg><script>x</script></svg>", "<table><tr><td>", "</td></tr></table>", "<p>", "</p>",
+       "<h2 id=x class=y>", "</h2>", "<!-- c -->", "<noscript><p>x</p></noscript>", "<base href=x>",
+       "<meta http-equiv=refresh>", "<link rel=stylesheet href=x>", "<blockquote>", "</blockquote>",
+       "<font color=black>", "<font color='red;position:fixed'>", "<input type=checkbox checked>", "<section class=footnotes><ol><li id=fn1>",
+       "<a class=footnote-ref href='#fn1'>", "&nbsp;&amp;&lt;", "<br>", "<hr>", "<div class=warning>"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(parts=st.lists(st.sampled_from(RAW), max_size=14))
+def test_any_raw_html_gives_a_clean_snippet(parts: list[str]) -> None:
+    article = dataclasses.replace(sora_article(), html="".join(parts))
+    files, _ = export(article)
+    assert check(files[".wechat.html"]) == []
+
+
+@functools.cache
+def sora_article() -> Article:
+    return article_at(SORA, SORA.parent)

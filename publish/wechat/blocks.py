@@ -16,6 +16,8 @@ _PURE_BLACK = re.compile(r"(?<![-\w])color\s*:\s*(#000(000)?|black|rgb\(\s*0\s*,
 GUARD_STYLE = "font-size:0;line-height:0;margin:0"
 
 
+_COLOUR = re.compile(r"#?[0-9a-zA-Z]{1,20}")
+
 #: GFM alerts (`> [!WARNING]`), as pandoc renders them: `<div class="warning"><div class="title">`.
 ALERTS = {"note": "注意", "tip": "提示", "important": "重要", "warning": "警告", "caution": "小心"}
 
@@ -25,14 +27,14 @@ def rewrite(root: Element, chinese: bool = False) -> None:
     _alerts(root, chinese)
     for div in list(root.iter("div")):
         div.tag = "section" if any(child.tag in BLOCKS for child in div) else "p"
-    for element in root.iter():
-        if isinstance(element.tag, str) and "style" in element.attrib:
-            _drop_pure_black(element)
     for font in root.iter("font"):
         colour = font.attrib.pop("color", "")
         font.tag = "span"
-        if colour:
-            font.set("style", f"color:{colour}")
+        if _COLOUR.fullmatch(colour.strip()):
+            font.set("style", f"color:{colour.strip()}")
+    for element in root.iter():
+        if isinstance(element.tag, str) and "style" in element.attrib:
+            _drop_pure_black(element)
     for colgroup in list(root.iter("colgroup")):
         colgroup.drop_tree()
     for table in list(root.iter("table")):
