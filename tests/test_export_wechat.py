@@ -345,7 +345,7 @@ def test_image_url_map_replaces_local_path(wechat: Any) -> None:
 
 def test_embed_makes_a_compressed_data_uri(wechat: Any, tmp_path: Path) -> None:
     (tmp_path / "img").mkdir()
-    Image.effect_noise((2400, 1600), 80).convert("RGB").save(tmp_path / "img" / "big.png")
+    Image.effect_noise((1500, 900), 80).convert("RGB").save(tmp_path / "img" / "big.png")
     root, warnings = wechat("![大图](img/big.png)\n", images="embed")
     src = root.find(".//img").get("src")
     assert src.startswith("data:image/jpeg;base64,") and warnings == []
