@@ -8,7 +8,6 @@ import io
 import os
 import re
 import stat
-import subprocess
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import lxml.html
 import pytest
 from click.testing import CliRunner
+from conftest import run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -450,9 +450,8 @@ def test_cli_writes_both_files_and_reports_copy(tmp_path: Path, monkeypatch: pyt
     assert "sora.wechat.preview.html in a browser" in result.output
 
 
-def test_wechat_is_a_registered_format() -> None:
-    out = subprocess.run([str(Path(os.sys.executable).parent / "publish"), "formats"],
-                         capture_output=True, text=True, check=True).stdout
+def test_wechat_is_a_registered_format(tmp_path: Path) -> None:
+    out = run_cli(["formats"], cwd=tmp_path).stdout
     assert re.search(r"^wechat\s", out, re.MULTILINE)
 
 
