@@ -134,6 +134,7 @@ def wrap(inner: str) -> str:
     (wrap('<span style="color:var(--x)">v</span>'), "CSS variable"),
     (wrap('<span style="position:relative">p</span>'), "position property"),
     (wrap("<ul><li>x</li></ul>"), "<ul>"),
+    (wrap('<svg><use href="#g"></use></svg>'), "<use>"),
     (wrap('<section style="list-style:disc">l</section>'), "list-style property"),
     (wrap('<a href="https://example.com">x</a>'), "link outside mp.weixin.qq.com"),
     (wrap('<a href="#x">x</a>'), "link outside mp.weixin.qq.com"),
@@ -497,3 +498,21 @@ def test_any_raw_html_gives_a_clean_snippet(parts: list[str]) -> None:
 @functools.cache
 def sora_article() -> Article:
     return article_at(SORA, SORA.parent)
+
+
+# --- math ------------------------------------------------------------------------------------------
+
+def test_math_becomes_current_colour_svg(wechat: Any) -> None:
+    root, _ = wechat("公式 $\\frac{a}{b}$ 行内。\n\n$$E=mc^2$$\n\n注[^1]。\n\n[^1]: 注里 $x^2$。\n")
+    svgs = list(root.iter("svg"))
+    assert [s.get("aria-label") for s in svgs] == ["\\frac{a}{b}", "E=mc^2", "x^2"]
+    for svg in svgs:
+        assert "width" in styles(svg) and svg.get("width") is None
+        fills = {p.get("fill") for p in svg.iter("path", "rect")}
+        assert fills == {"currentColor"}
+    assert styles(svgs[1])["display"] == "block"
+
+
+def test_math_with_cjk_text_keeps_pandoc_html(wechat: Any) -> None:
+    root, _ = wechat("$\\text{价格} x$\n")
+    assert root.find(".//svg") is None and "价格" in text(root)

@@ -18,8 +18,8 @@ from publish.wechat.links import is_wechat
 
 #: Tags that carry no content into WeChat, or whose styling the editor resets (lists).
 FORBIDDEN_TAGS = frozenset({"style", "link", "script", "iframe", "frame", "frameset", "form", "input",
-                            "button", "select", "textarea", "object", "embed", "base", "meta", "svg",
-                            "ul", "ol", "li", "div"})
+                            "button", "select", "textarea", "object", "embed", "base", "meta", "ul", "ol",
+                            "li", "div", "use", "symbol", "defs", "foreignobject", "image", "math"})
 #: Inline style properties the editor drops (`position`, `float`) or that depend on list markers.
 FORBIDDEN_PROPERTIES = frozenset({"position", "float", "list-style", "list-style-type",
                                   "list-style-image", "list-style-position", "content", "behavior"})

@@ -1,4 +1,4 @@
-"""The snippet, stage by stage: sanitize → links → images → lists → code → blocks → theme → finish."""
+"""The snippet, stage by stage: sanitize → math → links → images → lists → code → blocks → theme → finish."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any, Literal
 from publish.errors import UsageError
 from publish.model import Article
 from publish.resources import Resolver
-from publish.wechat import blocks, code, images, links, lists, sanitize, theme, tree
+from publish.wechat import blocks, code, images, links, lists, math, sanitize, theme, tree
 from publish.wechat.check import check
 from publish.wechat.images import Caption, ImageOptions
 
@@ -76,6 +76,7 @@ def render(article: Article, options: Options, resolver: Resolver) -> Snippet:
     css = theme.stylesheet(options.theme, language, options.primary_color, options.css)
     root = tree.parse(sanitize.clean(article.html))
     root.set("class", "wx-root")
+    math.rewrite(root, article.ast)
     links.rewrite(root, "引用链接" if chinese else "References")
     problems = images.rewrite(root, ImageOptions(options.images, options.image_url_map,
                                                         options.caption),
