@@ -78,9 +78,9 @@ def render(article: Article, options: Options, resolver: Resolver) -> Snippet:
     root.set("class", "wx-root")
     math.rewrite(root, article.ast)
     links.rewrite(root, "引用链接" if chinese else "References")
-    problems = images.rewrite(root, ImageOptions(options.images, options.image_url_map,
-                                                        options.caption),
-                              _fetch(resolver, article.path.parent), _locate(resolver, article.path.parent))
+    base = article.path.parent
+    problems = images.rewrite(root, ImageOptions(options.images, options.image_url_map, options.caption),
+                              _fetch(resolver, base), _locate(resolver, base))
     lists.rewrite(root)
     code.rewrite(root, theme.code_style(css))
     blocks.rewrite(root, chinese)
@@ -90,15 +90,7 @@ def render(article: Article, options: Options, resolver: Resolver) -> Snippet:
     tree.strip_block_whitespace(root)
     inlined = tree.parse(theme.inline(tree.serialize(root), css))[0]
     html = finish(inlined)
-    warnings = [(p.message, p.fix) for p in problems]
-    if options.css is not None:
-        warnings += [(f"{options.css} uses {construct}, which the WeChat editor drops",
-                      "style real elements with plain declarations instead")
-                      for construct in theme.lint_user_css(options.css.read_text(encoding="utf-8"))]
-    # A safety net for theme and user CSS: report whatever the editor would still strip.
-    warnings += [(f"the WeChat snippet has {rule} ({where})", "remove it from the theme or CSS file")
-                 for rule, where in {p.rule: p.where for p in check(html)}.items()]
-    return Snippet(html, tuple(warnings))
+    return Snippet(html, tuple([(p.message, p.fix) for p in problems] + _css_warnings(html, options)))
 
 
 def finish(root: tree.Element) -> str:
@@ -112,6 +104,19 @@ def finish(root: tree.Element) -> str:
             element.attrib.pop("id", None)
     tree.strip_block_whitespace(root)
     return tree.serialize(root).replace("\u00a0", "&nbsp;")
+
+
+def _css_warnings(html: str, options: Options) -> list[tuple[str, str]]:
+    """What of the writer's CSS the editor drops, and (a safety net for theme and user CSS)
+    whatever forbidden construct is still in the snippet."""
+    warnings = []
+    if options.css is not None:
+        warnings += [(f"{options.css} uses {construct}, which the WeChat editor drops",
+                      "style real elements with plain declarations instead")
+                     for construct in theme.lint_user_css(options.css.read_text(encoding="utf-8"))]
+    warnings += [(f"the WeChat snippet has {rule} ({where})", "remove it from the theme or CSS file")
+                 for rule, where in {p.rule: p.where for p in check(html)}.items()]
+    return warnings
 
 
 def _fetch(resolver: Resolver, base: Path) -> Callable[[str], tuple[bytes, str]]:
