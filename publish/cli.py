@@ -128,6 +128,7 @@ def _build(sources: Sequence[Path], formats: list[str], out: Path, config: Confi
     for target in targets:
         result = convert(target, exporters, config, theme, out)
         _report(result)
+        _copy_snippet(result, config)
         warned = any(d.severity == "warning" for d in result.diagnostics)
         failed += result.status == "failed" or (config.strict and warned)
     return EXIT_FAILED if failed else EXIT_OK
@@ -144,6 +145,16 @@ def _report(result: Result) -> None:
     else:
         for path in result.outputs:
             click.echo(f"wrote {path}")
+
+
+def _copy_snippet(result: Result, config: Config) -> None:
+    """`--copy`: put the WeChat snippet this build wrote on the system clipboard, and say so."""
+    if config.option("wechat", "copy") and result.status == "ok":
+        from publish.wechat.clipboard import copy_outputs
+
+        message = copy_outputs(result.outputs)
+        if message:
+            click.echo(message, err=True)
 
 
 @main.command()
