@@ -7,6 +7,8 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from publish.errors import OutputError
+
 
 def _file_mode() -> int:
     umask = os.umask(0o022)
@@ -32,6 +34,10 @@ def write_atomic(files: Mapping[Path, bytes]) -> None:
                 handle.write(content)
         for tmp, path in temps:
             os.replace(tmp, path)
+    except OSError as exc:  # the output folder is a file, read-only, full: the user's to fix
+        where = Path(exc.filename) if exc.filename else next(iter(files), Path("."))
+        raise OutputError(where, f"cannot write the output: {exc.strerror or exc}",
+                          "check that --out names a folder you can write to") from exc
     finally:
         for tmp, _ in temps:
             if os.path.exists(tmp):

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 from click.core import ParameterSource
 
 from publish import __version__, batch, config_file, report
 from publish import exporters as registry
+from publish.config import Config
 from publish.config_file import FileConfig, Layer, Settings
 from publish.discover import expand
 from publish.errors import PublishError, UsageError
@@ -34,10 +36,28 @@ class _DefaultGroup(click.Group):
             args = ["build", *args]
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:  # a mistyped option or a missing argument: one line, exit 2
+            if isinstance(exc, _OneLineUsageError):
+                raise
+            raise _OneLineUsageError(exc.format_message(), exc.ctx) from exc
+
+
+class _OneLineUsageError(click.UsageError):
+    """Click's usage errors in the form of every other problem: `publish: error: what — fix`."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        command = self.ctx.command_path if self.ctx is not None else "publish"
+        click.echo(f"publish: error: {self.format_message()} — see '{command} --help'", err=True)
+
 
 def _list_formats(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
-        ctx.exit(_print_formats())
+        ctx.exit(_guard(_print_formats))
 
 
 @click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,7 +88,7 @@ _OPTION_KEYS: dict[str, str | tuple[str, str]] = {
     "indented_prose": "indented_prose", "site_url": "site_url", "strict": "strict",
     "page_size": ("pdf", "page_size"), "pdf_variant": ("pdf", "variant"),
     "theme": ("wechat", "theme"), "primary_color": ("wechat", "primary_color"),
-    "user_css": ("wechat", "css"), "wechat_images": ("wechat", "images"),
+    "user_css": ("wechat", "css"), "wechat_images": ("wechat", "images"), "copy": ("wechat", "copy"),
 }
 
 
@@ -86,7 +106,7 @@ def _cli_layer(ctx: click.Context, values: dict[str, Any]) -> Layer:
 
 
 @main.command()
-@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, metavar="SOURCES...", type=click.Path(path_type=Path))
 @click.option("--to", "to", metavar="FORMATS",
               help="Comma list of formats, or 'all'.  [default: config 'formats', else html]")
 @click.option("--out", "out", type=click.Path(path_type=Path),
@@ -121,7 +141,7 @@ def _cli_layer(ctx: click.Context, values: dict[str, Any]) -> Layer:
 @click.pass_context
 def build(ctx: click.Context, /, sources: Sequence[Path], to: str | None, out: Path | None,
           jobs: int | None, force: bool, shard: str | None, report_path: Path | None, quiet: bool,
-          config_path: Path | None, copy: bool, **options: Any) -> None:
+          config_path: Path | None, **options: Any) -> None:
     """Convert SOURCES (files or folders) to the formats in --to.
 
     Options come from the command line, then the article's front matter (`publish:`), then
@@ -131,7 +151,7 @@ def build(ctx: click.Context, /, sources: Sequence[Path], to: str | None, out: P
     cli = _cli_layer(ctx, options)
     sys.exit(_guard(lambda: _build(BuildOptions(
         sources=tuple(sources), to=to, out=out, jobs=jobs, force=force, shard=shard,
-        report=report_path, quiet=quiet, config=config_path, copy=copy, cli=cli))))
+        report=report_path, quiet=quiet, config=config_path, cli=cli))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +167,6 @@ class BuildOptions:
     report: Path | None
     quiet: bool
     config: Path | None
-    copy: bool
     cli: Layer
 
 
@@ -155,8 +174,9 @@ def _build(options: BuildOptions) -> int:
     """Config → targets → batch run (progress, manifest) → report → post-build hooks → exit code."""
     file = _config_file(options)
     sources = options.sources or file.sources
-    if not sources:
-        raise UsageError("no sources given", "name files or folders, or set sources = [...] in publish.toml")
+    if not sources:  # click's own message, as when no config file could have named them
+        ctx = click.get_current_context()
+        raise click.MissingParameter(ctx=ctx, param=next(p for p in ctx.command.params if p.name == "sources"))
     formats = _formats(options.to.split(",") if options.to is not None else list(file.formats) or ["html"])
     for name in formats:  # fail fast on a typo, before any slow work
         registry.load(name)
@@ -182,16 +202,27 @@ def _build(options: BuildOptions) -> int:
         report.write(options.report, run, __version__)
     if run.interrupted:
         return 128 + run.interrupted
-    _after_build(run, options)
+    _after_build(run, config)
     return EXIT_FAILED if run.count("failed") else EXIT_OK
 
 
-def _after_build(run: batch.Run, options: BuildOptions) -> None:
-    """The one place for post-build hooks: they see every outcome, converted or up to date.
+def _after_build(run: batch.Run, config: Config) -> None:
+    """The one place for post-build hooks. They see every outcome, converted or up to date (an
+    up-to-date snippet must still reach the clipboard), but never run after an interrupt."""
+    _copy_snippet(run, config)
 
-    `--copy` (WeChat → clipboard) belongs here: it must act on the snippet even when the
-    snippet was up to date and not rebuilt; `run.outcomes[i].formats["wechat"]` lists its files.
-    """
+
+def _copy_snippet(run: batch.Run, config: Config) -> None:
+    """`--copy`: put the WeChat snippet this build wrote (or found up to date) on the clipboard."""
+    if not config.option("wechat", "copy"):
+        return
+    outputs = [p for o in run.outcomes if o.status != "failed" for p in o.formats.get("wechat", [])]
+    if outputs:
+        from publish.wechat.clipboard import copy_outputs
+
+        message = copy_outputs(outputs)
+        if message:
+            click.echo(message, err=True)
 
 
 def _config_file(options: BuildOptions) -> FileConfig:
@@ -204,6 +235,49 @@ def _config_file(options: BuildOptions) -> FileConfig:
         if found is not None:
             return config_file.load(found)
     return FileConfig()
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False),
+              help="Source root: no resource outside it is ever read.")
+@click.option("--no-indented-prose", "indented_prose", flag_value=False, default=True,
+              help="Keep indented blocks as code (no prose detection).")
+@click.option("--site-url", help="Absolute URL of the site, for {{ site.url }} and cross-links.")
+@click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
+def check(sources: Sequence[Path], root: Path | None, indented_prose: bool, site_url: str | None,
+          strict: bool) -> None:
+    """Load, parse and normalize SOURCES without writing anything; print every notice and warning."""
+    config = Config(root=root, indented_prose=indented_prose, site_url=site_url, strict=strict)
+    sys.exit(_guard(lambda: _check(sources, config)))
+
+
+def _check(sources: Sequence[Path], config: Config) -> int:
+    from publish.pipeline import prepare
+
+    targets = list(expand(sources, config.root))
+    counts = {"error": 0, "warning": 0, "notice": 0}
+    for target in targets:
+        try:
+            diagnostics = list(prepare(target, config).diagnostics)
+        except PublishError as exc:
+            click.echo(f"{exc.location()}: error: {exc}")
+            counts["error"] += 1
+            continue
+        for diagnostic in sorted(diagnostics, key=lambda d: d.line or 0):
+            click.echo(str(dataclasses.replace(diagnostic, path=_shown(diagnostic.path))))
+            counts[diagnostic.severity] += 1
+    click.echo(f"checked {len(targets)} file(s): {counts['error']} error(s), "
+               f"{counts['warning']} warning(s), {counts['notice']} notice(s)")
+    return EXIT_FAILED if counts["error"] or (config.strict and counts["warning"]) else EXIT_OK
+
+
+def _shown(path: Path) -> Path:
+    """A path relative to the working folder when it is below it (shorter, clickable in editors)."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 @main.command()

@@ -27,7 +27,7 @@ from publish import exporters as registry
 from publish.atomic import write_text_atomic
 from publish.dependencies import Reference, fingerprint
 from publish.discover import Target
-from publish.errors import PublishError
+from publish.errors import OutputError, PublishError
 from publish.model import Diagnostic
 from publish.resources import Resolver
 from publish.themes import load_theme
@@ -168,8 +168,16 @@ class Manifest:
 
     def save(self) -> None:
         """Merge what this run touched into the file on disk (other shards may share it), atomically."""
-        if not self.touched:
-            return
+        if not self.touched or (not self.path.exists() and not any(self.sources.values())):
+            return  # nothing built: leave the output folder as it was
+        try:
+            self._save()
+        except OSError as exc:
+            raise OutputError(self.path, f"cannot write the manifest: {exc.strerror or exc}",
+                              "check that --out names a folder you can write to") from exc
+        self.touched.clear()
+
+    def _save(self) -> None:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         with _locked(self.out_dir):
             merged = _read(self.path)
@@ -181,7 +189,6 @@ class Manifest:
             data = json.dumps({"schema": SCHEMA, "sources": dict(sorted(merged.items()))},
                               ensure_ascii=False, indent=1, sort_keys=True)
             write_text_atomic(self.path, data)
-        self.touched.clear()
 
     def _outputs_present(self, entry: Entry) -> bool:
         for rel, size in entry.outputs.items():

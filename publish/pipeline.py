@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from publish import normalize, parse
+from publish import highlight, normalize, parse
 from publish.atomic import write_atomic
 from publish.config import Config
 from publish.dependencies import RecordingResolver, Reference, referenced
@@ -48,7 +48,7 @@ def build(source: Source, config: Config, timings: dict[str, float] | None = Non
     clock.lap("parse")
     ast = normalize.after_parse(ast, ctx)
     clock.lap("normalize")
-    html = parse.to_html(ast, source.path)
+    html = highlight.highlight(parse.to_html(ast, source.path))
     clock.lap("render")
     return Article(source=source, metadata=source.metadata, ast=ast, html=html,
                    headings=headings.collect(ast),

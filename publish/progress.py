@@ -35,6 +35,7 @@ class Progress:
     def __init__(self, mode: Mode, total: int, strict: bool = False) -> None:
         self.mode = mode
         self.strict = strict
+        self.total = total
         self.running: list[str] = []
         self._bar: Bar | None = None
         if mode == "rich":
@@ -56,8 +57,9 @@ class Progress:
             self.running.remove(name)
         for diagnostic in outcome.diagnostics:
             self._diagnostic(diagnostic)
-        if self.mode == "plain":
-            click.echo(_line(outcome))
+        line = _line(outcome) if self.mode == "plain" else None
+        if line is not None:
+            click.echo(line[0], err=line[1])
         if self._bar is not None:
             self._bar.advance(self._task)
             self._describe()
@@ -78,8 +80,9 @@ class Progress:
             text += f" (peak worker memory {run.peak_worker_mb:.0f} MB)"
         if run.interrupted:
             text = "interrupted: " + text
-        if self.mode != "quiet" or run.count("failed") or run.interrupted:
-            click.echo(text, err=self.mode == "quiet")
+        if run.interrupted or (self.mode != "quiet" and self.total != 1):
+            # one article's `wrote …` line is its own summary
+            click.echo(text, err=run.interrupted > 0)
 
     def _diagnostic(self, diagnostic: Diagnostic) -> None:
         if diagnostic.severity == "notice":
@@ -97,14 +100,17 @@ class Progress:
             self._bar.update(self._task, description=", ".join(self.running[-2:]) or "publish")
 
 
-def _line(outcome: Outcome) -> str:
+def _line(outcome: Outcome) -> tuple[str, bool] | None:
+    """The article's one line in plain mode, and whether it goes to stderr; failures have their
+    `path:line: error:` lines already, so they get no second line on stderr."""
     name = outcome.target.relative.as_posix()
     if outcome.status == "ok":
-        seconds = sum(outcome.timings.values())
-        return f"ok       {name} → {', '.join(_show(p) for p in outcome.outputs)} ({seconds:.2f} s)"
+        return "wrote " + ", ".join(_show(p) for p in outcome.outputs), False
+    if outcome.reason == "draft":
+        return f"skipped {outcome.target.path} (draft; use --drafts)", True
     if outcome.status == "skipped":
-        return f"skipped  {name} ({outcome.reason})"
-    return f"failed   {name}" + (f" ({outcome.reason})" if outcome.reason else "")
+        return f"up to date: {name}", False
+    return f"failed: {name}" + (f" ({outcome.reason})" if outcome.reason else ""), False
 
 
 def _show(path: Path) -> str:

@@ -99,7 +99,7 @@ def test_broken_article_does_not_stop_the_others(tmp_path: Path) -> None:
     assert statuses(report) == {"notes/a0.md": "ok", "notes/a2.md": "ok", "posts/a1.md": "ok",
                                 "posts/a3.md": "ok", "posts/broken.md": "failed"}
     assert len(list((tmp_path / "dist").rglob("*.html"))) == 4
-    assert f"{site / 'posts' / 'broken.md'}:3: error: front matter is not valid YAML" in output
+    assert f"{site / 'posts' / 'broken.md'}:2: error: front matter is not valid YAML" in output
 
 
 def _crash_site(tmp_path: Path) -> Path:
@@ -354,7 +354,7 @@ def test_killed_worker_mid_run_fails_one_article_and_the_rest_finish(tmp_path: P
 
 
 def _workers_of(pid: int) -> list[int]:
-    """Processes below `pid` that run a worker (forkserver children), from /proc."""
+    """The worker processes of the CLI process `pid`: the children of its forkserver, from /proc."""
     parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -362,11 +362,9 @@ def _workers_of(pid: int) -> list[int]:
                 parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
             except (OSError, IndexError, ValueError):
                 continue
-    below = {pid}
-    for _ in range(3):
-        below |= {child for child, parent in parents.items() if parent in below}
-    # the forkserver is a child of the CLI; workers are children of the forkserver
-    return sorted(p for p in below if parents.get(p) in below and parents.get(p) != pid)
+    servers = [child for child, parent in parents.items() if parent == pid
+               and b"forkserver" in Path(f"/proc/{child}/cmdline").read_bytes()]
+    return sorted(child for child, parent in parents.items() if parent in servers)
 
 
 # --- report and output modes -----------------------------------------------------------------
@@ -388,9 +386,9 @@ def test_report_schema(tmp_path: Path) -> None:
     assert ok["outputs"] == [{"format": "html", "path": str(out / "posts" / "a1.html")}]
     assert {"load", "parse", "normalize", "render", "html"} <= ok["timings"].keys()
     warned = by_name["posts/warned.md"]["warnings"][0]
-    assert warned["location"] == f"{site / 'posts' / 'warned.md'}:1" and warned["fix"]
+    assert warned["location"] == f"{site / 'posts' / 'warned.md'}:3" and warned["fix"]
     error = by_name["posts/broken.md"]["errors"][0]
-    assert error["line"] == 3 and error["location"].endswith("broken.md:3")
+    assert error["line"] == 2 and error["location"].endswith("broken.md:2")
     assert by_name["posts/broken.md"]["outputs"] == []
 
 
@@ -398,7 +396,7 @@ def test_plain_output_is_one_line_per_article(tmp_path: Path) -> None:
     site = make_site(tmp_path, n=3)
     _, _, output = publish(tmp_path, str(site), "--out", str(tmp_path / "dist"))
     lines = output.strip().splitlines()
-    assert [line.split()[0] for line in lines[:-1]] == ["ok", "ok", "ok"]
+    assert [line.split()[0] for line in lines[:-1]] == ["wrote", "wrote", "wrote"]
     assert lines[-1].startswith("converted 3, up to date 0, warnings 0, failed 0 in ")
 
 
@@ -408,4 +406,4 @@ def test_quiet_prints_only_errors(tmp_path: Path) -> None:
     _, _, output = publish(tmp_path, str(site), "--out", str(tmp_path / "dist"), "-q")
     lines = output.strip().splitlines()
     assert any(": error: " in line for line in lines)
-    assert not any(line.startswith("ok ") or ": warning: " in line for line in lines)
+    assert not any(line.startswith("wrote ") or ": warning: " in line for line in lines)
