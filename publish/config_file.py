@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import tomllib
 import types
 import typing
@@ -184,9 +185,10 @@ class Settings:
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, (Path, str)) and len(str(value)) < 1024 and os.path.isfile(value):
+        # a stylesheet or similar (`--css`, `[wechat] css = "..."`): its content matters too
+        return [str(value), hashlib.sha256(Path(value).read_bytes()).hexdigest()]
     if isinstance(value, Path):
-        if value.is_file():  # a stylesheet: its content matters, not only its name
-            return [str(value), hashlib.sha256(value.read_bytes()).hexdigest()]
         return str(value)
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items()}

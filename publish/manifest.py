@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from publish import exporters as registry
+from publish import themes
 from publish.atomic import write_text_atomic
 from publish.dependencies import Reference, fingerprint
 from publish.discover import Target
@@ -50,11 +51,14 @@ def package_version(fmt: str) -> str:
 
 @functools.cache
 def styles_digest(theme: str) -> str:
-    """`Theme.digest()` of the theme called `theme` (or a marker when it no longer exists)."""
+    """`Theme.digest()` over the whole `styles/` folder, not only the theme's: exporters also read
+    styles of their own (`styles/wechat/`), and a style edit is rare enough to rebuild everything.
+    `theme` is kept in the entry (and in the config digest) to say which theme was used."""
     try:
-        return load_theme(theme).digest()
+        load_theme(theme)
     except PublishError:  # a removed theme: whatever was built with it is stale
         return "missing"
+    return themes.Theme("styles", themes.styles_root()).digest()
 
 
 @dataclass(slots=True)

@@ -222,7 +222,8 @@ def test_a_missing_image_that_appears_rebuilds_its_article(tmp_path: Path) -> No
     assert [k for k, v in statuses(report).items() if v == "ok"] == ["notes/a0.md"]
 
 
-def test_a_style_edit_rebuilds_everything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("css", ["default/base.css", "wechat/base.css"])
+def test_a_style_edit_rebuilds_everything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, css: str) -> None:
     styles = tmp_path / "styles"
     shutil.copytree(themes.styles_root(), styles)
     monkeypatch.setattr(themes, "styles_root", lambda: styles)
@@ -231,12 +232,13 @@ def test_a_style_edit_rebuilds_everything(tmp_path: Path, monkeypatch: pytest.Mo
     publish(tmp_path, *args)
     _, report, _ = publish(tmp_path, *args)
     assert "ok" not in statuses(report).values()
-    with (styles / "default" / "base.css").open("a", encoding="utf-8") as css:
-        css.write("\nbody { color: #123456; }\n")
+    with (styles / css).open("a", encoding="utf-8") as handle:
+        handle.write("\nbody { color: #123456; }\n")
     manifest.styles_digest.cache_clear()
     _, report, _ = publish(tmp_path, *args)
     assert set(statuses(report).values()) == {"ok"}
-    assert "#123456" in (tmp_path / "dist" / "notes" / "a0.html").read_text(encoding="utf-8")
+    html = (tmp_path / "dist" / "notes" / "a0.html").read_text(encoding="utf-8")
+    assert ("#123456" in html) == css.startswith("default/")
 
 
 def test_drafts_are_skipped_without_rebuilding(tmp_path: Path) -> None:
