@@ -64,6 +64,8 @@ class Outcome:
     theme: str = ""
     references: list[tuple[str, str]] = field(default_factory=list)
     peak_kb: int = 0
+    retiring: bool = False
+    """Set by a worker that grew past `WORKER_RSS_LIMIT_MB` and exits after this article."""
 
     @property
     def outputs(self) -> list[Path]:
@@ -298,6 +300,20 @@ def _error_diagnostic(error: PublishError, fallback: Path) -> Diagnostic:
     return Diagnostic(Path(path), getattr(error, "line", None), "error", error.what, error.fix)
 
 
+#: A worker whose resident memory passes this after an article is replaced by a fresh one:
+#: WeasyPrint and fontTools keep caches that only grow, and a blog can be long.
+WORKER_RSS_LIMIT_MB = float(os.environ.get("PUBLISH_WORKER_MAX_MB", "320"))
+
+
+def _rss_mb() -> float:
+    """This process's current resident memory, from /proc (0 where there is none)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def _peak_kb() -> int:
     """This process's peak resident memory (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -317,7 +333,11 @@ def _worker_main(conn: multiprocessing.connection.Connection, request: Request) 
         job = conn.recv()
         if job is None:
             return
-        conn.send(worker.run(job))
+        outcome = worker.run(job)
+        outcome.retiring = _rss_mb() > WORKER_RSS_LIMIT_MB
+        conn.send(outcome)
+        if outcome.retiring:
+            return
 
 
 @dataclass(slots=True)
@@ -371,7 +391,13 @@ class _Pool:
                 if isinstance(message, Outcome):
                     self.deaths_in_a_row = 0
                     slot.job = None
-                    ready.add(index)
+                    if message.retiring:  # it exits now; a fresh worker takes the slot
+                        slot.process.join()
+                        slot.conn.close()
+                        self.slots[index] = self._start()
+                        ready.discard(index)
+                    else:
+                        ready.add(index)
                     yield message
                 elif message == "ready":
                     ready.add(index)

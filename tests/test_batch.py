@@ -108,8 +108,8 @@ def _crash_site(tmp_path: Path) -> Path:
     return site
 
 
-def _run_cli(args: list[str], **kwargs: Any) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(PLUGINS), "CI": "1"}
+def _run_cli(args: list[str], env: dict[str, str] | None = None, **kwargs: Any) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(PLUGINS), "CI": "1", **(env or {})}
     return subprocess.Popen([sys.executable, "-m", "publish", *args], env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
 
@@ -125,6 +125,17 @@ def test_crashing_worker_fails_only_its_article(tmp_path: Path) -> None:
     assert [s for s in statuses(data).values() if s == "ok"] == ["ok"] * 4
     assert "died (signal SIGKILL)" in err
     manifest_is_consistent(out)
+
+
+def test_workers_over_the_memory_limit_are_replaced_without_losing_work(tmp_path: Path) -> None:
+    site = make_site(tmp_path, n=6)
+    out = tmp_path / "dist"
+    proc = _run_cli([str(site), "--to", "html", "--out", str(out), "-j", "2"],
+                    env={"PUBLISH_WORKER_MAX_MB": "1"})  # every worker retires after one article
+    stdout, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert "converted 6, up to date 0, warnings 0, failed 0" in stdout
+    assert len(list(out.rglob("*.html"))) == 6
 
 
 # --- incremental -----------------------------------------------------------------------------
