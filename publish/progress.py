@@ -40,9 +40,11 @@ class Progress:
         self._bar: Bar | None = None
         if mode == "rich":
             from rich import progress
+            from rich.console import Console
 
             bar = progress.Progress(progress.TextColumn("{task.description}"), progress.BarColumn(),
-                                    progress.MofNCompleteColumn(), progress.TimeElapsedColumn(), transient=True)
+                                    progress.MofNCompleteColumn(), progress.TimeElapsedColumn(),
+                                    console=Console(stderr=True), transient=True)
             self._task = bar.add_task("publish", total=total)
             bar.start()
             self._bar = bar

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -21,6 +22,7 @@ from publish.cli import main
 from publish.discover import Target
 from publish.errors import UsageError
 from publish.manifest import NAME as MANIFEST
+from publish.progress import choose_mode
 
 PLUGINS = Path(__file__).parent / "fixtures" / "plugins"
 
@@ -420,3 +422,21 @@ def test_quiet_prints_only_errors(tmp_path: Path) -> None:
     lines = output.strip().splitlines()
     assert any(": error: " in line for line in lines)
     assert not any(line.startswith("wrote ") or ": warning: " in line for line in lines)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("quiet", "tty", "ci", "mode"), [
+    (False, True, None, "rich"), (False, True, "true", "plain"), (False, False, None, "plain"),
+    (True, True, None, "quiet"),
+], ids=["terminal", "terminal in CI", "pipe", "quiet"])
+def test_progress_mode(monkeypatch: pytest.MonkeyPatch, quiet: bool, tty: bool, ci: str | None,
+                       mode: str) -> None:
+    if ci is None:
+        monkeypatch.delenv("CI", raising=False)
+    else:
+        monkeypatch.setenv("CI", ci)
+    assert choose_mode(quiet, _Terminal() if tty else io.StringIO()) == mode
