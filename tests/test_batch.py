@@ -327,7 +327,7 @@ STOPS = {"SIGTERM, pool": (signal.SIGTERM, "2"), "Ctrl-C, pool": (signal.SIGINT,
 @pytest.mark.parametrize(("signum", "jobs"), STOPS.values(), ids=STOPS.keys())
 def test_a_stopped_run_leaves_complete_outputs_and_a_matching_manifest(
         tmp_path: Path, signum: int, jobs: str) -> None:
-    site = make_site(tmp_path, n=16)
+    site = make_site(tmp_path, n=24)  # ~4 s of work: the signal lands mid-run even on a busy machine
     out = tmp_path / "dist"
     proc = _run_cli([str(site), "--to", "slow", "--out", str(out), "-j", jobs])
     _wait_for_outputs(out, 3, proc)
@@ -335,7 +335,7 @@ def test_a_stopped_run_leaves_complete_outputs_and_a_matching_manifest(
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 128 + signum, err
     assert "Traceback" not in err, err
-    assert len(list(out.rglob("*.slow.txt"))) < 16
+    assert len(list(out.rglob("*.slow.txt"))) < 24
     _complete(out)
     manifest_is_consistent(out)
     listed = json.loads((out / MANIFEST).read_text())["sources"]
