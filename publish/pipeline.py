@@ -37,7 +37,7 @@ def prepare(target: Target, config: Config, timings: dict[str, float] | None = N
     clock.lap("load")
     ctx = normalize.Context(source, config)
     text = normalize.before_parse(source.body, ctx)
-    ast = parse.parse(text, source.path)
+    ast = parse.parse(text, source.path, source.body_line)
     clock.lap("parse")
     ast = normalize.after_parse(ast, ctx)
     clock.lap("normalize")

@@ -19,6 +19,7 @@ from publish.ast import stringify
 from publish.cli import main
 from publish.config import Config
 from publish.discover import expand
+from publish.errors import SourceError
 from publish.exporters import ExportContext
 from publish.exporters.html import HtmlExporter
 from publish.model import Diagnostic, Metadata, PandocAst, Source
@@ -331,3 +332,27 @@ def test_bare_url_never_holds_cjk_or_trailing_punctuation(before: str, path: str
 
 def test_suite_does_not_touch_the_network() -> None:
     assert not os.environ.get("PUBLISH_ALLOW_REMOTE")
+
+
+_MARKUP = st.text(alphabet=_CJK[:10] + "ab1 \t\n\u3000#*_[]()!<>{}%`~-+.:|$\\/\"'=", max_size=120)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_MARKUP, st.sampled_from([
+    "{% raw %}", "{% endraw %}", "{% highlight py %}", "{% endhighlight %}", "{{ site.url }}",
+    "https://a.example/x", "![i](/img/a.png)", "[l](other.md#x)", "\n\t缩进", "\n    x = 1", "\n```\n",
+    "\n# ", "\n> ", "\n- ", "[^1]: ", "<img src=\"../x.png\">"])), max_size=12))
+def test_normalize_never_crashes(pieces: list[str]) -> None:
+    markdown = "".join(pieces)
+    _ast, html, diagnostics = normalize_markdown(markdown, site_url=None)
+    assert isinstance(html, str)
+    assert all(d.severity in ("notice", "warning") for d in diagnostics)
+
+
+def test_pandoc_syntax_error_names_the_file_line(tmp_path: Path) -> None:
+    """pandoc 3 rejects a block-attribute line followed by indented code: a user error, with a line."""
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: T\n---\n\n{#id}\n    x = 1\n")
+    with pytest.raises(SourceError) as raised:
+        prepare(next(expand([post])), Config())
+    assert raised.value.location() == f"{post.resolve()}:6"
