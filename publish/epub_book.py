@@ -1,0 +1,278 @@
+"""The EPUB's content: the article body cut into chapter documents, with notes, links and images fixed.
+
+Everything here works on the lxml tree of the cleaned body (`publish.xhtml`). After the split, a
+link `#id` must name the chapter file that now holds `id`, a footnote must live in the chapter that
+refers to it, and every image must be a file inside the book. Nothing may point outside the EPUB
+except ordinary web links, so whatever cannot be resolved is unwrapped to its text, with a warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from publish import xhtml
+from publish.model import Article
+from publish.resources import Resolver, ResourceRefused, is_external_link
+from publish.xhtml import EPUB_TYPE, Element
+
+Warn = Callable[[str, str], None]
+
+#: Image types every EPUB 3 reading system must support (core media types), by magic bytes.
+CORE_IMAGES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"GIF87a", "image/gif", ".gif"),
+    (b"GIF89a", "image/gif", ".gif"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """An image to store in the book, named by its content hash (ASCII, stable, deduplicated)."""
+
+    uid: str
+    file_name: str
+    media_type: str
+    data: bytes
+
+
+@dataclass(slots=True)
+class Chapter:
+    """One XHTML document of the spine: its file, title, heading level and body elements."""
+
+    file_name: str
+    title: str
+    level: int
+    elements: list[Element] = field(default_factory=list)
+
+    def ids(self) -> set[str]:
+        return {i for el in self.elements for i in el.xpath(".//@id | @id")}
+
+
+def sniff_image(data: bytes) -> tuple[str, str] | None:
+    """(media type, extension) of a core-media-type image, from its first bytes; None otherwise.
+
+    The file name's extension is not trusted: a JPEG saved as `.png` is common in blog folders
+    and makes EPUBCheck fail (the manifest type must match the bytes).
+    """
+    for magic, media_type, ext in CORE_IMAGES:
+        if data.startswith(magic):
+            return media_type, ext
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp", ".webp"
+    head = data[:2048].lstrip()
+    if head.startswith((b"<svg", b"<?xml")) and b"<svg" in head:
+        return "image/svg+xml", ".svg"
+    return None
+
+
+def media_for(data: bytes) -> Media | None:
+    """A `Media` item for image bytes, or None when the bytes are not an EPUB core image type."""
+    kind = sniff_image(data)
+    if kind is None:
+        return None
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    return Media(f"img-{digest}", f"images/{digest}{kind[1]}", kind[0], data)
+
+
+def split(body: Element, level: int) -> tuple[list[Element], list[Chapter]]:
+    """Cut the body's top-level elements at headings of `level` or above.
+
+    Returns the lead (what comes before the first such heading; it goes on the title page) and
+    the chapters, each starting with its heading.
+    """
+    lead: list[Element] = []
+    chapters: list[Chapter] = []
+    for el in list(body):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit() and int(tag[1]) <= level:
+            title = xhtml.text_of(el) or f"{len(chapters) + 1}"
+            chapters.append(Chapter(f"ch{len(chapters) + 1:03d}.xhtml", title, int(tag[1])))
+        (chapters[-1].elements if chapters else lead).append(el)
+    if body.text and body.text.strip() and lead:
+        lead[0].text = body.text + (lead[0].text or "")
+    return lead, chapters
+
+
+def take_footnotes(body: Element) -> dict[str, Element]:
+    """Remove pandoc's end-of-document notes section; return each note as an EPUB 3 footnote aside."""
+    notes: dict[str, Element] = {}
+    for section in body.xpath("./section[contains(concat(' ', @class, ' '), ' footnotes ')]"):
+        for item in section.iter("li"):
+            note_id = item.get("id")
+            if not note_id:
+                continue
+            aside = etree.Element("aside", id=note_id, role="doc-footnote")
+            aside.set(EPUB_TYPE, "footnote")
+            aside.text = item.text
+            aside.extend(list(item))
+            if aside.text and aside.text.strip():  # inline note content: give it a paragraph
+                para = etree.SubElement(aside, "p")
+                para.text, aside.text = aside.text, None
+                para.extend([c for c in aside if c is not para])
+            notes[note_id] = aside
+        xhtml.remove(section)
+    for ref in body.xpath(".//a[@role='doc-noteref' or contains(@class, 'footnote-ref')]"):
+        ref.set(EPUB_TYPE, "noteref")
+    return notes
+
+
+def place_footnotes(documents: list[Chapter], notes: dict[str, Element]) -> None:
+    """Append each note to the document that refers to it (the last one if nobody does)."""
+    for doc in documents:
+        for el in list(doc.elements):
+            for ref in el.xpath("descendant-or-self::a[starts-with(@href, '#')]"):
+                note = notes.pop(ref.get("href")[1:], None)
+                if note is not None:
+                    doc.elements.append(note)
+    if notes and documents:
+        documents[-1].elements.extend(notes.values())
+
+
+@dataclass(slots=True)
+class Linker:
+    """Fixes every `href` and `src` in the book's documents; collects the images to embed."""
+
+    resolver: Resolver
+    base: Path
+    warn: Warn
+    media: dict[str, Media] = field(default_factory=dict)
+
+    def fix_links(self, documents: list[Chapter]) -> None:
+        """`#id` → `chNNN.xhtml#id`; links to files or anchors the book lacks → their text."""
+        where = {i: doc.file_name for doc in documents for i in doc.ids()}
+        for doc in documents:
+            for el in doc.elements:
+                for link in el.xpath("descendant-or-self::a[@href]"):
+                    self._fix_link(link, doc.file_name, where)
+
+    def _fix_link(self, link: Element, current: str, where: dict[str, str]) -> None:
+        href = link.get("href", "").strip()
+        label = xhtml.text_of(link) or href
+        if href.startswith("#"):
+            target = urllib.parse.unquote(href[1:])
+            if target in where:
+                link.set("href", href if where[target] == current else where[target] + href)
+                return
+            self.warn(f"link '{label}' points to #{target}, which does not exist; kept as text",
+                      "fix the anchor or remove the link")
+        elif is_external_link(href):
+            if urllib.parse.urlsplit(href).scheme in ("http", "https", "mailto", "ftp", "tel"):
+                return
+            self.warn(f"link '{label}' uses the {urllib.parse.urlsplit(href).scheme}: scheme; kept as text",
+                      "use an http(s) link")
+        elif not href:
+            del link.attrib["href"]
+            return
+        else:
+            path = urllib.parse.unquote(urllib.parse.urlsplit(href).path)
+            exists = bool(path) and (self.base / path).exists()
+            why = "is not part of the EPUB" if exists else "does not exist"
+            self.warn(f"link '{label}' points to {href}, which {why}; kept as text",
+                      "link to the published page with a full https:// URL")
+        xhtml.unwrap(link)
+
+    def cover(self, ref: str) -> Media | None:
+        """The front matter's cover image, embedded; None (with a warning) when it cannot be."""
+        try:
+            data = self.resolver.fetch(ref, self.base).data
+        except ResourceRefused as exc:
+            self.warn(f"cover {ref} not used ({exc.detail})", "put the cover image inside the source folder")
+            return None
+        item = media_for(data)
+        if item is None or item.media_type == "image/svg+xml":
+            self.warn(f"cover {ref} is not a PNG, JPEG, GIF or WebP image; the book has no cover",
+                      "convert the cover to JPEG or PNG")
+            return None
+        self.media.setdefault(item.uid, item)
+        return item
+
+    def embed_images(self, documents: list[Chapter]) -> None:
+        """Store each image in the book; an image that cannot be stored becomes its alt text."""
+        for doc in documents:
+            for el in doc.elements:
+                for img in el.xpath("descendant-or-self::img"):
+                    self._embed(img)
+
+    def _embed(self, img: Element) -> None:
+        src = img.get("src", "").strip()
+        alt = img.get("alt", "")
+        try:
+            data = _data_uri(src) if src.startswith("data:") else self.resolver.fetch(src, self.base).data
+        except ResourceRefused as exc:
+            fix = ("pass --allow-remote to embed remote images" if exc.kind == "remote"
+                   else "put the image inside the source folder")
+            self.warn(f"image {src or '(no src)'} not embedded ({exc.detail}); its alt text is used", fix)
+            xhtml.replace(img, alt)
+            return
+        item = media_for(data)
+        if item is None:
+            self.warn(f"image {src} is not PNG, JPEG, GIF, WebP or SVG; its alt text is used",
+                      "convert it to PNG or JPEG")
+            xhtml.replace(img, alt)
+            return
+        self.media.setdefault(item.uid, item)
+        img.set("src", item.file_name)
+
+
+def _data_uri(uri: str) -> bytes:
+    """The bytes of a `data:` URI (decoded locally; urllib needs no network for these)."""
+    try:
+        with urllib.request.urlopen(uri) as response:  # noqa: S310 - data: scheme only
+            data: bytes = response.read()
+    except (ValueError, OSError) as exc:
+        raise ResourceRefused(uri[:40], "scheme", f"malformed data URI: {exc}") from exc
+    return data
+
+
+@dataclass(slots=True)
+class Content:
+    """The book's documents in reading order, the images they use, and the cover image."""
+
+    documents: list[Chapter]
+    media: dict[str, Media]
+    cover: Media | None
+
+
+def build(article: Article, resolver: Resolver, split_level: int, warn: Warn) -> Content:
+    """Clean the article body, split it into chapters after a title page, fix notes, links, images."""
+    body = xhtml.parse_body(article.html)
+    xhtml.clean(body, warn)
+    notes = take_footnotes(body)
+    lead, chapters = split(body, split_level)
+    title_page = Chapter("title.xhtml", article.metadata.title, 0, [title_block(article), *lead])
+    documents = [title_page, *chapters]
+    place_footnotes(documents, notes)
+    linker = Linker(resolver, article.path.parent, warn)
+    linker.fix_links(documents)
+    linker.embed_images(documents)
+    cover = linker.cover(article.metadata.cover) if article.metadata.cover else None
+    return Content(documents, linker.media, cover)
+
+
+def title_block(article: Article) -> Element:
+    """The title page's header: title, subtitle, description, authors and date."""
+    meta = article.metadata
+    header = etree.Element("section", {"class": "title-block"})
+    header.set(EPUB_TYPE, "titlepage")
+    etree.SubElement(header, "h1", {"class": "title"}).text = meta.title
+    if meta.subtitle:
+        etree.SubElement(header, "p", {"class": "subtitle"}).text = meta.subtitle
+    if meta.description:
+        etree.SubElement(header, "p", {"class": "description"}).text = meta.description
+    if meta.authors or meta.date:
+        byline = etree.SubElement(header, "p", {"class": "byline"})
+        if meta.authors:
+            separator = "、" if meta.is_cjk else ", "
+            etree.SubElement(byline, "span", {"class": "author"}).text = separator.join(meta.authors)
+        if meta.date:
+            etree.SubElement(byline, "time", datetime=meta.date.strftime("%Y-%m-%d")).text = \
+                meta.date.strftime("%Y-%m-%d")
+    return header

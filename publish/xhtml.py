@@ -1,0 +1,290 @@
+"""Raw HTML → well-formed XHTML that EPUBCheck accepts: parse as a browser would, keep what a book can hold.
+
+Blog posts carry raw HTML written for a browser: unclosed `<img>`, `<iframe>` embeds, Vue attributes
+(`v-if`, `@click`), scripts and forms, `<div>` inside `<p>`. Browsers forgive all of it; an EPUB
+reading system parses XHTML strictly and EPUBCheck validates it against the HTML schema. So the body
+is parsed with html5lib (the WHATWG algorithm, the same repairs a browser makes) into an lxml tree,
+then cleaned by allow-lists: elements and attributes a book may hold are kept, the rest is dropped
+or rewritten. The result is serialized as XML, so void elements are closed.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import warnings
+from collections.abc import Callable, Iterable
+
+import html5lib
+from html5lib.constants import DataLossWarning
+from lxml import etree
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+EPUB_TYPE = f"{{{EPUB_NS}}}type"
+
+Element = etree._Element
+Report = Callable[[str, str], None]
+"""`report(message, fix)`: how cleaning tells the writer what it had to drop."""
+
+#: Removed with their content: scripts, styles, forms and plug-ins mean nothing in a book.
+DROP = frozenset("""script style noscript template head title meta link base form input button select
+    textarea option optgroup datalist output label fieldset legend object embed applet param canvas
+    frame frameset dialog slot svg math""".split())
+#: Embeds replaced by a link to their source.
+EMBEDS = frozenset(["iframe", "video", "audio"])
+#: Obsolete presentational elements, renamed to their modern equivalent.
+RENAME = {"center": "div", "font": "span", "big": "span", "tt": "code", "strike": "s", "nobr": "span",
+          "acronym": "abbr", "marquee": "span", "blink": "span", "listing": "pre", "xmp": "pre"}
+#: Elements valid in an EPUB 3 content document body; anything else is unwrapped (text kept).
+KEEP = frozenset("""a abbr address article aside b bdi bdo blockquote br caption cite code col colgroup
+    data dd del details dfn div dl dt em figcaption figure footer h1 h2 h3 h4 h5 h6 header hr i img ins
+    kbd li main mark nav ol p pre q rp rt ruby s samp section small span strong sub summary sup table
+    tbody td tfoot th thead time tr u ul var wbr""".split())
+
+#: Elements whose content model is phrasing only: a block inside them is invalid.
+PHRASING = frozenset("""p span em strong b i u s small sub sup code kbd samp var q cite abbr dfn mark time
+    data bdi bdo h1 h2 h3 h4 h5 h6 pre rp rt ruby dt summary""".split())
+#: Transparent elements take their parent's content model.
+TRANSPARENT = frozenset(["a", "ins", "del"])
+#: Block elements that may become a `span class="block"` when they sit in phrasing content.
+CONTAINERS = frozenset("""div section article aside header footer nav main address figure figcaption
+    blockquote p details caption""".split())
+BLOCKS = CONTAINERS | frozenset("ul ol dl table pre hr h1 h2 h3 h4 h5 h6".split())
+
+_INTEGER = re.compile(r"\d+")
+_ID = re.compile(r"\S+")
+_DATA = re.compile(r"data-[a-z0-9._-]+")
+
+GLOBAL_ATTRIBUTES = frozenset(["id", "class", "title", "lang", "dir", "hidden", "role", "translate",
+                               "aria-label", "aria-hidden", "aria-labelledby", "aria-describedby"])
+ATTRIBUTES: dict[str, frozenset[str]] = {
+    "a": frozenset(["href", "hreflang", "rel", "type"]),
+    "img": frozenset(["src", "alt", "width", "height"]),
+    "ol": frozenset(["start", "reversed", "type"]),
+    "li": frozenset(["value"]),
+    "td": frozenset(["colspan", "rowspan", "headers"]),
+    "th": frozenset(["colspan", "rowspan", "headers", "scope", "abbr"]),
+    "col": frozenset(["span"]), "colgroup": frozenset(["span"]),
+    "blockquote": frozenset(["cite"]), "q": frozenset(["cite"]),
+    "del": frozenset(["cite", "datetime"]), "ins": frozenset(["cite", "datetime"]),
+    "time": frozenset(["datetime"]), "data": frozenset(["value"]), "details": frozenset(["open"]),
+}
+#: Attribute values the HTML schema constrains; anything else is dropped.
+VALUES: dict[str, Callable[[str], bool]] = {
+    "width": _INTEGER.fullmatch, "height": _INTEGER.fullmatch, "colspan": _INTEGER.fullmatch,
+    "rowspan": _INTEGER.fullmatch, "span": _INTEGER.fullmatch, "value": lambda v: bool(re.fullmatch(r"-?\d+", v)),
+    "start": lambda v: bool(re.fullmatch(r"-?\d+", v)),
+    "dir": lambda v: v in ("ltr", "rtl", "auto"), "scope": lambda v: v in ("row", "col", "rowgroup", "colgroup"),
+    "type": lambda v: v in ("1", "a", "A", "i", "I") or "/" in v, "hidden": lambda v: v in ("", "hidden"),
+    "reversed": lambda v: v in ("", "reversed"), "open": lambda v: v in ("", "open"),
+    "translate": lambda v: v in ("yes", "no"), "aria-hidden": lambda v: v in ("true", "false"),
+    "id": _ID.fullmatch,
+}
+#: ARIA and DPUB-ARIA roles that may appear on body content (pandoc uses the doc-* ones).
+ROLES = frozenset("""doc-noteref doc-endnotes doc-endnote doc-backlink doc-footnote doc-chapter doc-cover
+    doc-toc doc-biblioref doc-glossref doc-pullquote doc-subtitle doc-epigraph doc-example doc-tip doc-notice
+    note figure img presentation none list listitem table region doc-abstract doc-credit doc-dedication
+    doc-introduction doc-conclusion doc-epilogue doc-prologue doc-foreword doc-preface doc-appendix""".split())
+
+
+def parse_body(html: str) -> Element:
+    """A `<body>` element (HTML elements in no namespace) holding `html` parsed as HTML5."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataLossWarning)  # `@click` etc. cannot be XML names
+        document = html5lib.parse(html, treebuilder="lxml", namespaceHTMLElements=False)
+    body = document.getroot().find("body")
+    assert body is not None  # the HTML5 algorithm always creates one
+    return body
+
+
+def clean(body: Element, report: Report) -> None:
+    """Make `body` valid EPUB XHTML in place: drop, rename, unwrap, repair; `report` what is lost."""
+    dropped: set[str] = set()
+    _clean_elements(body, dropped)
+    for tag in sorted(dropped):
+        report(f"removed a <{tag}>: an EPUB cannot show it", "link to the page that has it instead")
+    seen_ids: set[str] = set()
+    for el in body.iter():
+        _clean_attributes(el, seen_ids)
+    _repair_blocks(body)
+    for el in body.iter("img"):
+        el.set("alt", el.get("alt", ""))
+    for p in list(body.iter("p")):
+        if not len(p) and not (p.text or "").strip() and p.get("id") is None:
+            remove(p)
+
+
+def _clean_elements(parent: Element, dropped: set[str]) -> None:
+    """Depth first: drop, turn embeds into links, rename obsolete tags, unwrap unknown ones."""
+    for child in list(parent):
+        tag = child.tag if isinstance(child.tag, str) else None
+        if tag is None or tag in DROP:  # comments and processing instructions too
+            if tag in ("form", "object", "embed", "applet", "svg", "math", "canvas"):
+                dropped.add(tag)
+            remove(child)
+        elif tag in EMBEDS:
+            _embed_to_link(child)
+        else:
+            child.tag = RENAME.get(tag, tag)
+            _clean_elements(child, dropped)
+            if child.tag not in KEEP:
+                unwrap(child)
+
+
+def _clean_attributes(el: Element, seen_ids: set[str]) -> None:
+    allowed = ATTRIBUTES.get(el.tag, frozenset())
+    for name, value in list(el.attrib.items()):
+        ok = (name in GLOBAL_ATTRIBUTES or name in allowed or _DATA.fullmatch(name)) and \
+             VALUES.get(name, _always)(value)
+        if name == "role":
+            ok = ok and value in ROLES
+        if name == "id":
+            ok = ok and value not in seen_ids
+            seen_ids.add(value)
+        if not ok:
+            del el.attrib[name]
+
+
+def _always(_value: str) -> bool:
+    return True
+
+
+def _embed_to_link(el: Element) -> None:
+    """`<iframe src>` (or video/audio) → a link to its source, in a paragraph when at block level."""
+    src = el.get("src") or next((s.get("src") for s in el.iter("source") if s.get("src")), None)
+    if not src:
+        remove(el)
+        return
+    href = "https:" + src if src.startswith("//") else src
+    link = etree.Element("a", href=href)
+    link.text = el.get("title") or href
+    parent = el.getparent()
+    replacement = link
+    if parent is not None and _flow_container(parent):
+        replacement = etree.Element("p")
+        replacement.append(link)
+    replace(el, replacement)
+
+
+def _flow_container(el: Element) -> bool:
+    return el.tag not in PHRASING and el.tag not in TRANSPARENT
+
+
+def _repair_blocks(body: Element) -> None:
+    """A block in phrasing content (`<span><div>`) is invalid: make it a span, or its parents divs."""
+    for el in list(body.iter(*BLOCKS)):
+        context = _context(el)
+        if context is None or context.tag not in PHRASING:
+            continue
+        if el.tag in CONTAINERS:
+            el.tag = "span"
+            el.set("class", " ".join(filter(None, [el.get("class"), "block"])))
+        elif el.tag == "hr":
+            remove(el)
+        else:
+            ancestor = el.getparent()
+            while ancestor is not None and ancestor is not body:
+                if ancestor.tag not in TRANSPARENT:
+                    if _flow_container(ancestor):
+                        break
+                    ancestor.tag = "div"
+                ancestor = ancestor.getparent()
+
+
+def _context(el: Element) -> Element | None:
+    """The nearest ancestor that is not transparent: the one whose content model applies."""
+    parent = el.getparent()
+    while parent is not None and parent.tag in TRANSPARENT:
+        parent = parent.getparent()
+    return parent
+
+
+def remove(el: Element) -> None:
+    """Remove an element (and its content), keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    _insert_text_before(el, el.tail)
+    parent.remove(el)
+
+
+def unwrap(el: Element) -> None:
+    """Replace an element by its content (text and children), as `strip_tags` does for one element."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    index = parent.index(el)
+    _insert_text_before(el, el.text)
+    children = list(el)
+    if children:
+        children[-1].tail = (children[-1].tail or "") + (el.tail or "")
+        for offset, child in enumerate(children):
+            parent.insert(index + offset, child)
+    else:
+        _insert_text_before(el, el.tail)
+    parent.remove(el)
+
+
+def replace(el: Element, new: Element | str) -> None:
+    """Put `new` (an element or plain text) where `el` is, keeping the text after `el`."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if isinstance(new, str):
+        _insert_text_before(el, new)
+        remove(el)
+        return
+    new.tail = el.tail
+    parent.replace(el, new)
+
+
+def _insert_text_before(el: Element, text: str | None) -> None:
+    if not text:
+        return
+    previous = el.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent = el.getparent()
+        assert parent is not None
+        parent.text = (parent.text or "") + text
+
+
+def to_xhtml(elements: Iterable[Element]) -> None:
+    """Move no-namespace HTML elements into the XHTML namespace, so they serialize without prefixes."""
+    for root in elements:
+        for el in root.iter():
+            if isinstance(el.tag, str) and not el.tag.startswith("{"):
+                el.tag = f"{{{XHTML_NS}}}{el.tag}"
+
+
+def document(title: str, language: str, body: Iterable[Element], stylesheet: str,
+             body_class: str = "", body_type: str = "") -> bytes:
+    """A complete XHTML content document: `lang` and `xml:lang`, a `<title>`, one stylesheet."""
+    def q(tag: str) -> str:
+        return f"{{{XHTML_NS}}}{tag}"
+
+    html = etree.Element(q("html"), nsmap={None: XHTML_NS, "epub": EPUB_NS})
+    html.set("lang", language)
+    html.set(f"{{{XML_NS}}}lang", language)
+    head = etree.SubElement(html, q("head"))
+    etree.SubElement(head, q("meta"), charset="utf-8")
+    etree.SubElement(head, q("title")).text = title
+    etree.SubElement(head, q("link"), rel="stylesheet", type="text/css", href=stylesheet)
+    body_el = etree.SubElement(html, q("body"))
+    if body_class:
+        body_el.set("class", body_class)
+    if body_type:
+        body_el.set(EPUB_TYPE, body_type)
+    children = [copy.deepcopy(el) for el in body]  # the caller's tree stays in no namespace
+    to_xhtml(children)
+    body_el.extend(children)
+    data: bytes = etree.tostring(html, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
+    return data
+
+
+def text_of(el: Element) -> str:
+    """The visible text of an element, whitespace collapsed."""
+    return " ".join("".join(el.itertext()).split())
