@@ -40,18 +40,15 @@ def stringify(value: Any) -> str:
             return
         if not isinstance(v, dict):
             return
-        t, c = v.get("t"), v.get("c")
+        t: Any = v.get("t")
+        c: Any = v.get("c")
         if t == "Str":
             parts.append(c)
         elif t in ("Space", "SoftBreak", "LineBreak"):
             parts.append(" ")
-        elif t in ("Code", "Math"):
+        elif t in ("Code", "Math") or t == "CodeBlock":
             parts.append(c[1])
-        elif t == "CodeBlock":
-            parts.append(c[1])
-        elif t in ("Link", "Image"):
-            visit(c[1])
-        elif t in ("Span", "Div"):
+        elif t in ("Link", "Image") or t in ("Span", "Div"):
             visit(c[1])
         elif t == "Quoted":
             q = "“”" if c[0]["t"] == "DoubleQuote" else "‘’"

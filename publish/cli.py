@@ -85,7 +85,7 @@ def build(sources: Sequence[Path], to: str, out: Path, root: Path | None, toc: b
           primary_color: str | None, user_css: Path | None, wechat_images: str | None,
           copy: bool) -> None:
     """Convert SOURCES (files or folders) to the formats in --to."""
-    per_exporter = {
+    per_exporter: dict[str, dict[str, object]] = {
         "pdf": {"page_size": page_size, "variant": pdf_variant},
         "wechat": {"theme": theme, "primary_color": primary_color, "css": user_css,
                    "images": wechat_images, "copy": copy or None},

@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
-import frontmatter
+import frontmatter.default_handlers
 import yaml
 
 
@@ -78,7 +78,7 @@ def _yaml(block: list[str], first_line: int) -> dict[str, Any]:
     if not source.strip():
         return {}
     try:
-        data = frontmatter.YAMLHandler().load(source)
+        data = frontmatter.default_handlers.YAMLHandler().load(source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + (mark.line if mark is not None else 0)

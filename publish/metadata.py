@@ -52,7 +52,7 @@ def parse_date(value: Any) -> dt.datetime | None:
         return None
     text = value.strip()
     try:
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return dt.datetime.fromisoformat(text)
     except ValueError:
         pass
     for fmt in _DATE_FORMATS:
@@ -140,8 +140,8 @@ def build(fields: Mapping[str, Any], path: Path, body: str, warn: Warn) -> dict[
     return values
 
 
-_ATX = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
-_FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
+_ATX = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 
 
 def _first_heading(body: str) -> str | None:

@@ -108,7 +108,7 @@ class Resolver:
         url = "https:" + ref if ref.startswith("//") else ref
         request = urllib.request.Request(url, headers={"User-Agent": "publish"})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 data = response.read(MAX_REMOTE_BYTES + 1)
                 media_type = response.headers.get_content_type()
         except OSError as exc:
