@@ -53,7 +53,7 @@ class Chapter:
     elements: list[Element] = field(default_factory=list)
 
     def ids(self) -> set[str]:
-        return {i for el in self.elements for i in el.xpath(".//@id | @id")}
+        return {e.get("id", "") for el in self.elements for e in xhtml.select(el, "descendant-or-self::*[@id]")}
 
 
 def sniff_image(data: bytes) -> tuple[str, str] | None:
@@ -104,7 +104,7 @@ def split(body: Element, level: int) -> tuple[list[Element], list[Chapter]]:
 def take_footnotes(body: Element) -> dict[str, Element]:
     """Remove pandoc's end-of-document notes section; return each note as an EPUB 3 footnote aside."""
     notes: dict[str, Element] = {}
-    for section in body.xpath("./section[contains(concat(' ', @class, ' '), ' footnotes ')]"):
+    for section in xhtml.select(body, "./section[contains(concat(' ', @class, ' '), ' footnotes ')]"):
         for item in section.iter("li"):
             note_id = item.get("id")
             if not note_id:
@@ -119,7 +119,7 @@ def take_footnotes(body: Element) -> dict[str, Element]:
                 para.extend([c for c in aside if c is not para])
             notes[note_id] = aside
         xhtml.remove(section)
-    for ref in body.xpath(".//a[@role='doc-noteref' or contains(@class, 'footnote-ref')]"):
+    for ref in xhtml.select(body, ".//a[@role='doc-noteref' or contains(@class, 'footnote-ref')]"):
         ref.set(EPUB_TYPE, "noteref")
     return notes
 
@@ -128,8 +128,8 @@ def place_footnotes(documents: list[Chapter], notes: dict[str, Element]) -> None
     """Append each note to the document that refers to it (the last one if nobody does)."""
     for doc in documents:
         for el in list(doc.elements):
-            for ref in el.xpath("descendant-or-self::a[starts-with(@href, '#')]"):
-                note = notes.pop(ref.get("href")[1:], None)
+            for ref in xhtml.select(el, "descendant-or-self::a[starts-with(@href, '#')]"):
+                note = notes.pop((ref.get("href") or "")[1:], None)
                 if note is not None:
                     doc.elements.append(note)
     if notes and documents:
@@ -150,7 +150,7 @@ class Linker:
         where = {i: doc.file_name for doc in documents for i in doc.ids()}
         for doc in documents:
             for el in doc.elements:
-                for link in el.xpath("descendant-or-self::a[@href]"):
+                for link in xhtml.select(el, "descendant-or-self::a[@href]"):
                     self._fix_link(link, doc.file_name, where)
 
     def _fix_link(self, link: Element, current: str, where: dict[str, str]) -> None:
@@ -198,7 +198,7 @@ class Linker:
         """Store each image in the book; an image that cannot be stored becomes its alt text."""
         for doc in documents:
             for el in doc.elements:
-                for img in el.xpath("descendant-or-self::img"):
+                for img in xhtml.select(el, "descendant-or-self::img"):
                     self._embed(img)
 
     def _embed(self, img: Element) -> None:
@@ -225,7 +225,7 @@ class Linker:
 def _data_uri(uri: str) -> bytes:
     """The bytes of a `data:` URI (decoded locally; urllib needs no network for these)."""
     try:
-        with urllib.request.urlopen(uri) as response:  # noqa: S310 - data: scheme only
+        with urllib.request.urlopen(uri) as response:
             data: bytes = response.read()
     except (ValueError, OSError) as exc:
         raise ResourceRefused(uri[:40], "scheme", f"malformed data URI: {exc}") from exc

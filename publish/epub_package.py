@@ -20,6 +20,7 @@ from typing import Any
 
 from ebooklib import epub
 
+from publish import xhtml
 from publish.epub_book import Chapter, Media
 from publish.model import Article
 
@@ -137,12 +138,12 @@ def toc_entries(documents: Sequence[Chapter], depth: int) -> list[Entry]:
             entries.append(Entry(base, doc.file_name, doc.title))  # the title page: by its title
             top = False
         for el in doc.elements:
-            for head in el.xpath("descendant-or-self::*[self::h1 or self::h2 or self::h3 or self::h4"
+            for head in xhtml.select(el, "descendant-or-self::*[self::h1 or self::h2 or self::h3 or self::h4"
                                  " or self::h5 or self::h6][@id]"):
                 level = int(head.tag[-1])
                 if level > depth:
                     continue
-                label = " ".join("".join(head.itertext()).split()) or doc.title
+                label = xhtml.text_of(head) or doc.title
                 href = doc.file_name if top else f"{doc.file_name}#{head.get('id')}"
                 entries.append(Entry(level, href, label))
                 top = False

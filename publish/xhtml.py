@@ -29,33 +29,32 @@ Report = Callable[[str, str], None]
 """`report(message, fix)`: how cleaning tells the writer what it had to drop."""
 
 #: Removed with their content: scripts, styles, forms and plug-ins mean nothing in a book.
-DROP = frozenset("""script style noscript template head title meta link base form input button select
-    textarea option optgroup datalist output label fieldset legend object embed applet param canvas
-    frame frameset dialog slot svg math""".split())
+DROP = frozenset(["script", "style", "noscript", "template", "head", "title", "meta", "link", "base", "form", "input", "button", "select", "textarea", "option", "optgroup", "datalist", "output", "label", "fieldset", "legend", "object", "embed", "applet", "param", "canvas", "frame", "frameset", "dialog", "slot", "svg", "math"])
 #: Embeds replaced by a link to their source.
 EMBEDS = frozenset(["iframe", "video", "audio"])
 #: Obsolete presentational elements, renamed to their modern equivalent.
 RENAME = {"center": "div", "font": "span", "big": "span", "tt": "code", "strike": "s", "nobr": "span",
           "acronym": "abbr", "marquee": "span", "blink": "span", "listing": "pre", "xmp": "pre"}
 #: Elements valid in an EPUB 3 content document body; anything else is unwrapped (text kept).
-KEEP = frozenset("""a abbr address article aside b bdi bdo blockquote br caption cite code col colgroup
-    data dd del details dfn div dl dt em figcaption figure footer h1 h2 h3 h4 h5 h6 header hr i img ins
-    kbd li main mark nav ol p pre q rp rt ruby s samp section small span strong sub summary sup table
-    tbody td tfoot th thead time tr u ul var wbr""".split())
+KEEP = frozenset(["a", "abbr", "address", "article", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "data", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img", "ins", "kbd", "li", "main", "mark", "nav", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr"])
 
 #: Elements whose content model is phrasing only: a block inside them is invalid.
-PHRASING = frozenset("""p span em strong b i u s small sub sup code kbd samp var q cite abbr dfn mark time
-    data bdi bdo h1 h2 h3 h4 h5 h6 pre rp rt ruby dt summary""".split())
+PHRASING = frozenset(["p", "span", "em", "strong", "b", "i", "u", "s", "small", "sub", "sup", "code", "kbd", "samp", "var", "q", "cite", "abbr", "dfn", "mark", "time", "data", "bdi", "bdo", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "rp", "rt", "ruby", "dt", "summary"])
 #: Transparent elements take their parent's content model.
 TRANSPARENT = frozenset(["a", "ins", "del"])
 #: Block elements that may become a `span class="block"` when they sit in phrasing content.
-CONTAINERS = frozenset("""div section article aside header footer nav main address figure figcaption
-    blockquote p details caption""".split())
-BLOCKS = CONTAINERS | frozenset("ul ol dl table pre hr h1 h2 h3 h4 h5 h6".split())
+CONTAINERS = frozenset(["div", "section", "article", "aside", "header", "footer", "nav", "main", "address", "figure", "figcaption", "blockquote", "p", "details", "caption"])
+BLOCKS = CONTAINERS | frozenset(["ul", "ol", "dl", "table", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6"])
 
-_INTEGER = re.compile(r"\d+")
-_ID = re.compile(r"\S+")
 _DATA = re.compile(r"data-[a-z0-9._-]+")
+
+
+def _pattern(regex: str) -> Callable[[str], bool]:
+    compiled = re.compile(regex)
+    return lambda value: compiled.fullmatch(value) is not None
+
+
+_INTEGER = _pattern(r"\d+")
 
 GLOBAL_ATTRIBUTES = frozenset(["id", "class", "title", "lang", "dir", "hidden", "role", "translate",
                                "aria-label", "aria-hidden", "aria-labelledby", "aria-describedby"])
@@ -73,20 +72,16 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
 }
 #: Attribute values the HTML schema constrains; anything else is dropped.
 VALUES: dict[str, Callable[[str], bool]] = {
-    "width": _INTEGER.fullmatch, "height": _INTEGER.fullmatch, "colspan": _INTEGER.fullmatch,
-    "rowspan": _INTEGER.fullmatch, "span": _INTEGER.fullmatch, "value": lambda v: bool(re.fullmatch(r"-?\d+", v)),
-    "start": lambda v: bool(re.fullmatch(r"-?\d+", v)),
+    "width": _INTEGER, "height": _INTEGER, "colspan": _INTEGER, "rowspan": _INTEGER, "span": _INTEGER,
+    "value": _pattern(r"-?\d+"), "start": _pattern(r"-?\d+"),
     "dir": lambda v: v in ("ltr", "rtl", "auto"), "scope": lambda v: v in ("row", "col", "rowgroup", "colgroup"),
     "type": lambda v: v in ("1", "a", "A", "i", "I") or "/" in v, "hidden": lambda v: v in ("", "hidden"),
     "reversed": lambda v: v in ("", "reversed"), "open": lambda v: v in ("", "open"),
     "translate": lambda v: v in ("yes", "no"), "aria-hidden": lambda v: v in ("true", "false"),
-    "id": _ID.fullmatch,
+    "id": _pattern(r"\S+"),
 }
 #: ARIA and DPUB-ARIA roles that may appear on body content (pandoc uses the doc-* ones).
-ROLES = frozenset("""doc-noteref doc-endnotes doc-endnote doc-backlink doc-footnote doc-chapter doc-cover
-    doc-toc doc-biblioref doc-glossref doc-pullquote doc-subtitle doc-epigraph doc-example doc-tip doc-notice
-    note figure img presentation none list listitem table region doc-abstract doc-credit doc-dedication
-    doc-introduction doc-conclusion doc-epilogue doc-prologue doc-foreword doc-preface doc-appendix""".split())
+ROLES = frozenset(["doc-noteref", "doc-endnotes", "doc-endnote", "doc-backlink", "doc-footnote", "doc-chapter", "doc-cover", "doc-toc", "doc-biblioref", "doc-glossref", "doc-pullquote", "doc-subtitle", "doc-epigraph", "doc-example", "doc-tip", "doc-notice", "note", "figure", "img", "presentation", "none", "list", "listitem", "table", "region", "doc-abstract", "doc-credit", "doc-dedication", "doc-introduction", "doc-conclusion", "doc-epilogue", "doc-prologue", "doc-foreword", "doc-preface", "doc-appendix"])
 
 
 def parse_body(html: str) -> Element:
@@ -94,7 +89,8 @@ def parse_body(html: str) -> Element:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataLossWarning)  # `@click` etc. cannot be XML names
         document = html5lib.parse(html, treebuilder="lxml", namespaceHTMLElements=False)
-    body = document.getroot().find("body")
+    root: Element = document.getroot()
+    body = root.find("body")
     assert body is not None  # the HTML5 algorithm always creates one
     return body
 
@@ -135,7 +131,8 @@ def _clean_elements(parent: Element, dropped: set[str]) -> None:
 
 def _clean_attributes(el: Element, seen_ids: set[str]) -> None:
     allowed = ATTRIBUTES.get(el.tag, frozenset())
-    for name, value in list(el.attrib.items()):
+    for raw_name, raw_value in list(el.attrib.items()):
+        name, value = str(raw_name), str(raw_value)
         ok = (name in GLOBAL_ATTRIBUTES or name in allowed or _DATA.fullmatch(name)) and \
              VALUES.get(name, _always)(value)
         if name == "role":
@@ -266,7 +263,7 @@ def document(title: str, language: str, body: Iterable[Element], stylesheet: str
     def q(tag: str) -> str:
         return f"{{{XHTML_NS}}}{tag}"
 
-    html = etree.Element(q("html"), nsmap={None: XHTML_NS, "epub": EPUB_NS})
+    html = etree.Element(q("html"), nsmap={None: XHTML_NS, "epub": EPUB_NS})  # type: ignore[dict-item]
     html.set("lang", language)
     html.set(f"{{{XML_NS}}}lang", language)
     head = etree.SubElement(html, q("head"))
@@ -285,6 +282,12 @@ def document(title: str, language: str, body: Iterable[Element], stylesheet: str
     return data
 
 
+def select(el: Element, path: str) -> list[Element]:
+    """The elements an XPath expression finds from `el` (typed, unlike lxml's `xpath`)."""
+    found = el.xpath(path)
+    return [r for r in found if isinstance(r, etree._Element)] if isinstance(found, list) else []
+
+
 def text_of(el: Element) -> str:
     """The visible text of an element, whitespace collapsed."""
-    return " ".join("".join(el.itertext()).split())
+    return " ".join("".join(str(t) for t in el.itertext()).split())
