@@ -14,7 +14,7 @@ from lxml import etree
 from publish import epub_book, epub_package, xhtml
 from publish.exporters import ExportContext
 from publish.model import Article
-from publish.page import STYLESHEETS, font_css
+from publish.page import font_css
 
 STYLESHEET = "style.css"
 
@@ -48,7 +48,7 @@ class EpubExporter:
         cover = None
         if content.cover is not None:
             cover = (content.cover, _cover_page(content.cover, article))
-        css = font_css(meta.language, "epub") + ctx.theme.css(*STYLESHEETS["epub"])
+        css = font_css(meta.language, "epub") + ctx.theme.css("epub.css")
         return epub_package.package(article, documents, list(content.media.values()), css, cover, toc_depth)
 
 
