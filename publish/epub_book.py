@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from lxml import etree
 
@@ -22,7 +22,12 @@ from publish.model import Article
 from publish.resources import Resolver, ResourceRefused, is_external_link
 from publish.xhtml import EPUB_TYPE, Element
 
-Warn = Callable[[str, str], None]
+
+class Warn(Protocol):
+    """`warn(message, fix, ref)`: `ref` is the text in the source (an href or src) to find the line by."""
+
+    def __call__(self, message: str, fix: str, ref: str = "") -> None: ...
+
 
 #: Image types every EPUB 3 reading system must support (core media types), by magic bytes.
 CORE_IMAGES = (
@@ -162,12 +167,12 @@ class Linker:
                 link.set("href", href if where[target] == current else where[target] + href)
                 return
             self.warn(f"link '{label}' points to #{target}, which does not exist; kept as text",
-                      "fix the anchor or remove the link")
+                      "fix the anchor or remove the link", href)
         elif is_external_link(href):
             if urllib.parse.urlsplit(href).scheme in ("http", "https", "mailto", "ftp", "tel"):
                 return
             self.warn(f"link '{label}' uses the {urllib.parse.urlsplit(href).scheme}: scheme; kept as text",
-                      "use an http(s) link")
+                      "use an http(s) link", href)
         elif not href:
             del link.attrib["href"]
             return
@@ -176,7 +181,7 @@ class Linker:
             exists = bool(path) and (self.base / path).exists()
             why = "is not part of the EPUB" if exists else "does not exist"
             self.warn(f"link '{label}' points to {href}, which {why}; kept as text",
-                      "link to the published page with a full https:// URL")
+                      "link to the published page with a full https:// URL", href)
         xhtml.unwrap(link)
 
     def cover(self, ref: str) -> Media | None:
@@ -184,12 +189,12 @@ class Linker:
         try:
             data = self.resolver.fetch(ref, self.base).data
         except ResourceRefused as exc:
-            self.warn(f"cover {ref} not used ({exc.detail})", "put the cover image inside the source folder")
+            self.warn(f"cover {ref} not used ({exc.detail})", "put the cover image inside the source folder", ref)
             return None
         item = media_for(data)
         if item is None or item.media_type == "image/svg+xml":
             self.warn(f"cover {ref} is not a PNG, JPEG, GIF or WebP image; the book has no cover",
-                      "convert the cover to JPEG or PNG")
+                      "convert the cover to JPEG or PNG", ref)
             return None
         self.media.setdefault(item.uid, item)
         return item
@@ -209,13 +214,13 @@ class Linker:
         except ResourceRefused as exc:
             fix = ("pass --allow-remote to embed remote images" if exc.kind == "remote"
                    else "put the image inside the source folder")
-            self.warn(f"image {src or '(no src)'} not embedded ({exc.detail}); its alt text is used", fix)
+            self.warn(f"image {src or '(no src)'} not embedded ({exc.detail}); its alt text is used", fix, src)
             xhtml.replace(img, alt)
             return
         item = media_for(data)
         if item is None:
             self.warn(f"image {src} is not PNG, JPEG, GIF, WebP or SVG; its alt text is used",
-                      "convert it to PNG or JPEG")
+                      "convert it to PNG or JPEG", src)
             xhtml.replace(img, alt)
             return
         self.media.setdefault(item.uid, item)

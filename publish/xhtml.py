@@ -25,8 +25,8 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
 
 Element = etree._Element
-Report = Callable[[str, str], None]
-"""`report(message, fix)`: how cleaning tells the writer what it had to drop."""
+Report = Callable[[str, str, str], None]
+"""`report(message, fix, ref)`: how cleaning tells the writer what it dropped (`ref`: source text)."""
 
 #: Removed with their content: scripts, styles, forms and plug-ins mean nothing in a book.
 DROP = frozenset(["script", "style", "noscript", "template", "head", "title", "meta", "link", "base", "form", "input", "button", "select", "textarea", "option", "optgroup", "datalist", "output", "label", "fieldset", "legend", "object", "embed", "applet", "param", "canvas", "frame", "frameset", "dialog", "slot", "svg", "math"])
@@ -100,7 +100,7 @@ def clean(body: Element, report: Report) -> None:
     dropped: set[str] = set()
     _clean_elements(body, dropped)
     for tag in sorted(dropped):
-        report(f"removed a <{tag}>: an EPUB cannot show it", "link to the page that has it instead")
+        report(f"removed a <{tag}>: an EPUB cannot show it", "link to the page that has it instead", f"<{tag}")
     seen_ids: set[str] = set()
     for el in body.iter():
         _clean_attributes(el, seen_ids)
@@ -131,6 +131,12 @@ def _clean_elements(parent: Element, dropped: set[str]) -> None:
 
 def _clean_attributes(el: Element, seen_ids: set[str]) -> None:
     allowed = ATTRIBUTES.get(el.tag, frozenset())
+    if el.tag == "a" and el.get("name") and not el.get("id"):
+        el.set("id", el.get("name", ""))  # old-style anchor: HTML5 targets ids only
+    if el.tag == "img" and not el.get("src"):
+        lazy = el.get("data-src") or el.get("data-original")  # lazy-loading scripts keep it here
+        if lazy:
+            el.set("src", lazy)
     for raw_name, raw_value in list(el.attrib.items()):
         name, value = str(raw_name), str(raw_value)
         ok = (name in GLOBAL_ATTRIBUTES or name in allowed or _DATA.fullmatch(name)) and \

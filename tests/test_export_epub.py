@@ -271,6 +271,10 @@ def test_links_are_fixed_across_chapters_or_unwrapped(raw: Book) -> None:
     assert not chapter.xpath("//x:a[contains(@href, 'missing.md') or @href='#nowhere']", namespaces=NS)
     assert "缺失的文件" in "".join(chapter.itertext())
     assert "missing.md" in raw.warnings() and "#nowhere" in raw.warnings()
+    source_lines = RAW.read_text(encoding="utf-8").splitlines()
+    for diagnostic in raw.diagnostics:
+        if "missing.md" in diagnostic.message:
+            assert diagnostic.line is not None and "missing.md" in source_lines[diagnostic.line - 1]
 
 
 def test_footnote_is_an_epub3_note_in_the_referring_chapter(raw: Book) -> None:
@@ -368,20 +372,22 @@ CASES = {
     "duplicate id": ('<p id="a">1</p><p id="a">2</p>', "count(//*[@id='a'])=1"),
     "unknown role dropped": ('<p role="bogus">x</p><p role="note">y</p>', "//p[not(@role)] and //p[@role='note']"),
     "comment dropped": ("<p>a<!-- c -->b</p>", "//p[.='ab']"),
+    "old anchor name": ('<a name="old">x</a>', "//a[@id='old'][not(@name)]"),
+    "lazy image": ('<img data-src="real.png" alt="a">', "//img[@src='real.png']"),
 }
 
 
 @pytest.mark.parametrize("html, check", CASES.values(), ids=CASES.keys())
 def test_clean(html: str, check: str) -> None:
     body = xhtml.parse_body(html)
-    xhtml.clean(body, lambda message, fix: None)
+    xhtml.clean(body, lambda message, fix, ref: None)
     assert body.xpath(check), etree.tostring(body, encoding="unicode")
     etree.fromstring(xhtml.document("t", "en", [body], "s.css"))  # well-formed XML
 
 
 def test_clean_reports_a_removed_form() -> None:
     reports: list[str] = []
-    xhtml.clean(xhtml.parse_body("<form><input></form>"), lambda message, fix: reports.append(message))
+    xhtml.clean(xhtml.parse_body("<form><input></form>"), lambda message, fix, ref: reports.append(message))
     assert any("<form>" in r for r in reports)
 
 

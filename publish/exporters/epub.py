@@ -32,8 +32,8 @@ class EpubExporter:
         toc_depth = int(ctx.option(self.name, "toc_depth", self.options["toc_depth"]))
         meta = article.metadata
 
-        def warn(message: str, fix: str) -> None:
-            ctx.warn(article, message, fix)
+        def warn(message: str, fix: str, ref: str = "") -> None:
+            ctx.warn(article, message, fix, _line_of(article, ref))
 
         content = epub_book.build(article, ctx.resolver, split_level, warn)
         body_class = "cjk" if meta.is_cjk else ""
@@ -59,3 +59,11 @@ def _cover_page(image: epub_book.Media, article: Article) -> bytes:
     etree.SubElement(section, "img", src=image.file_name, alt=f"{labels.cover}: {article.metadata.title}",
                      role="doc-cover")
     return xhtml.document(labels.cover, article.metadata.language, [section], STYLESHEET, "cover")
+
+
+def _line_of(article: Article, ref: str) -> int | None:
+    """The source line where `ref` (an href or src) first appears, for the warning's location."""
+    index = article.source.body.find(ref) if ref else -1
+    if index < 0:
+        return None
+    return article.source.body_line + article.source.body.count("\n", 0, index)
