@@ -50,15 +50,28 @@ class Media:
 
 @dataclass(slots=True)
 class Chapter:
-    """One XHTML document of the spine: its file, title, heading level and body elements."""
+    """One XHTML document of the spine: its file, title, heading level (0: title page) and content.
+
+    The content lives in `root`, the document's `<section class="body">`, so that replacing or
+    unwrapping a top-level element keeps the text around it.
+    """
 
     file_name: str
     title: str
     level: int
-    elements: list[Element] = field(default_factory=list)
+    root: Element = field(default_factory=lambda: etree.Element("section", {"class": "body"}))
+
+    def __post_init__(self) -> None:
+        if self.level:
+            self.root.set(EPUB_TYPE, "chapter")
+            self.root.set("role", "doc-chapter")
+
+    @property
+    def elements(self) -> list[Element]:
+        return list(self.root)
 
     def ids(self) -> set[str]:
-        return {e.get("id", "") for el in self.elements for e in xhtml.select(el, "descendant-or-self::*[@id]")}
+        return {e.get("id", "") for e in xhtml.select(self.root, ".//*[@id]")}
 
 
 def sniff_image(data: bytes) -> tuple[str, str] | None:
@@ -100,10 +113,27 @@ def split(body: Element, level: int) -> tuple[list[Element], list[Chapter]]:
         if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit() and int(tag[1]) <= level:
             title = xhtml.text_of(el) or f"{len(chapters) + 1}"
             chapters.append(Chapter(f"ch{len(chapters) + 1:03d}.xhtml", title, int(tag[1])))
-        (chapters[-1].elements if chapters else lead).append(el)
-    if body.text and body.text.strip() and lead:
-        lead[0].text = body.text + (lead[0].text or "")
+        if chapters:
+            chapters[-1].root.append(el)
+        else:
+            lead.append(el)
+    if body.text and body.text.strip():  # bare text before the first element
+        para = etree.Element("p")
+        para.text, body.text = body.text.strip(), None
+        lead.insert(0, para)
     return lead, chapters
+
+
+def name_headings(body: Element) -> None:
+    """Give headings from raw HTML an id, so the navigation document can point at them."""
+    used = {str(e.get("id")) for e in xhtml.select(body, ".//*[@id]")}
+    for n, head in enumerate(xhtml.select(body, ".//*[self::h1 or self::h2 or self::h3 or self::h4"
+                                                " or self::h5 or self::h6][not(@id)]"), 1):
+        candidate = f"heading-{n}"
+        while candidate in used:
+            candidate += "-"
+        used.add(candidate)
+        head.set("id", candidate)
 
 
 def take_footnotes(body: Element) -> dict[str, Element]:
@@ -132,13 +162,12 @@ def take_footnotes(body: Element) -> dict[str, Element]:
 def place_footnotes(documents: list[Chapter], notes: dict[str, Element]) -> None:
     """Append each note to the document that refers to it (the last one if nobody does)."""
     for doc in documents:
-        for el in list(doc.elements):
-            for ref in xhtml.select(el, "descendant-or-self::a[starts-with(@href, '#')]"):
-                note = notes.pop((ref.get("href") or "")[1:], None)
-                if note is not None:
-                    doc.elements.append(note)
+        for ref in xhtml.select(doc.root, ".//a[starts-with(@href, '#')]"):
+            note = notes.pop((ref.get("href") or "")[1:], None)
+            if note is not None:
+                doc.root.append(note)
     if notes and documents:
-        documents[-1].elements.extend(notes.values())
+        documents[-1].root.extend(notes.values())
 
 
 @dataclass(slots=True)
@@ -154,9 +183,8 @@ class Linker:
         """`#id` → `chNNN.xhtml#id`; links to files or anchors the book lacks → their text."""
         where = {i: doc.file_name for doc in documents for i in doc.ids()}
         for doc in documents:
-            for el in doc.elements:
-                for link in xhtml.select(el, "descendant-or-self::a[@href]"):
-                    self._fix_link(link, doc.file_name, where)
+            for link in xhtml.select(doc.root, ".//a[@href]"):
+                self._fix_link(link, doc.file_name, where)
 
     def _fix_link(self, link: Element, current: str, where: dict[str, str]) -> None:
         href = link.get("href", "").strip()
@@ -202,9 +230,8 @@ class Linker:
     def embed_images(self, documents: list[Chapter]) -> None:
         """Store each image in the book; an image that cannot be stored becomes its alt text."""
         for doc in documents:
-            for el in doc.elements:
-                for img in xhtml.select(el, "descendant-or-self::img"):
-                    self._embed(img)
+            for img in xhtml.select(doc.root, ".//img"):
+                self._embed(img)
 
     def _embed(self, img: Element) -> None:
         src = img.get("src", "").strip()
@@ -251,8 +278,10 @@ def build(article: Article, resolver: Resolver, split_level: int, warn: Warn) ->
     body = xhtml.parse_body(article.html)
     xhtml.clean(body, warn)
     notes = take_footnotes(body)
+    name_headings(body)
     lead, chapters = split(body, split_level)
-    title_page = Chapter("title.xhtml", article.metadata.title, 0, [title_block(article), *lead])
+    title_page = Chapter("title.xhtml", article.metadata.title, 0)
+    title_page.root.extend([title_block(article), *lead])
     documents = [title_page, *chapters]
     place_footnotes(documents, notes)
     linker = Linker(resolver, article.path.parent, warn)

@@ -128,25 +128,17 @@ def set_metadata(book: epub.EpubBook, article: Article, has_images: bool) -> Non
 
 
 def toc_entries(documents: Sequence[Chapter], depth: int) -> list[Entry]:
-    """Every heading down to `depth` in reading order; a chapter's own heading links to its file."""
+    """Each document by its title, then the headings inside it down to `depth`, in reading order."""
     entries: list[Entry] = []
     base = min((d.level for d in documents if d.level), default=2)
     for doc in documents:
-        first = doc.elements[0].tag if doc.elements else ""
-        top = True
-        if not (isinstance(first, str) and len(first) == 2 and first[0] == "h"):
-            entries.append(Entry(base, doc.file_name, doc.title))  # the title page: by its title
-            top = False
-        for el in doc.elements:
-            for head in xhtml.select(el, "descendant-or-self::*[self::h1 or self::h2 or self::h3 or self::h4"
-                                 " or self::h5 or self::h6][@id]"):
-                level = int(head.tag[-1])
-                if level > depth:
-                    continue
-                label = xhtml.text_of(head) or doc.title
-                href = doc.file_name if top else f"{doc.file_name}#{head.get('id')}"
-                entries.append(Entry(level, href, label))
-                top = False
+        entries.append(Entry(doc.level or base, doc.file_name, doc.title))
+        own = doc.elements[0] if doc.level and doc.elements else None  # a chapter starts with its heading
+        for head in xhtml.select(doc.root, ".//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
+                                           " or self::h6][@id]"):
+            level, label = int(str(head.tag)[-1]), xhtml.text_of(head)
+            if head is not own and level <= depth and label:
+                entries.append(Entry(level, f"{doc.file_name}#{head.get('id')}", label))
     return entries
 
 

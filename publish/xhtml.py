@@ -29,21 +29,39 @@ Report = Callable[[str, str, str], None]
 """`report(message, fix, ref)`: how cleaning tells the writer what it dropped (`ref`: source text)."""
 
 #: Removed with their content: scripts, styles, forms and plug-ins mean nothing in a book.
-DROP = frozenset(["script", "style", "noscript", "template", "head", "title", "meta", "link", "base", "form", "input", "button", "select", "textarea", "option", "optgroup", "datalist", "output", "label", "fieldset", "legend", "object", "embed", "applet", "param", "canvas", "frame", "frameset", "dialog", "slot", "svg", "math"])
+DROP = frozenset([
+    "script", "style", "noscript", "template", "head", "title", "meta", "link", "base", "form", "input",
+    "button", "select", "textarea", "option", "optgroup", "datalist", "output", "fieldset", "legend",
+    "object", "embed", "applet", "param", "canvas", "frame", "frameset", "dialog", "slot", "svg", "math"
+])
 #: Embeds replaced by a link to their source.
 EMBEDS = frozenset(["iframe", "video", "audio"])
 #: Obsolete presentational elements, renamed to their modern equivalent.
 RENAME = {"center": "div", "font": "span", "big": "span", "tt": "code", "strike": "s", "nobr": "span",
           "acronym": "abbr", "marquee": "span", "blink": "span", "listing": "pre", "xmp": "pre"}
 #: Elements valid in an EPUB 3 content document body; anything else is unwrapped (text kept).
-KEEP = frozenset(["a", "abbr", "address", "article", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "data", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img", "ins", "kbd", "li", "main", "mark", "nav", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr"])
+KEEP = frozenset([
+    "a", "abbr", "address", "article", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite",
+    "code", "col", "colgroup", "data", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption",
+    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img", "ins", "kbd", "li",
+    "main", "mark", "nav", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "section", "small",
+    "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr",
+    "u", "ul", "var", "wbr"
+])
 
 #: Elements whose content model is phrasing only: a block inside them is invalid.
-PHRASING = frozenset(["p", "span", "em", "strong", "b", "i", "u", "s", "small", "sub", "sup", "code", "kbd", "samp", "var", "q", "cite", "abbr", "dfn", "mark", "time", "data", "bdi", "bdo", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "rp", "rt", "ruby", "dt", "summary"])
+PHRASING = frozenset([
+    "p", "span", "em", "strong", "b", "i", "u", "s", "small", "sub", "sup", "code", "kbd", "samp", "var",
+    "q", "cite", "abbr", "dfn", "mark", "time", "data", "bdi", "bdo", "h1", "h2", "h3", "h4", "h5", "h6",
+    "pre", "rp", "rt", "ruby", "dt", "summary"
+])
 #: Transparent elements take their parent's content model.
 TRANSPARENT = frozenset(["a", "ins", "del"])
 #: Block elements that may become a `span class="block"` when they sit in phrasing content.
-CONTAINERS = frozenset(["div", "section", "article", "aside", "header", "footer", "nav", "main", "address", "figure", "figcaption", "blockquote", "p", "details", "caption"])
+CONTAINERS = frozenset([
+    "div", "section", "article", "aside", "header", "footer", "nav", "main", "address", "figure",
+    "figcaption", "blockquote", "p", "details", "caption"
+])
 BLOCKS = CONTAINERS | frozenset(["ul", "ol", "dl", "table", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6"])
 
 _DATA = re.compile(r"data-[a-z0-9._-]+")
@@ -56,8 +74,10 @@ def _pattern(regex: str) -> Callable[[str], bool]:
 
 _INTEGER = _pattern(r"\d+")
 
-GLOBAL_ATTRIBUTES = frozenset(["id", "class", "title", "lang", "dir", "hidden", "role", "translate",
-                               "aria-label", "aria-hidden", "aria-labelledby", "aria-describedby"])
+GLOBAL_ATTRIBUTES = frozenset([
+    "id", "class", "title", "lang", "dir", "hidden", "role", "translate", "aria-label", "aria-hidden",
+    "aria-labelledby", "aria-describedby"
+])
 ATTRIBUTES: dict[str, frozenset[str]] = {
     "a": frozenset(["href", "hreflang", "rel", "type"]),
     "img": frozenset(["src", "alt", "width", "height"]),
@@ -79,9 +99,17 @@ VALUES: dict[str, Callable[[str], bool]] = {
     "reversed": lambda v: v in ("", "reversed"), "open": lambda v: v in ("", "open"),
     "translate": lambda v: v in ("yes", "no"), "aria-hidden": lambda v: v in ("true", "false"),
     "id": _pattern(r"\S+"),
+    "cite": _pattern(r"https?://\S+"),  # EPUBCheck resolves it: a relative one must be in the book
 }
 #: ARIA and DPUB-ARIA roles that may appear on body content (pandoc uses the doc-* ones).
-ROLES = frozenset(["doc-noteref", "doc-endnotes", "doc-endnote", "doc-backlink", "doc-footnote", "doc-chapter", "doc-cover", "doc-toc", "doc-biblioref", "doc-glossref", "doc-pullquote", "doc-subtitle", "doc-epigraph", "doc-example", "doc-tip", "doc-notice", "note", "figure", "img", "presentation", "none", "list", "listitem", "table", "region", "doc-abstract", "doc-credit", "doc-dedication", "doc-introduction", "doc-conclusion", "doc-epilogue", "doc-prologue", "doc-foreword", "doc-preface", "doc-appendix"])
+ROLES = frozenset([
+    "doc-noteref", "doc-endnotes", "doc-endnote", "doc-backlink", "doc-footnote", "doc-chapter",
+    "doc-cover", "doc-toc", "doc-biblioref", "doc-glossref", "doc-pullquote", "doc-subtitle",
+    "doc-epigraph", "doc-example", "doc-tip", "doc-notice", "note", "figure", "img", "presentation", "none",
+    "list", "listitem", "table", "region", "doc-abstract", "doc-credit", "doc-dedication",
+    "doc-introduction", "doc-conclusion", "doc-epilogue", "doc-prologue", "doc-foreword", "doc-preface",
+    "doc-appendix"
+])
 
 
 def parse_body(html: str) -> Element:
@@ -116,7 +144,9 @@ def _clean_elements(parent: Element, dropped: set[str]) -> None:
     """Depth first: drop, turn embeds into links, rename obsolete tags, unwrap unknown ones."""
     for child in list(parent):
         tag = child.tag if isinstance(child.tag, str) else None
-        if tag is None or tag in DROP:  # comments and processing instructions too
+        if tag == "input" and child.get("type") == "checkbox":  # task lists: keep the state as text
+            replace(child, "☑ " if child.get("checked") is not None else "☐ ")
+        elif tag is None or tag in DROP:  # comments and processing instructions too
             if tag in ("form", "object", "embed", "applet", "svg", "math", "canvas"):
                 dropped.add(tag)
             remove(child)

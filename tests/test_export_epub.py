@@ -373,6 +373,8 @@ CASES = {
     "unknown role dropped": ('<p role="bogus">x</p><p role="note">y</p>', "//p[not(@role)] and //p[@role='note']"),
     "comment dropped": ("<p>a<!-- c -->b</p>", "//p[.='ab']"),
     "old anchor name": ('<a name="old">x</a>', "//a[@id='old'][not(@name)]"),
+    "task list checkbox": ('<ul><li><input type="checkbox" checked disabled>done</li></ul>', "//li[.='☑ done']"),
+    "relative cite dropped": ('<blockquote cite="x.html">q</blockquote>', "//blockquote[not(@cite)]"),
     "lazy image": ('<img data-src="real.png" alt="a">', "//img[@src='real.png']"),
 }
 

@@ -39,12 +39,7 @@ class EpubExporter:
         body_class = "cjk" if meta.is_cjk else ""
         documents = []
         for doc in content.documents:
-            wrapper = etree.Element("section", {"class": "body"})
-            if doc.level:
-                wrapper.set(xhtml.EPUB_TYPE, "chapter")
-                wrapper.set("role", "doc-chapter")
-            wrapper.extend(doc.elements)
-            documents.append((doc, xhtml.document(doc.title, meta.language, [wrapper], STYLESHEET, body_class)))
+            documents.append((doc, xhtml.document(doc.title, meta.language, [doc.root], STYLESHEET, body_class)))
         cover = None
         if content.cover is not None:
             cover = (content.cover, _cover_page(content.cover, article))
@@ -63,7 +58,11 @@ def _cover_page(image: epub_book.Media, article: Article) -> bytes:
 
 def _line_of(article: Article, ref: str) -> int | None:
     """The source line where `ref` (an href or src) first appears, for the warning's location."""
-    index = article.source.body.find(ref) if ref else -1
-    if index < 0:
+    body = article.source.body
+    if not ref:
         return None
-    return article.source.body_line + article.source.body.count("\n", 0, index)
+    for needle in (f"({ref})", f'"{ref}"', f"'{ref}'", f"={ref}", ref):  # Markdown, then HTML forms
+        index = body.find(needle)
+        if index >= 0:
+            return article.source.body_line + body.count("\n", 0, index)
+    return None
