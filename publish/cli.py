@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,7 +31,7 @@ class _DefaultGroup(click.Group):
 
 def _list_formats(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
-        ctx.exit(_print_formats())
+        ctx.exit(_guard(_print_formats))
 
 
 @click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -124,6 +125,49 @@ def _report(result: Result) -> None:
     else:
         for path in result.outputs:
             click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False),
+              help="Source root: no resource outside it is ever read.")
+@click.option("--no-indented-prose", "indented_prose", flag_value=False, default=True,
+              help="Keep indented blocks as code (no prose detection).")
+@click.option("--site-url", help="Absolute URL of the site, for {{ site.url }} and cross-links.")
+@click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
+def check(sources: Sequence[Path], root: Path | None, indented_prose: bool, site_url: str | None,
+          strict: bool) -> None:
+    """Load, parse and normalize SOURCES without writing anything; print every notice and warning."""
+    config = Config(root=root, indented_prose=indented_prose, site_url=site_url, strict=strict)
+    sys.exit(_guard(lambda: _check(sources, config)))
+
+
+def _check(sources: Sequence[Path], config: Config) -> int:
+    from publish.pipeline import prepare
+
+    targets = list(expand(sources, config.root))
+    counts = {"error": 0, "warning": 0, "notice": 0}
+    for target in targets:
+        try:
+            diagnostics = list(prepare(target, config).diagnostics)
+        except PublishError as exc:
+            click.echo(f"{exc.location()}: error: {exc}")
+            counts["error"] += 1
+            continue
+        for diagnostic in sorted(diagnostics, key=lambda d: d.line or 0):
+            click.echo(str(dataclasses.replace(diagnostic, path=_shown(diagnostic.path))))
+            counts[diagnostic.severity] += 1
+    click.echo(f"checked {len(targets)} file(s): {counts['error']} error(s), "
+               f"{counts['warning']} warning(s), {counts['notice']} notice(s)")
+    return EXIT_FAILED if counts["error"] or (config.strict and counts["warning"]) else EXIT_OK
+
+
+def _shown(path: Path) -> Path:
+    """A path relative to the working folder when it is below it (shorter, clickable in editors)."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 @main.command()

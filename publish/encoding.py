@@ -1,7 +1,8 @@
-"""Bytes to text: UTF-8 (with or without BOM), GB18030/GBK with a warning, everything else refused."""
+"""Bytes to text: UTF-8 (with or without BOM); UTF-16 with a BOM and GB18030/GBK with a warning; the rest refused."""
 
 from __future__ import annotations
 
+import codecs
 import unicodedata
 from dataclasses import dataclass
 
@@ -29,6 +30,12 @@ def decode(data: bytes) -> Decoded:
     Chinese blogs older than ~2012 are often GBK; GB18030 is its superset, so it is the one
     fallback. Binary data (NUL bytes, many control characters) is refused before any guess.
     """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Windows Notepad's "Unicode"
+        try:
+            return _checked(data.decode("utf-16"), "UTF-16")
+        except UnicodeDecodeError as exc:
+            raise UndecodableError("the file starts like UTF-16 but is not valid UTF-16 text",
+                                   exc.start) from exc
     if b"\x00" in data[:8192]:
         raise UndecodableError("the file is binary (it contains NUL bytes), not Markdown text", 
                                data.index(b"\x00"))
@@ -45,6 +52,11 @@ def decode(data: bytes) -> Decoded:
             raise UndecodableError("the file is not valid UTF-8 and does not read as GB18030 text",
                                    utf8_error.start) from utf8_error
         legacy = "GB18030"
+    return _checked(text, legacy)
+
+
+def _checked(text: str, legacy: str | None) -> Decoded:
+    """Universal newlines, and a last check that the decoded text reads as text."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not _looks_like_text(text):
         raise UndecodableError("the file holds control characters, not text")

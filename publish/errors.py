@@ -77,3 +77,14 @@ class ExportError(PublishError):
 
     def location(self) -> str:
         return f"{self.path}:{self.line or 1}"
+
+
+class OutputError(PublishError):
+    """An output file cannot be written (the folder is a file, read-only, or the disk is full)."""
+
+    def __init__(self, path: Path, what: str, fix: str = "") -> None:
+        self.path = path
+        super().__init__(what, fix)
+
+    def location(self) -> str:
+        return str(self.path)

@@ -73,15 +73,32 @@ def _result(fields: dict[str, Any], lines: list[str], body_index: int) -> Split:
     return Split(fields, "\n".join(lines[body_index:]), body_index + 1)
 
 
+class _Loader(yaml.CSafeLoader):
+    """python-frontmatter's safe loader, except that an impossible date stays a string.
+
+    PyYAML raises a bare `ValueError` for `date: 2024-13-45` (it looks like a timestamp but is
+    not a date); keeping the text lets the metadata table warn about it like any other bad date.
+    """
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def _yaml(block: list[str], first_line: int) -> dict[str, Any]:
     source = "\n".join(block)
     if not source.strip():
         return {}
     try:
-        data = frontmatter.default_handlers.YAMLHandler().load(source)
+        data = frontmatter.default_handlers.YAMLHandler().load(source, Loader=_Loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = first_line + (mark.line if mark is not None else 0)
+        line = first_line + _error_line(exc)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise FrontMatterError(
             f"front matter is not valid YAML: {problem}", line,
@@ -92,6 +109,21 @@ def _yaml(block: list[str], first_line: int) -> dict[str, Any]:
         raise FrontMatterError("front matter must be 'key: value' lines", first_line,
                                "write one 'key: value' per line between the '---' lines")
     return {str(k): v for k, v in data.items()}
+
+
+def _error_line(exc: yaml.YAMLError) -> int:
+    """0-based line of a YAML error within the block: where the writer has to look.
+
+    An unclosed quote or `[` is reported by PyYAML where the block ends; the line that opened it
+    (the error's context) is the one to fix.
+    """
+    problem = getattr(exc, "problem_mark", None)
+    context = getattr(exc, "context_mark", None)
+    opened = str(getattr(exc, "context", "") or "")
+    if context is not None and (opened.startswith("while scanning a quoted") or "flow" in opened):
+        return int(context.line)
+    mark = problem or context
+    return int(mark.line) if mark is not None else 0
 
 
 def _toml(block: list[str]) -> dict[str, Any]:

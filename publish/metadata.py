@@ -27,15 +27,21 @@ def _names(value: Any, warn: Warn) -> tuple[str, ...]:
     """A string, a comma list or a YAML list; dicts with `name` (Jekyll author objects) too."""
     if value is None or value == "":
         return ()
-    items: list[Any] = list(value) if isinstance(value, (list, tuple, set)) else [value]
     out: list[str] = []
-    for item in items:
+    for item in _flatten(value):
         if isinstance(item, Mapping):
             item = item.get("name") or next(iter(item.values()), "")
         for part in re.split(r"\s*[,，、]\s*", str(item)):
             if part.strip() and part.strip() not in out:
                 out.append(part.strip())
     return tuple(out)
+
+
+def _flatten(value: Any) -> list[Any]:
+    """Hexo's hierarchical categories are nested lists (`- [Diary, Life]`): every name counts."""
+    if isinstance(value, (list, tuple, set)):
+        return [leaf for item in value for leaf in _flatten(item)]
+    return [value]
 
 
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S",

@@ -13,9 +13,9 @@ Target = Literal["screen", "print", "epub"]
 
 #: CSS files per target, from the theme folder, in cascade order.
 STYLESHEETS: dict[Target, tuple[str, ...]] = {
-    "screen": ("base.css", "screen.css"),
-    "print": ("base.css", "print.css"),
-    "epub": ("base.css", "epub.css"),
+    "screen": ("base.css", "highlight.css", "highlight-dark.css", "screen.css"),
+    "print": ("base.css", "highlight.css", "print.css"),
+    "epub": ("base.css", "highlight.css", "epub.css"),
 }
 
 

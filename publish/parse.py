@@ -12,9 +12,14 @@ from publish.model import PandocAst
 
 #: GitHub-flavoured CommonMark, as blog posts are written for (a heading or list right after a text
 #: line is a heading or list), plus what pandoc adds that writers use (footnotes, pipe tables,
-#: `{#id}` attributes, TeX math, definition lists). Bare URLs are linked by our own transform
-#: (pandoc's swallows the Chinese text after a URL); front matter is split off before pandoc.
-READER = "commonmark_x+east_asian_line_breaks-autolink_bare_uris-yaml_metadata_block"
+#: `{#id}` attributes, TeX math, definition lists). Switched off, each for a reason:
+#: `autolink_bare_uris` (it swallows the Chinese text after a URL: `normalize.autolink` links them),
+#: `yaml_metadata_block` (front matter is split off by the load stage), `gfm_auto_identifiers`
+#: (`normalize.headings` gives ids, so an id in the AST is one the author wrote), and `smart`
+#: (GitHub keeps quotes and dashes as typed; curly quotes in Chinese text are the wrong glyphs).
+#: `east_asian_line_breaks` joins lines without a space between CJK characters.
+READER = ("commonmark_x+east_asian_line_breaks-autolink_bare_uris-yaml_metadata_block"
+          "-gfm_auto_identifiers-smart")
 
 #: Highlighting is done once, in Python, for every format; pandoc loading its syntax definitions
 #: costs ~0.35 s per call whenever a code block names a language.

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from publish import normalize, parse
+from publish import highlight, normalize, parse
 from publish.config import Config
 from publish.discover import Target
-from publish.errors import PublishError
+from publish.errors import OutputError, PublishError
 from publish.exporters import ExportContext, Exporter
 from publish.load import load
 from publish.model import Article, Diagnostic
@@ -41,7 +41,7 @@ def prepare(target: Target, config: Config, timings: dict[str, float] | None = N
     clock.lap("parse")
     ast = normalize.after_parse(ast, ctx)
     clock.lap("normalize")
-    html = parse.to_html(ast, source.path)
+    html = highlight.highlight(parse.to_html(ast, source.path))
     clock.lap("render")
     return Article(source=source, metadata=source.metadata, ast=ast, html=html,
                    headings=headings.collect(ast),
@@ -68,6 +68,10 @@ def write_atomic(files: Mapping[Path, bytes]) -> None:
                 handle.write(content)
         for tmp, path in temps:
             os.replace(tmp, path)
+    except OSError as exc:  # the output folder is a file, read-only, full: the user's to fix
+        where = Path(exc.filename) if exc.filename else next(iter(files), Path("."))
+        raise OutputError(where, f"cannot write the output: {exc.strerror or exc}",
+                          "check that --out names a folder you can write to") from exc
     finally:
         for tmp, _ in temps:
             if os.path.exists(tmp):

@@ -51,12 +51,29 @@ def is_external_link(ref: str) -> bool:
     return bool(urllib.parse.urlsplit(ref).scheme) or ref.startswith("//")
 
 
+#: A file that marks the top of a Jekyll or Hexo site, where `/img/a.png` paths start.
+SITE_MARKER = "_config.yml"
+
+
+def find_site_root(folder: Path, root: Path) -> Path:
+    """The nearest folder from `folder` up to `root` holding `_config.yml`, else `root`."""
+    folder, root = folder.resolve(), root.resolve()
+    if folder.is_relative_to(root):
+        for candidate in (folder, *folder.parents):
+            if (candidate / SITE_MARKER).is_file():
+                return candidate
+            if candidate == root:
+                break
+    return root
+
+
 @dataclass(frozen=True, slots=True)
 class Resolver:
     """Turns references in an article into files under `root`, or refuses them.
 
     `site_root` is where `/img/a.png` (as Jekyll and Hexo write image paths) points; it must lie
-    inside `root` to be used.
+    inside `root` to be used. Unset, it is the nearest folder above the referring file that holds
+    a `_config.yml` (a Jekyll or Hexo site), else `root` (see `find_site_root`).
     """
 
     root: Path
@@ -80,7 +97,8 @@ class Resolver:
         if path_text.startswith("/"):
             # Jekyll/Hexo write `/img/a.png` meaning the site root; an absolute file-system path
             # is accepted only when it points inside the source root.
-            candidate = (self.site_root or root) / path_text.lstrip("/")
+            site_root = self.site_root or find_site_root(base, root)
+            candidate = site_root / path_text.lstrip("/")
             if not candidate.exists() and Path(path_text).exists():
                 candidate = Path(path_text)
         else:

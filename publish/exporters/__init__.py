@@ -71,9 +71,10 @@ def registered() -> dict[str, Registered]:
     for ep in entry_points(group=GROUP):
         dist = ep.dist.name if ep.dist is not None else "unknown"
         if ep.name in found and found[ep.name].distribution != dist:
-            raise PluginError(
-                f"format '{ep.name}' is provided by both '{found[ep.name].distribution}' and '{dist}'",
-                f"uninstall one of them (pip uninstall {dist})")
+            first = found[ep.name].distribution
+            third_party = dist if first == "publish" else first  # never suggest removing publish itself
+            raise PluginError(f"format '{ep.name}' is provided by both '{first}' and '{dist}'",
+                              f"uninstall one of them (pip uninstall {third_party})")
         found[ep.name] = Registered(ep.name, dist, ep)
     return found
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import ClassVar
 
 from publish.exporters import ExportContext
 from publish.model import Article
+from publish.normalize import xref
 from publish.page import render_page
 
 
@@ -17,4 +19,14 @@ class HtmlExporter:
     description: ClassVar[str] = "standalone HTML5 page, stylesheet embedded"
 
     def export(self, article: Article, ctx: ExportContext) -> bytes:
-        return render_page(article, ctx.config, ctx.theme, "screen").encode("utf-8")
+        return render_page(linked(article), ctx.config, ctx.theme, "screen").encode("utf-8")
+
+
+def linked(article: Article) -> Article:
+    """The article with links to other articles pointing at their `.html` siblings.
+
+    Outputs keep the sources' relative layout, so `../b/post.md#sec` becomes `../b/post.html#sec`.
+    """
+    current = xref.source_path(article.source)
+    body, _ = xref.rewrite_links(article.html, lambda ref: xref.href_for(ref, current))
+    return dataclasses.replace(article, html=body)

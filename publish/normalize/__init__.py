@@ -7,12 +7,15 @@ Each transform is a small function in its own module, testable alone and easy to
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from publish.config import Config
 from publish.model import Diagnostic, PandocAst, Severity, Source
-from publish.normalize import headings
+from publish.normalize import autolink, headings, indent, links, templates
+from publish.resources import Resolver
 
 
 @dataclass(slots=True)
@@ -22,22 +25,52 @@ class Context:
     source: Source
     config: Config
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: Ids of other articles' headings, by file, filled lazily by the links transform.
+    foreign_ids: dict[Path, frozenset[str]] = field(default_factory=dict)
 
     def report(self, severity: Severity, message: str, line: int | None = None, fix: str = "") -> None:
         """Record a notice or warning; `line` is 1-based within the body and mapped to the file."""
         file_line = self.source.body_line + line - 1 if line is not None else None
         self.diagnostics.append(Diagnostic(self.source.path, file_line, severity, message, fix))
 
+    def line_of(self, needle: str) -> int | None:
+        """The first body line (1-based) holding `needle`, for reports made after parsing.
+
+        Pandoc's AST has no positions; the text an AST transform works on (a URL, a heading's
+        words) is nearly always verbatim in the source, so a search finds the line.
+        """
+        if not needle:
+            return None
+        return _line_of(self.source.body, needle.strip())
+
+    @property
+    def resolver(self) -> Resolver:
+        """The same root-confined resolver the exporters get (never fetches in normalize)."""
+        return Resolver(root=(self.config.root or self.source.root).resolve(),
+                        site_root=self.config.site_root, allow_remote=False)
+
+
+@functools.lru_cache(maxsize=256)
+def _line_of(body: str, needle: str) -> int | None:
+    index = body.find(needle)
+    return None if index < 0 else body.count("\n", 0, index) + 1
+
 
 TextTransform = Callable[[str, Context], str]
 AstTransform = Callable[[PandocAst, Context], PandocAst]
 
-#: Run on the Markdown body before pandoc parses it, in this order.
-TEXT_TRANSFORMS: tuple[tuple[str, TextTransform], ...] = ()
+#: Run on the Markdown body before pandoc parses it, in this order: template tags first (a
+#: `{% highlight %}` block becomes a fence, which the indentation rule must then leave alone).
+TEXT_TRANSFORMS: tuple[tuple[str, TextTransform], ...] = (
+    ("templates", templates.run),
+    ("indent", indent.run),
+)
 
-#: Run on pandoc's AST, in this order.
+#: Run on pandoc's AST, in this order: ids first, so that links can check `#anchors` against them.
 AST_TRANSFORMS: tuple[tuple[str, AstTransform], ...] = (
     ("headings", headings.run),
+    ("autolink", autolink.run),
+    ("links", links.run),
 )
 
 

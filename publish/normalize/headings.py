@@ -1,10 +1,20 @@
-"""Headings: the front-matter title is the only h1; body headings start at h2 with stable ids."""
+"""Headings: the front-matter title is the only h1; body headings start at h2 with stable ids.
+
+Ids are computed here once and used by every exporter (TOC, PDF bookmarks, EPUB nav): readable
+(`slug`: CJK kept, punctuation dropped), unique (`-1`, `-2` suffixes), and an explicit `{#id}`
+always wins. The parse stage turns pandoc's own identifiers off, so an id present in the AST
+is one the author wrote. `ids_in_markdown` computes the same ids from another article's text,
+cheaply, so that links to `other.md#section` can be checked without running pandoc on it.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from markdown_it import MarkdownIt
 
 from publish.ast import stringify, walk
 from publish.model import Heading, PandocAst
@@ -13,24 +23,32 @@ if TYPE_CHECKING:
     from publish.normalize import Context
 
 
+
+def _children(block: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    """The block lists directly inside a block (quote, div, list items, figure)."""
+    t: str = block["t"]
+    c: Any = block.get("c")
+    if t == "BlockQuote":
+        return [c]
+    if t in ("Div", "OrderedList"):
+        return [c[1]] if t == "Div" else list(c[1])
+    if t == "BulletList":
+        return list(c)
+    if t == "Figure":
+        return [c[2]]
+    return []
+
+
 def run(ast: PandocAst, ctx: Context) -> PandocAst:
-    """Drop a first heading that repeats the title, shift levels to start at 2, give unique ids."""
-    blocks = list(ast["blocks"])
-    heads = [b for b in blocks if b["t"] == "Header"]
-    if heads and blocks and blocks[0] is heads[0] and \
-            stringify(heads[0]["c"][2]).strip() == ctx.source.metadata.title.strip():
-        blocks = blocks[1:]
-        ctx.report("notice", "dropped the first heading: it repeats the title")
-    top = min((b["c"][0] for b in blocks if b["t"] == "Header"), default=2)
-    shift = 2 - top
-    used: set[str] = set()
-    for node in walk(blocks):
-        if node["t"] != "Header":
-            continue
-        level, attr, inlines = node["c"]
-        explicit = attr[0]
-        node["c"][0] = min(6, level + shift)
-        attr[0] = _unique(explicit or slug(stringify(inlines)), used)
+    """Drop empty and title-repeating headings, shift levels to start at 2, close gaps, give ids."""
+    blocks = _drop_empty(list(ast["blocks"]), ctx)
+    blocks = _drop_title(blocks, ctx)
+    _relevel(blocks, ctx)
+    heads = [n for n in walk(blocks) if n["t"] == "Header"]
+    reserved = {n["c"][0][0] for n in walk(blocks) if n["t"] != "Header" and _has_id(n)}
+    ids = assign_ids([(stringify(h["c"][2]), h["c"][1][0]) for h in heads], reserved)
+    for head, identifier in zip(heads, ids, strict=True):
+        head["c"][1][0] = identifier
     return {**ast, "blocks": blocks}
 
 
@@ -50,6 +68,103 @@ def slug(text: str) -> str:
         elif cat[0] == "Z" or ch == "\t":
             out.append("-")
     return re.sub(r"-{2,}", "-", "".join(out)).strip("-") or "section"
+
+
+def assign_ids(headings: Sequence[tuple[str, str]], reserved: Iterable[str] = ()) -> list[str]:
+    """Ids for `(text, explicit id)` pairs in order: explicit ids kept, others slugged and unique."""
+    used = set(reserved) | {explicit for _text, explicit in headings if explicit}
+    out = []
+    for text, explicit in headings:
+        out.append(explicit or _unique(slug(text), used))
+    return out
+
+
+def ids_in_markdown(body: str, title: str) -> frozenset[str]:
+    """The heading ids `run` would give a Markdown body, without pandoc (for cross-article links)."""
+    items: list[tuple[str, str]] = []
+    tokens = _MD.parse(body)
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        raw = tokens[index + 1].content
+        match = _ATTRS.search(raw)
+        explicit = ""
+        if match:
+            raw = raw[: match.start()]
+            found = re.search(r"#([^\s}]+)", match.group(1))
+            explicit = found.group(1) if found else ""
+        items.append((_plain(raw), explicit))
+    if items and not items[0][1] and slug(items[0][0]) == slug(title):
+        items = items[1:]
+    return frozenset(assign_ids(items))
+
+
+_MD = MarkdownIt("commonmark")
+_ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
+
+
+def _plain(markdown: str) -> str:
+    """Inline Markdown → its text, close to pandoc's `stringify` (markup dropped, link text kept)."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    return re.sub(r"[*_`~]", "", text)
+
+
+def _has_id(node: dict[str, Any]) -> bool:
+    c = node.get("c")
+    attr = c[0] if node["t"] in ("Div", "Span", "CodeBlock", "Code", "Link", "Image", "Table",
+                                 "Figure") and isinstance(c, list) and c else None
+    return isinstance(attr, list) and len(attr) == 3 and isinstance(attr[0], str) and bool(attr[0])
+
+
+def _drop_empty(blocks: list[dict[str, Any]], ctx: Context) -> list[dict[str, Any]]:
+    """Remove headings with no text at any depth, each with a notice."""
+    out = []
+    for block in blocks:
+        if block["t"] == "Header" and not stringify(block["c"][2]).strip() and \
+                not any(n["t"] == "Image" for n in walk(block["c"][2])):
+            ctx.report("notice", "dropped an empty heading", None, "give the heading some text")
+            continue
+        for children in _children(block):
+            children[:] = _drop_empty(children, ctx)
+        out.append(block)
+    return out
+
+
+def _drop_title(blocks: list[dict[str, Any]], ctx: Context) -> list[dict[str, Any]]:
+    """The first heading, when it repeats the front-matter title, is dropped: the title is h1."""
+    for index, block in enumerate(blocks):
+        if block["t"] != "Header":
+            continue
+        text = stringify(block["c"][2]).strip()
+        if slug(text) == slug(ctx.source.metadata.title) and not block["c"][1][0]:
+            ctx.report("notice", "dropped the first heading: it repeats the title", ctx.line_of(text),
+                       "remove it from the body; the title comes from the front matter")
+            return blocks[:index] + blocks[index + 1:]
+        return blocks
+    return blocks
+
+
+def _relevel(blocks: list[dict[str, Any]], ctx: Context) -> None:
+    """Top body level becomes 2; a skipped level is closed up (h2 → h4 becomes h2 → h3)."""
+    heads = [n for n in walk(blocks) if n["t"] == "Header"]
+    if not heads:
+        return
+    top = min(h["c"][0] for h in heads)
+    if top != 2:
+        ctx.report("notice", f"body headings moved from level {top} to 2: the title is the only h1",
+                   ctx.line_of(stringify(heads[0]["c"][2])))
+    stack: list[tuple[int, int]] = []  # (level as written, level given)
+    for head in heads:
+        level = head["c"][0]
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        given = min(6, stack[-1][1] + 1 if stack else 2)
+        if given != level + 2 - top:
+            text = stringify(head["c"][2]).strip()
+            ctx.report("notice", f"heading '{text}' moved up to level {given}: a level was skipped",
+                       ctx.line_of(text))
+        head["c"][0] = given
+        stack.append((level, given))
 
 
 def _unique(base: str, used: set[str]) -> str:

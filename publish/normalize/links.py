@@ -1,0 +1,130 @@
+"""Links and images, checked against the source tree once, marked for exporters (see `xref`).
+
+Everything goes through the shared `Resolver`, so the rules match the exporters': a path that
+leaves the source root (`../../etc/passwd`, an absolute path outside it, `file://`, a symlink
+out) is never read; `/img/a.png` means the site root; nothing remote is fetched here.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from publish.ast import walk
+from publish.errors import PublishError
+from publish.model import PandocAst
+from publish.normalize import xref
+from publish.normalize.headings import ids_in_markdown
+from publish.normalize.inlines import Inline, map_inlines
+from publish.resources import ResourceRefused, is_external_link
+
+if TYPE_CHECKING:
+    from publish.normalize import Context
+
+ARTICLE_SUFFIXES = (".md", ".markdown")
+#: Relative links to these are pages of the built site, not files of the source tree.
+_PAGE_SUFFIXES = ("", ".html", ".htm", ".php")
+_WITH_IDS = frozenset({"Header", "Div", "Span", "CodeBlock", "Table", "Figure"})
+
+
+def run(ast: PandocAst, ctx: Context) -> PandocAst:
+    """Check local links and images; mark article links and image files; drop unsafe ones."""
+    ids = {n["c"][1][0] if n["t"] == "Header" else n["c"][0][0]
+           for n in walk(ast["blocks"]) if n["t"] in _WITH_IDS}
+    return dict(map_inlines(ast, lambda inlines: _rewrite(inlines, ctx, ids)))
+
+
+def _rewrite(inlines: list[Inline], ctx: Context, ids: set[str]) -> list[Inline]:
+    out: list[Inline] = []
+    for node in inlines:
+        if node["t"] == "Link":
+            out.extend(_link(node, ctx, ids))
+        elif node["t"] == "Image":
+            out.extend(_image(node, ctx))
+        else:
+            out.append(node)
+    return out
+
+
+def _link(node: dict[str, Any], ctx: Context, ids: set[str]) -> list[Inline]:
+    node["c"][1] = [n for inner in node["c"][1] for n in
+                    (_image(inner, ctx) if inner["t"] == "Image" else [inner])]
+    target: str = node["c"][2][0]
+    if not target or is_external_link(target):
+        return [node]
+    line = ctx.line_of(f"({target}")
+    parts = urllib.parse.urlsplit(target)
+    if not parts.path:
+        if parts.fragment and urllib.parse.unquote(parts.fragment) not in ids:
+            ctx.report("warning", f"link to a missing anchor #{parts.fragment}", line,
+                       "check the heading's text or give it an explicit {#id}")
+        return [node]
+    suffix = PurePosixPath(parts.path).suffix.lower()
+    if suffix not in ARTICLE_SUFFIXES:
+        if suffix not in _PAGE_SUFFIXES and not parts.path.startswith("/"):
+            _check_file(parts.path, ctx, line)
+        return [node]
+    try:
+        path = ctx.resolver.locate(parts.path, ctx.source.path.parent)
+    except ResourceRefused as refused:
+        ctx.report("warning", f"link to {target!r} removed, text kept: {refused.detail}", line,
+                   "fix the path or remove the link")
+        return list(node["c"][1])
+    fragment = urllib.parse.unquote(parts.fragment)
+    if fragment and fragment not in _ids_of(path, ctx):
+        ctx.report("warning", f"link to a missing anchor #{fragment} in {parts.path}", line,
+                   "check the heading's text in that article")
+    rel = PurePosixPath(path.relative_to(ctx.resolver.root).as_posix())
+    node["c"][0][2].append([xref.ARTICLE_ATTR, str(xref.ArticleRef(rel, fragment))])
+    return [node]
+
+
+def _check_file(path_text: str, ctx: Context, line: int | None) -> None:
+    try:
+        ctx.resolver.locate(path_text, ctx.source.path.parent)
+    except ResourceRefused as refused:
+        if refused.kind == "missing":
+            ctx.report("warning", f"link to a missing file {path_text!r}", line, "fix the path")
+
+
+def _image(node: dict[str, Any], ctx: Context) -> list[Inline]:
+    src: str = node["c"][2][0]
+    if not src or src.startswith("data:"):
+        return [node]
+    local = _under_site_url(src, ctx)
+    if local is None and is_external_link(src) and not src.lower().startswith("file:"):
+        return [node]  # remote: exporters fetch it only with --allow-remote
+    line = ctx.line_of(src)
+    try:
+        path = ctx.resolver.locate(local or src, ctx.source.path.parent)
+    except ResourceRefused as refused:
+        if refused.kind == "missing":
+            ctx.report("warning", f"image {src!r} not found", line, "fix the path or add the file")
+            return [node]
+        ctx.report("warning", f"image {src!r} dropped, alt text kept: {refused.detail}", line,
+                   "keep images inside the source folder")
+        return list(node["c"][1])
+    node["c"][0][2].append([xref.IMAGE_ATTR, path.relative_to(ctx.resolver.root).as_posix()])
+    return [node]
+
+
+def _under_site_url(src: str, ctx: Context) -> str | None:
+    """`https://site/img/a.png` with `site_url=https://site` is the local `/img/a.png`."""
+    site = (ctx.config.site_url or "").rstrip("/")
+    if site and src.startswith(site + "/"):
+        return src[len(site):]
+    return None
+
+
+def _ids_of(path: Path, ctx: Context) -> frozenset[str]:
+    """Heading ids of another article, read once per run of the transform."""
+    if path not in ctx.foreign_ids:
+        from publish.load import load  # the load stage, for the other article's own front matter
+
+        try:
+            other = load(path, ctx.source.root)
+            ctx.foreign_ids[path] = ids_in_markdown(other.body, other.metadata.title)
+        except PublishError:
+            ctx.foreign_ids[path] = frozenset()
+    return ctx.foreign_ids[path]

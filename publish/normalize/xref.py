@@ -1,0 +1,104 @@
+"""How links to other articles and local images are marked in the AST, for every exporter.
+
+Normalize checks these references once (inside the source root, file present, `#anchor` present)
+and records what it found as pandoc key-value attributes, which pandoc's HTML writer copies to
+`article.html` unchanged. Exporters read the attributes and never re-resolve the author's text.
+
+**Article links.** A relative link to another Markdown source (`other.md`, `../b/post.markdown#sec`)
+stays a `Link` whose target is what the author wrote, plus the attribute
+`data-publish-article="<target source, POSIX, relative to the source root>[#fragment]"`:
+
+    <a href="../b/post.markdown#sec" data-publish-article="b/post.markdown#sec">…</a>
+
+Resolve it per format with `href_for` (`.html` sibling, an absolute URL under `site_url`, or
+`None` = write the link text only and warn) and, on body HTML, `rewrite_links`. A link whose
+target is missing or outside the root was already turned into plain text by normalize.
+
+**Local images.** An `Image` that resolved to a file inside the source root keeps its `src` as
+written (the HTML beside the source still works) and gains
+`data-publish-src="<file, POSIX, relative to the source root>"`. To load it, call
+`resolver.fetch(src, resolver.root)` with that value (`image_source` reads it from HTML attributes):
+this works whatever the base URL, including `/img/a.png` site-root paths. Images outside the root
+were dropped (alt text kept); missing ones have no attribute; remote ones are left untouched.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import posixpath
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from publish.model import Source
+
+ARTICLE_ATTR = "data-publish-article"
+IMAGE_ATTR = "data-publish-src"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRef:
+    """A link to another article: its source path relative to the source root, and a fragment."""
+
+    path: PurePosixPath
+    fragment: str = ""
+
+    @classmethod
+    def parse(cls, value: str) -> ArticleRef:
+        """From the `data-publish-article` attribute value."""
+        path, _, fragment = value.partition("#")
+        return cls(PurePosixPath(path), fragment)
+
+    def __str__(self) -> str:
+        return f"{self.path}#{self.fragment}" if self.fragment else str(self.path)
+
+
+def source_path(source: Source) -> PurePosixPath:
+    """An article's own path relative to its source root, as `ArticleRef.path` values are."""
+    path, root = Path(source.path).resolve(), Path(source.root).resolve()
+    return PurePosixPath((path.relative_to(root) if path.is_relative_to(root) else Path(path.name)).as_posix())
+
+
+def href_for(ref: ArticleRef, current: PurePosixPath, *, suffix: str = ".html",
+             site_url: str | None = None, relative: bool = True) -> str | None:
+    """Where a link to `ref` points from the article at `current` in a format written as `suffix`.
+
+    `relative=True` gives the sibling output (`../b/post.html#sec`, the layout `publish` writes);
+    otherwise an absolute URL under `site_url`, or None when there is none (write plain text, warn).
+    """
+    target = ref.path.with_suffix(suffix)
+    fragment = f"#{ref.fragment}" if ref.fragment else ""
+    if relative:
+        return posixpath.relpath(str(target), str(current.parent) or ".") + fragment
+    if site_url:
+        return f"{site_url.rstrip('/')}/{target}{fragment}"
+    return None
+
+
+_ANCHOR = re.compile(r"<a\b([^>]*?)\s" + ARTICLE_ATTR + r'="([^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)
+_HREF = re.compile(r'\shref="[^"]*"')
+
+
+def rewrite_links(body: str, resolve: Callable[[ArticleRef], str | None]) -> tuple[str, list[ArticleRef]]:
+    """Body HTML with every article link's href from `resolve`; None unwraps it to its text.
+
+    Returns the new HTML and the references left unresolved, for the exporter to warn about.
+    """
+    unresolved: list[ArticleRef] = []
+
+    def replace(match: re.Match[str]) -> str:
+        ref = ArticleRef.parse(html_lib.unescape(match.group(2)))
+        href = resolve(ref)
+        if href is None:
+            unresolved.append(ref)
+            return match.group(4)
+        attrs = _HREF.sub("", match.group(1) + match.group(3))
+        return f'<a href="{html_lib.escape(href)}"{attrs}>{match.group(4)}</a>'
+
+    return _ANCHOR.sub(replace, body), unresolved
+
+
+def image_source(attributes: Mapping[str, str]) -> str | None:
+    """The root-relative path normalize found for an `<img>`, from its attributes (or None)."""
+    return attributes.get(IMAGE_ATTR)

@@ -1,0 +1,88 @@
+"""Shared fixtures: prepared fixture articles, the CLI runner, and golden files with `--force-regen`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+from publish.config import Config
+from publish.discover import Target
+from publish.model import Article
+from publish.pipeline import prepare
+
+TESTS = Path(__file__).parent
+REPO = TESTS.parent
+ARTICLES = TESTS / "fixtures" / "articles"
+GOLDEN = TESTS / "golden"
+SORA = REPO / "sources" / "sora.md"
+
+#: Golden files never depend on the clock: any date the pipeline invents comes from here.
+SOURCE_DATE_EPOCH = "1709251200"  # 2024-03-01T00:00:00Z
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--force-regen", action="store_true", default=False,
+                     help="Rewrite golden files (tests/golden/, generated styles) instead of comparing; "
+                          "the same as PUBLISH_REGEN=1. Review the diff before committing.")
+
+
+def target_for(path: Path, *, explicit: bool = True, root: Path | None = None) -> Target:
+    """A pipeline `Target` for one file, as the CLI would make it for a file named explicitly."""
+    path = path.resolve()
+    return Target(path, (root or path.parent).resolve(), Path(path.name), explicit=explicit)
+
+
+@pytest.fixture
+def article() -> Callable[..., Article]:
+    """`article("hexo")` → the prepared `Article` for `tests/fixtures/articles/hexo.md`."""
+
+    def make(name: str, config: Config | None = None) -> Article:
+        path = ARTICLES / f"{name}.md"
+        assert path.is_file(), f"no fixture article {path}"
+        return prepare(target_for(path), config or Config())
+
+    return make
+
+
+@pytest.fixture
+def regen(request: pytest.FixtureRequest) -> bool:
+    """True when golden files should be rewritten rather than compared."""
+    return bool(request.config.getoption("--force-regen")) or os.environ.get("PUBLISH_REGEN") == "1"
+
+
+@pytest.fixture
+def golden(regen: bool) -> Callable[[Path, str], None]:
+    """`golden(path, text)`: compare `text` with the file, or rewrite it under `--force-regen`."""
+
+    def check(path: Path, text: str) -> None:
+        if regen:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
+            return
+        assert path.is_file(), (f"golden file {path} is missing; create it with "
+                                f"`pytest --force-regen {os.environ.get('PYTEST_CURRENT_TEST', '').split(' ')[0]}`")
+        expected = path.read_text(encoding="utf-8")
+        assert text == expected, (f"{path.name} differs from the golden file; if the change is intended, "
+                                  "run `pytest --force-regen` (or PUBLISH_REGEN=1) and review the diff")
+
+    return check
+
+
+def run_cli(args: Sequence[str | os.PathLike[str]], *, cwd: Path, pythonpath: Sequence[Path] = (),
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m publish ARGS` in a real subprocess: exit code, stdout and stderr as a user sees them.
+
+    A subprocess (not CliRunner) is used where entry points or the locale matter: both are read at
+    interpreter start-up.
+    """
+    full_env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, **(env or {})}
+    if pythonpath:
+        full_env["PYTHONPATH"] = os.pathsep.join(
+            [*map(str, pythonpath), *filter(None, [full_env.get("PYTHONPATH")])])
+    return subprocess.run([sys.executable, "-m", "publish", *map(str, args)], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, encoding="utf-8", timeout=120, check=False)
