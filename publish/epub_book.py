@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -19,6 +20,7 @@ from lxml import etree
 
 from publish import xhtml
 from publish.model import Article
+from publish.normalize import xref
 from publish.resources import Resolver, ResourceRefused, is_external_link
 from publish.xhtml import EPUB_TYPE, Element
 
@@ -177,6 +179,7 @@ class Linker:
     resolver: Resolver
     base: Path
     warn: Warn
+    article_href: Callable[[xref.ArticleRef], str | None] = lambda ref: None
     media: dict[str, Media] = field(default_factory=dict)
 
     def fix_links(self, documents: list[Chapter]) -> None:
@@ -189,7 +192,15 @@ class Linker:
     def _fix_link(self, link: Element, current: str, where: dict[str, str]) -> None:
         href = link.get("href", "").strip()
         label = xhtml.text_of(link) or href
-        if href.startswith("#"):
+        article = _take(link, xref.ARTICLE_ATTR)
+        if article is not None:  # another article: its web address, or its text
+            target_url = self.article_href(xref.ArticleRef.parse(article))
+            if target_url is not None:
+                link.set("href", target_url)
+                return
+            self.warn(f"link '{label}' points to the article {href}, which is not in this EPUB; kept as text",
+                      "set site_url so links to other articles become web links", href)
+        elif href.startswith("#"):
             target = urllib.parse.unquote(href[1:])
             if target in where:
                 link.set("href", href if where[target] == current else where[target] + href)
@@ -236,8 +247,14 @@ class Linker:
     def _embed(self, img: Element) -> None:
         src = img.get("src", "").strip()
         alt = img.get("alt", "")
+        located = _take(img, xref.IMAGE_ATTR)  # normalize found it below the source root
         try:
-            data = _data_uri(src) if src.startswith("data:") else self.resolver.fetch(src, self.base).data
+            if located is not None:
+                data = self.resolver.fetch(located, self.resolver.root).data
+            elif src.startswith("data:"):
+                data = _data_uri(src)
+            else:
+                data = self.resolver.fetch(src, self.base).data
         except ResourceRefused as exc:
             fix = ("pass --allow-remote to embed remote images" if exc.kind == "remote"
                    else "put the image inside the source folder")
@@ -273,7 +290,8 @@ class Content:
     cover: Media | None
 
 
-def build(article: Article, resolver: Resolver, split_level: int, warn: Warn) -> Content:
+def build(article: Article, resolver: Resolver, split_level: int, warn: Warn,
+          site_url: str | None = None) -> Content:
     """Clean the article body, split it into chapters after a title page, fix notes, links, images."""
     body = xhtml.parse_body(article.html)
     xhtml.clean(body, warn)
@@ -284,7 +302,9 @@ def build(article: Article, resolver: Resolver, split_level: int, warn: Warn) ->
     title_page.root.extend([title_block(article), *lead])
     documents = [title_page, *chapters]
     place_footnotes(documents, notes)
-    linker = Linker(resolver, article.path.parent, warn)
+    current = xref.source_path(article.source)
+    linker = Linker(resolver, article.path.parent, warn,
+                    lambda ref: xref.href_for(ref, current, site_url=site_url, relative=False))
     linker.fix_links(documents)
     linker.embed_images(documents)
     cover = linker.cover(article.metadata.cover) if article.metadata.cover else None
@@ -310,3 +330,11 @@ def title_block(article: Article) -> Element:
             etree.SubElement(byline, "time", datetime=meta.date.strftime("%Y-%m-%d")).text = \
                 meta.date.strftime("%Y-%m-%d")
     return header
+
+
+def _take(el: Element, name: str) -> str | None:
+    """Remove an attribute and return its value: normalize's marks are not for the reader."""
+    value = el.get(name)
+    if value is not None:
+        del el.attrib[name]
+    return value

@@ -32,10 +32,14 @@ class EpubExporter:
         toc_depth = int(ctx.option(self.name, "toc_depth", self.options["toc_depth"]))
         meta = article.metadata
 
+        reported = [d.message for d in article.diagnostics if d.severity == "warning"]
+
         def warn(message: str, fix: str, ref: str = "") -> None:
+            if ref and any(ref in earlier for earlier in reported):
+                return  # normalize already told the writer about this reference
             ctx.warn(article, message, fix, _line_of(article, ref))
 
-        content = epub_book.build(article, ctx.resolver, split_level, warn)
+        content = epub_book.build(article, ctx.resolver, split_level, warn, ctx.config.site_url)
         body_class = "cjk" if meta.is_cjk else ""
         documents = []
         for doc in content.documents:
