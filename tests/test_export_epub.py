@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import http.server
 import io
+import threading
 import time
 import uuid
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -71,8 +74,10 @@ def target_for(path: Path, root: Path | None = None) -> Target:
     return next(expand([path], root))
 
 
-def build(path: Path, root: Path | None = None, **options: object) -> Book:
-    config = Config(exporters={"epub": options} if options else {})
+def build(path: Path, root: Path | None = None, config: Config | None = None, **options: object) -> Book:
+    config = config or Config()
+    if options:
+        config = replace(config, exporters={"epub": options})
     article = prepare(target_for(path, root), config)
     ctx = ExportContext(config, load_theme("default"), resolver_for(article.source.root, config))
     data = load("epub").export(article, ctx)
@@ -126,6 +131,7 @@ def test_epubcheck_reports_nothing(path: Path, epubchecked: dict[str, Checked | 
     assert result.version.startswith("5.")
 
 
+@pytest.mark.slow
 def test_epubcheck_finds_errors_in_a_broken_book(raw: Book, tmp_path: Path) -> None:
     """The checker itself works: a wrong language tag and an obsolete element are reported."""
     broken = io.BytesIO()
@@ -290,6 +296,50 @@ def test_links_are_fixed_across_chapters_or_unwrapped(raw: Book) -> None:
     for diagnostic in [*raw.article.diagnostics, *raw.diagnostics]:
         if "missing.md" in diagnostic.message:
             assert diagnostic.line is not None and "missing.md" in source_lines[diagnostic.line - 1]
+
+
+def test_links_to_other_articles_need_a_site_url(raw: Book) -> None:
+    assert "另一篇文章" in "".join(raw.doc("ch002.xhtml").itertext())
+    assert not raw.doc("ch002.xhtml").xpath("//x:a[contains(@href, 'plain-english')]", namespaces=NS)
+    assert "set site_url" in "\n".join(d.fix for d in raw.diagnostics)
+    linked = build(RAW, config=Config(site_url="https://blog.example"))
+    assert linked.doc("ch002.xhtml").xpath("//x:a[.='另一篇文章']/@href", namespaces=NS) == \
+        ["https://blog.example/tests/fixtures/articles/plain-english.html"]
+    assert not any(name.startswith("data-publish") for el in linked.doc("ch002.xhtml").iter() for name in el.attrib)
+
+
+def test_remote_images_are_embedded_only_when_allowed(tmp_path: Path) -> None:
+    """A local HTTP server stands in for the web (loopback only)."""
+    png = (FIXTURES / "images" / "diagram.png").read_bytes()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(png)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/pic.png"
+        article = tmp_path / "remote.md"
+        article.write_text(f"---\ntitle: 远程\ncover: {url}\n---\n\n图：![远程]({url})\n", encoding="utf-8")
+        offline = build(article)
+        online = build(article, config=Config(allow_remote=True))
+    finally:
+        server.shutdown()
+        thread.join()
+    assert not offline.meta("//opf:item[@properties='cover-image']/@href")
+    assert not offline.doc("title.xhtml").xpath("//x:img", namespaces=NS)
+    assert "--allow-remote" in "\n".join(d.fix for d in offline.diagnostics)
+    (cover,) = online.meta("//opf:item[@properties='cover-image']/@href")
+    assert online.files[f"EPUB/{cover}"] == png
+    assert online.doc("title.xhtml").xpath("//x:img/@src", namespaces=NS) == [cover]
 
 
 def test_footnote_is_an_epub3_note_in_the_referring_chapter(raw: Book) -> None:
