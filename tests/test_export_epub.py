@@ -13,13 +13,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 from epubcheck_batch import Checked, check_books, check_one
 from lxml import etree
 
 from publish import epub_package, xhtml
 from publish.config import Config
 from publish.discover import Target, expand
-from publish.errors import PublishError
+from publish.errors import PublishError, UsageError
 from publish.exporters import ExportContext, load
 from publish.model import Article, Diagnostic
 from publish.pipeline import prepare, resolver_for
@@ -260,6 +261,12 @@ def test_split_level_three_makes_h3_a_chapter() -> None:
     assert len(build(RAW, split_level=3).spine()) == len(build(RAW).spine()) + 1
 
 
+@pytest.mark.parametrize("value", [0, 7, "two", None])
+def test_bad_split_level_is_a_usage_error(value: object) -> None:
+    with pytest.raises(UsageError, match="split_level"):
+        build(PLAIN, split_level=value)
+
+
 def test_article_without_headings_is_one_document(tmp_path: Path) -> None:
     book = build(PLAIN)
     assert book.spine() == ["title.xhtml"]
@@ -396,6 +403,17 @@ def test_two_builds_are_byte_identical(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(time, "time", lambda: real_time() + 86_400 * 3)  # zipfile stamps "now"
     second = build(RAW).data
     assert first == second
+
+
+def test_cli_builds_are_identical_across_time_zones(tmp_path: Path) -> None:
+    """Two processes, two time zones, same SOURCE_DATE_EPOCH: the same bytes."""
+    outputs = []
+    for zone in ("UTC", "Asia/Shanghai"):
+        out = tmp_path / zone.replace("/", "-")
+        run = run_cli([RAW, "--to", "epub", "--out", out], cwd=ROOT, env={"TZ": zone})
+        assert run.returncode == 0, run.stderr
+        outputs.append((out / "raw-html.epub").read_bytes())
+    assert outputs[0] == outputs[1]
 
 
 def test_zip_starts_with_a_stored_mimetype(raw: Book) -> None:

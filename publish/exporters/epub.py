@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from lxml import etree
 
 from publish import epub_book, epub_package, xhtml
+from publish.errors import UsageError
 from publish.exporters import ExportContext
 from publish.model import Article
 from publish.page import font_css
@@ -28,8 +29,8 @@ class EpubExporter:
     options: ClassVar[dict[str, Any]] = {"split_level": 2, "toc_depth": 3}
 
     def export(self, article: Article, ctx: ExportContext) -> bytes:
-        split_level = int(ctx.option(self.name, "split_level", self.options["split_level"]))
-        toc_depth = int(ctx.option(self.name, "toc_depth", self.options["toc_depth"]))
+        split_level = self._level(ctx, "split_level")
+        toc_depth = self._level(ctx, "toc_depth")
         meta = article.metadata
 
         reported = [d.message for d in article.diagnostics if d.severity == "warning"]
@@ -49,6 +50,18 @@ class EpubExporter:
             cover = (content.cover, _cover_page(content.cover, article))
         css = font_css(meta.language, "epub") + ctx.theme.css("epub.css")
         return epub_package.package(article, documents, list(content.media.values()), css, cover, toc_depth)
+
+    def _level(self, ctx: ExportContext, key: str) -> int:
+        """A heading level option (1–6); anything else is a usage error naming the option."""
+        value = ctx.option(self.name, key, self.options[key])
+        try:
+            level = int(value)
+        except (TypeError, ValueError):
+            level = 0
+        if not 1 <= level <= 6:
+            raise UsageError(f"epub option {key} must be a heading level from 1 to 6, not {value!r}",
+                             f"set {key} = 2 (h2) or 3 (h3)")
+        return level
 
 
 def _cover_page(image: epub_book.Media, article: Article) -> bytes:
