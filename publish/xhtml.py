@@ -74,17 +74,17 @@ def _pattern(regex: str) -> Callable[[str], bool]:
 
 _INTEGER = _pattern(r"\d+")
 
-GLOBAL_ATTRIBUTES = frozenset([
-    "id", "class", "title", "lang", "dir", "hidden", "role", "translate", "aria-label", "aria-hidden",
-    "aria-labelledby", "aria-describedby"
-])
+#: ID references (`aria-labelledby`, `headers`) are left out: after the split they may point into
+#: another document, which EPUBCheck reports.
+GLOBAL_ATTRIBUTES = frozenset(["id", "class", "title", "lang", "dir", "hidden", "role", "translate",
+                               "aria-label", "aria-hidden"])
 ATTRIBUTES: dict[str, frozenset[str]] = {
     "a": frozenset(["href", "hreflang", "rel", "type"]),
     "img": frozenset(["src", "alt", "width", "height"]),
     "ol": frozenset(["start", "reversed", "type"]),
     "li": frozenset(["value"]),
-    "td": frozenset(["colspan", "rowspan", "headers"]),
-    "th": frozenset(["colspan", "rowspan", "headers", "scope", "abbr"]),
+    "td": frozenset(["colspan", "rowspan"]),
+    "th": frozenset(["colspan", "rowspan", "scope", "abbr"]),
     "col": frozenset(["span"]), "colgroup": frozenset(["span"]),
     "blockquote": frozenset(["cite"]), "q": frozenset(["cite"]),
     "del": frozenset(["cite", "datetime"]), "ins": frozenset(["cite", "datetime"]),
@@ -98,7 +98,7 @@ VALUES: dict[str, Callable[[str], bool]] = {
     "type": lambda v: v in ("1", "a", "A", "i", "I") or "/" in v, "hidden": lambda v: v in ("", "hidden"),
     "reversed": lambda v: v in ("", "reversed"), "open": lambda v: v in ("", "open"),
     "translate": lambda v: v in ("yes", "no"), "aria-hidden": lambda v: v in ("true", "false"),
-    "id": _pattern(r"\S+"),
+    "id": _pattern(r"\S+"), "lang": _pattern(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*"),
     "cite": _pattern(r"https?://\S+"),  # EPUBCheck resolves it: a relative one must be in the book
 }
 #: ARIA and DPUB-ARIA roles that may appear on body content (pandoc uses the doc-* ones).

@@ -458,6 +458,9 @@ CASES = {
     "old anchor name": ('<a name="old">x</a>', "//a[@id='old'][not(@name)]"),
     "task list checkbox": ('<ul><li><input type="checkbox" checked disabled>done</li></ul>', "//li[.='☑ done']"),
     "relative cite dropped": ('<blockquote cite="x.html">q</blockquote>', "//blockquote[not(@cite)]"),
+    "bad lang dropped": ('<span lang="zh_CN">a</span><span lang="en-GB">b</span>',
+                         "//span[not(@lang)][.='a'] and //span[@lang='en-GB']"),
+    "id references dropped": ('<p aria-describedby="x">a</p>', "//p[not(@*)]"),
     "lazy image": ('<img data-src="real.png" alt="a">', "//img[@src='real.png']"),
 }
 
