@@ -64,6 +64,15 @@ CONTAINERS = frozenset([
 ])
 BLOCKS = CONTAINERS | frozenset(["ul", "ol", "dl", "table", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6"])
 
+#: Elements valid only inside one of these parents; elsewhere they become a div (or a span).
+REQUIRED_PARENT = {"li": ("ul", "ol"), "dt": ("dl",), "dd": ("dl",), "figcaption": ("figure",),
+                   "summary": ("details",), "caption": ("table",), "rt": ("ruby",), "rp": ("ruby",)}
+#: Table parts and the children each may hold; anything else is moved out, before the table.
+TABLE_CHILDREN = {"table": ("caption", "colgroup", "thead", "tbody", "tfoot", "tr"), "thead": ("tr",),
+                  "tbody": ("tr",), "tfoot": ("tr",), "tr": ("td", "th"), "colgroup": ("col",)}
+#: Lists whose children must be of these kinds; anything else is wrapped in the first one.
+LIST_CHILDREN = {"ul": ("li",), "ol": ("li",), "dl": ("dd", "dt", "div")}
+
 _DATA = re.compile(r"data-[a-z0-9._-]+")
 
 
@@ -132,7 +141,9 @@ def clean(body: Element, report: Report) -> None:
     seen_ids: set[str] = set()
     for el in body.iter():
         _clean_attributes(el, seen_ids)
+    _repair_structure(body)
     _repair_blocks(body)
+    _repair_structure(body)  # the block repair can orphan a figcaption
     for el in body.iter("img"):
         el.set("alt", el.get("alt", ""))
     for p in list(body.iter("p")):
@@ -191,6 +202,9 @@ def _embed_to_link(el: Element) -> None:
         remove(el)
         return
     href = "https:" + src if src.startswith("//") else src
+    if any(a.tag == "a" for a in el.iterancestors()):  # a link cannot hold another link
+        replace(el, el.get("title") or href)
+        return
     link = etree.Element("a", href=href)
     link.text = el.get("title") or href
     parent = el.getparent()
@@ -224,6 +238,80 @@ def _repair_blocks(body: Element) -> None:
                         break
                     ancestor.tag = "div"
                 ancestor = ancestor.getparent()
+
+
+def _repair_structure(body: Element) -> None:
+    """Elements that need a certain parent (`li` in a list) or position (`figcaption`), and lists
+    that may hold only certain children: fix what a browser would silently tolerate."""
+    for part in list(body.iter(*TABLE_CHILDREN)):
+        table = next((a for a in part.iterancestors("table")), part) if part.tag != "table" else part
+        for text_owner, attr in [(part, "text"), *((c, "tail") for c in part)]:
+            text = getattr(text_owner, attr)
+            if text and text.strip():
+                setattr(text_owner, attr, None)
+                _insert_text_before(table, text)
+        for child in list(part):
+            if child.tag not in TABLE_CHILDREN[part.tag]:
+                child.tail = None
+                table.addprevious(child)  # as a browser's "foster parenting" does
+    for el in list(body.iter(*LIST_CHILDREN)):
+        allowed = LIST_CHILDREN[el.tag]
+        run: list[Element] = []
+        if (el.text or "").strip():
+            wrapper = etree.Element(allowed[0])
+            wrapper.text, el.text = el.text, None
+            el.insert(0, wrapper)
+        for child in list(el):
+            stray = child.tag not in allowed
+            if stray:
+                run.append(child)
+            if run and (not stray or child is el[-1]):
+                wrapper = etree.Element(allowed[0])
+                el.insert(el.index(run[0]), wrapper)
+                wrapper.extend(run)
+                run = []
+            if not stray and (child.tail or "").strip():
+                wrapper = etree.Element(allowed[0])
+                wrapper.text, child.tail = child.tail, None
+                child.addnext(wrapper)
+    for el in list(body.iter("dl")):
+        if not _valid_dl(el):  # groups must be dt+ dd+: otherwise plain blocks keep the text
+            for item in [el, *el.iter("dt", "dd")]:
+                item.set("class", " ".join(filter(None, [item.get("class"), item.tag])))
+                item.tag = "div"
+    for el in list(body.iter("details")):
+        if not len(el) or el[0].tag != "summary" or (el.text or "").strip():
+            el.tag = "div"  # the schema wants a summary first
+    for el in list(body.iter("ruby")):
+        if not any(c.tag == "rt" for c in el) or not (el.text or "").strip() and el[0].tag in ("rt", "rp"):
+            for annotation in [c for c in el if c.tag in ("rt", "rp")]:
+                remove(annotation)
+            unwrap(el)
+    for el in list(body.iter(*REQUIRED_PARENT)):
+        parent = el.getparent()
+        misplaced = parent is None or parent.tag not in REQUIRED_PARENT[el.tag]
+        if not misplaced and parent is not None:
+            if el.tag == "figcaption":
+                misplaced = el is not parent[0] and el is not parent[-1] or \
+                    len(list(parent.iter("figcaption"))) > 1 and el is not next(parent.iter("figcaption"))
+            elif el.tag in ("summary", "caption"):
+                misplaced = el is not parent[0]
+        if misplaced:
+            context = _context(el)
+            el.tag = "div" if context is not None and _flow_container(context) else "span"
+    for el in list(body.iter("details")):
+        if any(a.tag == "a" for a in el.iterancestors()):  # interactive content inside a link
+            el.tag = "div"
+
+
+def _valid_dl(dl: Element) -> bool:
+    def groups(el: Element) -> bool:
+        return re.fullmatch(r"(t+d+)*", "".join("t" if c.tag == "dt" else "d" if c.tag == "dd" else "x"
+                                                 for c in el)) is not None
+
+    if len(dl) and all(c.tag == "div" for c in dl):
+        return all(len(div) and groups(div) for div in dl)
+    return groups(dl)
 
 
 def _context(el: Element) -> Element | None:

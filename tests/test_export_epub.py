@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 from epubcheck_batch import Checked, check_books, check_one
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from publish import epub_package, xhtml
@@ -486,3 +488,42 @@ def test_document_is_well_formed_xhtml_with_lang() -> None:
     assert root.get("lang") == "zh-TW"
     assert root.xpath("//x:p/x:br", namespaces=NS)
 
+
+
+_TAGS = ["p", "div", "span", "a", "img", "br", "iframe", "script", "form", "center", "ul", "li", "table",
+         "td", "h2", "h3", "em", "my-widget", "section", "pre", "code", "blockquote", "figure", "input",
+         "figcaption", "dl", "dt", "dd", "details", "summary", "ol", "caption", "ruby", "rt", "video", "hr"]
+_ATTRS = ['v-if="x"', '@click="y"', ':prop="z"', 'width="100%"', 'width="3"', 'frameborder="0"',
+          'href="#a"', 'src="x.png"', 'id="a"', 'class="c"', 'style="color:red"', 'lang="zh_CN"', "hidden"]
+
+
+@st.composite
+def _tag_soup(draw: st.DrawFn, depth: int = 0) -> str:
+    parts = []
+    for _ in range(draw(st.integers(0, 4))):
+        if depth < 3 and draw(st.booleans()):
+            tag = draw(st.sampled_from(_TAGS))
+            attrs = " ".join(draw(st.lists(st.sampled_from(_ATTRS), max_size=3)))
+            closed = draw(st.booleans())
+            parts.append(f"<{tag} {attrs}>{draw(_tag_soup(depth + 1))}" + (f"</{tag}>" if closed else ""))
+        else:
+            parts.append(draw(st.sampled_from(["文字", "text", " ", "&amp;", "<", "</p>", "</div>"])))
+    return "".join(parts)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_tag_soup())
+def test_any_tag_soup_becomes_clean_well_formed_xhtml(html: str) -> None:
+    body = xhtml.parse_body(html)
+    xhtml.clean(body, lambda message, fix, ref: None)
+    root = etree.fromstring(xhtml.document("t", "zh-CN", [body], "s.css"))
+    for el in root.iter():
+        local = etree.QName(el).localname
+        assert local not in ("script", "form", "iframe", "center", "my-widget", "input", "style") or \
+            el.getparent() is not None and etree.QName(el.getparent()).localname == "head", local
+        assert not set(map(str, el.attrib)) & {"style", "v-if", "frameborder", "width"} or \
+            local == "img" and el.get("width", "").isdigit()
+        if local in ("ul", "ol"):
+            assert all(etree.QName(c).localname == "li" for c in el) and not (el.text or "").strip()
+        if local in ("p", "span", "em", "h2", "h3"):  # phrasing content holds no block
+            assert not [c for c in el if etree.QName(c).localname in ("div", "p", "ul", "table", "section")]
