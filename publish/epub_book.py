@@ -18,11 +18,12 @@ from typing import Protocol
 
 from lxml import etree
 
-from publish import xhtml
+from publish import tree, xhtml
 from publish.model import Article
 from publish.normalize import xref
 from publish.resources import Resolver, ResourceRefused, is_external_link
-from publish.xhtml import EPUB_TYPE, Element
+from publish.tree import Element
+from publish.xhtml import EPUB_TYPE
 
 
 class Warn(Protocol):
@@ -73,7 +74,7 @@ class Chapter:
         return list(self.root)
 
     def ids(self) -> set[str]:
-        return {e.get("id", "") for e in xhtml.select(self.root, ".//*[@id]")}
+        return {e.get("id", "") for e in tree.select(self.root, ".//*[@id]")}
 
 
 def sniff_image(data: bytes) -> tuple[str, str] | None:
@@ -113,7 +114,7 @@ def split(body: Element, level: int) -> tuple[list[Element], list[Chapter]]:
     for el in list(body):
         tag = el.tag if isinstance(el.tag, str) else ""
         if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit() and int(tag[1]) <= level:
-            title = xhtml.text_of(el) or f"{len(chapters) + 1}"
+            title = tree.text_of(el) or f"{len(chapters) + 1}"
             chapters.append(Chapter(f"ch{len(chapters) + 1:03d}.xhtml", title, int(tag[1])))
         if chapters:
             chapters[-1].root.append(el)
@@ -128,8 +129,8 @@ def split(body: Element, level: int) -> tuple[list[Element], list[Chapter]]:
 
 def name_headings(body: Element) -> None:
     """Give headings from raw HTML an id, so the navigation document can point at them."""
-    used = {str(e.get("id")) for e in xhtml.select(body, ".//*[@id]")}
-    for n, head in enumerate(xhtml.select(body, ".//*[self::h1 or self::h2 or self::h3 or self::h4"
+    used = {str(e.get("id")) for e in tree.select(body, ".//*[@id]")}
+    for n, head in enumerate(tree.select(body, ".//*[self::h1 or self::h2 or self::h3 or self::h4"
                                                 " or self::h5 or self::h6][not(@id)]"), 1):
         candidate = f"heading-{n}"
         while candidate in used:
@@ -141,7 +142,7 @@ def name_headings(body: Element) -> None:
 def take_footnotes(body: Element) -> dict[str, Element]:
     """Remove pandoc's end-of-document notes section; return each note as an EPUB 3 footnote aside."""
     notes: dict[str, Element] = {}
-    for section in xhtml.select(body, "./section[contains(concat(' ', @class, ' '), ' footnotes ')]"):
+    for section in tree.select(body, "./section[contains(concat(' ', @class, ' '), ' footnotes ')]"):
         for item in section.iter("li"):
             note_id = item.get("id")
             if not note_id:
@@ -155,8 +156,8 @@ def take_footnotes(body: Element) -> dict[str, Element]:
                 para.text, aside.text = aside.text, None
                 para.extend([c for c in aside if c is not para])
             notes[note_id] = aside
-        xhtml.remove(section)
-    for ref in xhtml.select(body, ".//a[@role='doc-noteref' or contains(@class, 'footnote-ref')]"):
+        tree.remove(section)
+    for ref in tree.select(body, ".//a[@role='doc-noteref' or contains(@class, 'footnote-ref')]"):
         ref.set(EPUB_TYPE, "noteref")
     return notes
 
@@ -164,7 +165,7 @@ def take_footnotes(body: Element) -> dict[str, Element]:
 def place_footnotes(documents: list[Chapter], notes: dict[str, Element]) -> None:
     """Append each note to the document that refers to it (the last one if nobody does)."""
     for doc in documents:
-        for ref in xhtml.select(doc.root, ".//a[starts-with(@href, '#')]"):
+        for ref in tree.select(doc.root, ".//a[starts-with(@href, '#')]"):
             note = notes.pop((ref.get("href") or "")[1:], None)
             if note is not None:
                 doc.root.append(note)
@@ -186,12 +187,12 @@ class Linker:
         """`#id` → `chNNN.xhtml#id`; links to files or anchors the book lacks → their text."""
         where = {i: doc.file_name for doc in documents for i in doc.ids()}
         for doc in documents:
-            for link in xhtml.select(doc.root, ".//a[@href]"):
+            for link in tree.select(doc.root, ".//a[@href]"):
                 self._fix_link(link, doc.file_name, where)
 
     def _fix_link(self, link: Element, current: str, where: dict[str, str]) -> None:
         href = link.get("href", "").strip()
-        label = xhtml.text_of(link) or href
+        label = tree.text_of(link) or href
         article = _take(link, xref.ARTICLE_ATTR)
         if article is not None:  # another article: its web address, or its text
             target_url = self.article_href(xref.ArticleRef.parse(article))
@@ -221,7 +222,7 @@ class Linker:
             why = "is not part of the EPUB" if exists else "does not exist"
             self.warn(f"link '{label}' points to {href}, which {why}; kept as text",
                       "link to the published page with a full https:// URL", href)
-        xhtml.unwrap(link)
+        tree.unwrap(link)
 
     def cover(self, ref: str) -> Media | None:
         """The front matter's cover image, embedded; None (with a warning) when it cannot be."""
@@ -241,7 +242,7 @@ class Linker:
     def embed_images(self, documents: list[Chapter]) -> None:
         """Store each image in the book; an image that cannot be stored becomes its alt text."""
         for doc in documents:
-            for img in xhtml.select(doc.root, ".//img"):
+            for img in tree.select(doc.root, ".//img"):
                 self._embed(img)
 
     def _embed(self, img: Element) -> None:
@@ -259,13 +260,13 @@ class Linker:
             fix = ("pass --allow-remote to embed remote images" if exc.kind == "remote"
                    else "put the image inside the source folder")
             self.warn(f"image {src or '(no src)'} not embedded ({exc.detail}); its alt text is used", fix, src)
-            xhtml.replace(img, alt)
+            tree.replace(img, alt)
             return
         item = media_for(data)
         if item is None:
             self.warn(f"image {src} is not PNG, JPEG, GIF, WebP or SVG; its alt text is used",
                       "convert it to PNG or JPEG", src)
-            xhtml.replace(img, alt)
+            tree.replace(img, alt)
             return
         self.media.setdefault(item.uid, item)
         img.set("src", item.file_name)

@@ -20,7 +20,7 @@ from typing import Any
 
 from ebooklib import epub
 
-from publish import xhtml
+from publish import tree
 from publish.epub_book import Chapter, Media
 from publish.model import Article
 
@@ -134,9 +134,9 @@ def toc_entries(documents: Sequence[Chapter], depth: int) -> list[Entry]:
     for doc in documents:
         entries.append(Entry(doc.level or base, doc.file_name, doc.title))
         own = doc.elements[0] if doc.level and doc.elements else None  # a chapter starts with its heading
-        for head in xhtml.select(doc.root, ".//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
+        for head in tree.select(doc.root, ".//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
                                            " or self::h6][@id]"):
-            level, label = int(str(head.tag)[-1]), xhtml.text_of(head)
+            level, label = int(str(head.tag)[-1]), tree.text_of(head)
             if head is not own and level <= depth and label:
                 entries.append(Entry(level, f"{doc.file_name}#{head.get('id')}", label))
     return entries
