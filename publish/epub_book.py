@@ -8,7 +8,6 @@ except ordinary web links, so whatever cannot be resolved is unwrapped to its te
 
 from __future__ import annotations
 
-import hashlib
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from typing import Protocol
 from lxml import etree
 
 from publish import tree, xhtml
+from publish.media import Media, data_uri, media_for
 from publish.model import Article
 from publish.normalize import xref
 from publish.resources import Resolver, ResourceRefused, is_external_link
@@ -30,25 +30,6 @@ class Warn(Protocol):
     """`warn(message, fix, ref)`: `ref` is the text in the source (an href or src) to find the line by."""
 
     def __call__(self, message: str, fix: str, ref: str = "") -> None: ...
-
-
-#: Image types every EPUB 3 reading system must support (core media types), by magic bytes.
-CORE_IMAGES = (
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"GIF87a", "image/gif", ".gif"),
-    (b"GIF89a", "image/gif", ".gif"),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Media:
-    """An image to store in the book, named by its content hash (ASCII, stable, deduplicated)."""
-
-    uid: str
-    file_name: str
-    media_type: str
-    data: bytes
 
 
 @dataclass(slots=True)
@@ -75,32 +56,6 @@ class Chapter:
 
     def ids(self) -> set[str]:
         return {e.get("id", "") for e in tree.select(self.root, ".//*[@id]")}
-
-
-def sniff_image(data: bytes) -> tuple[str, str] | None:
-    """(media type, extension) of a core-media-type image, from its first bytes; None otherwise.
-
-    The file name's extension is not trusted: a JPEG saved as `.png` is common in blog folders
-    and makes EPUBCheck fail (the manifest type must match the bytes).
-    """
-    for magic, media_type, ext in CORE_IMAGES:
-        if data.startswith(magic):
-            return media_type, ext
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp", ".webp"
-    head = data[:2048].lstrip()
-    if head.startswith((b"<svg", b"<?xml")) and b"<svg" in head:
-        return "image/svg+xml", ".svg"
-    return None
-
-
-def media_for(data: bytes) -> Media | None:
-    """A `Media` item for image bytes, or None when the bytes are not an EPUB core image type."""
-    kind = sniff_image(data)
-    if kind is None:
-        return None
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    return Media(f"img-{digest}", f"images/{digest}{kind[1]}", kind[0], data)
 
 
 def split(body: Element, level: int) -> tuple[list[Element], list[Chapter]]:
@@ -253,7 +208,7 @@ class Linker:
             if located is not None:
                 data = self.resolver.fetch(located, self.resolver.root).data
             elif src.startswith("data:"):
-                data = _data_uri(src)
+                data = data_uri(src)
             else:
                 data = self.resolver.fetch(src, self.base).data
         except ResourceRefused as exc:
@@ -270,16 +225,6 @@ class Linker:
             return
         self.media.setdefault(item.uid, item)
         img.set("src", item.file_name)
-
-
-def _data_uri(uri: str) -> bytes:
-    """The bytes of a `data:` URI (decoded locally; urllib needs no network for these)."""
-    try:
-        with urllib.request.urlopen(uri) as response:
-            data: bytes = response.read()
-    except (ValueError, OSError) as exc:
-        raise ResourceRefused(uri[:40], "scheme", f"malformed data URI: {exc}") from exc
-    return data
 
 
 @dataclass(slots=True)

@@ -21,7 +21,8 @@ from typing import Any
 from ebooklib import epub
 
 from publish import tree
-from publish.epub_book import Chapter, Media
+from publish.epub_book import Chapter
+from publish.media import Media
 from publish.model import Article
 
 #: Namespace for identifiers derived from an article's path or front-matter id (UUIDv5).

@@ -14,6 +14,7 @@ from lxml import etree
 from publish import epub_book, epub_package, xhtml
 from publish.errors import UsageError
 from publish.exporters import ExportContext
+from publish.media import Media
 from publish.model import Article
 from publish.page import font_css
 
@@ -64,7 +65,7 @@ class EpubExporter:
         return level
 
 
-def _cover_page(image: epub_book.Media, article: Article) -> bytes:
+def _cover_page(image: Media, article: Article) -> bytes:
     labels = epub_package.Labels.for_language(article.metadata.language)
     section = etree.Element("section", {"class": "cover"})
     section.set(xhtml.EPUB_TYPE, "cover")
