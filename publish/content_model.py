@@ -14,16 +14,16 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from publish.tree import Element, insert_text_before, remove, replace, unwrap
+from publish.tree import Element, insert_text_before, remove, replace, text_of, unwrap
 
 #: Removed with their content: scripts, styles, forms and plug-ins mean nothing in a book.
 DROP = frozenset([
     "script", "style", "noscript", "template", "head", "title", "meta", "link", "base", "form", "input",
     "button", "select", "textarea", "option", "optgroup", "datalist", "output", "fieldset", "legend",
-    "object", "embed", "applet", "param", "canvas", "frame", "frameset", "dialog", "slot", "svg", "math"
+    "object", "applet", "param", "canvas", "frame", "frameset", "dialog", "slot", "svg", "math"
 ])
 #: Embeds replaced by a link to their source.
-EMBEDS = frozenset(["iframe", "video", "audio"])
+EMBEDS = frozenset(["iframe", "video", "audio", "embed"])  # pandoc writes `embed` for ![](a.pdf)
 #: Obsolete presentational elements, renamed to their modern equivalent.
 RENAME = {"center": "div", "font": "span", "big": "span", "tt": "code", "strike": "s", "nobr": "span",
           "acronym": "abbr", "marquee": "span", "blink": "span", "listing": "pre", "xmp": "pre"}
@@ -116,7 +116,7 @@ def clean_elements(parent: Element, dropped: set[str]) -> None:
         if tag == "input" and child.get("type") == "checkbox":  # task lists: keep the state as text
             replace(child, "☑ " if child.get("checked") is not None else "☐ ")
         elif tag is None or tag in DROP:  # comments and processing instructions too
-            if tag in ("form", "object", "embed", "applet", "svg", "math", "canvas"):
+            if tag in ("form", "object", "applet", "svg", "math", "canvas"):
                 dropped.add(tag)
             remove(child)
         elif tag in EMBEDS:
@@ -161,10 +161,10 @@ def _embed_to_link(el: Element) -> None:
         return
     href = "https:" + src if src.startswith("//") else src
     if any(a.tag == "a" for a in el.iterancestors()):  # a link cannot hold another link
-        replace(el, el.get("title") or href)
+        replace(el, el.get("title") or text_of(el) or href)
         return
     link = etree.Element("a", href=href)
-    link.text = el.get("title") or href
+    link.text = el.get("title") or text_of(el) or href
     parent = el.getparent()
     replacement = link
     if parent is not None and _flow_container(parent):

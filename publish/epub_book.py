@@ -9,7 +9,6 @@ except ordinary web links, so whatever cannot be resolved is unwrapped to its te
 from __future__ import annotations
 
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -371,6 +371,20 @@ def test_images_are_embedded_with_their_media_type(raw: Book) -> None:
     assert len(pngs) == 1  # the same picture used twice is stored once
 
 
+def test_image_type_comes_from_the_bytes_not_the_name(tmp_path: Path) -> None:
+    """A JPEG saved as `图片.png` (common in blog folders) is stored as image/jpeg, ASCII-named."""
+    (tmp_path / "图片.png").write_bytes((FIXTURES / "images" / "cover.jpg").read_bytes())
+    (tmp_path / "notes.txt").write_text("not an image", encoding="utf-8")
+    article = tmp_path / "post.md"
+    article.write_text("---\ntitle: T\n---\n\n![照片](图片.png) ![文本](notes.txt)\n", encoding="utf-8")
+    book = build(article)
+    (item,) = [i for i in book.opf.iterfind(".//opf:item", NS) if i.get("media-type", "").startswith("image/")]
+    assert item.get("media-type") == "image/jpeg" and item.get("href", "").isascii()
+    assert item.get("href", "").endswith(".jpg")
+    assert "notes.txt" in book.warnings()  # pandoc writes <embed> for it: a link, then its text
+    assert "notes.txt" in "".join(book.doc("title.xhtml").itertext())
+
+
 def test_remote_image_becomes_its_alt_text(raw: Book) -> None:
     chapter = raw.doc("ch001.xhtml")
     assert not chapter.xpath("//x:img[contains(@src, 'example.com')]", namespaces=NS)
