@@ -6,6 +6,7 @@ import dataclasses
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
@@ -27,6 +28,24 @@ class _DefaultGroup(click.Group):
                                                                       "--list-formats"):
             args = ["build", *args]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:  # a mistyped option or a missing argument: one line, exit 2
+            if isinstance(exc, _OneLineUsageError):
+                raise
+            raise _OneLineUsageError(exc.format_message(), exc.ctx) from exc
+
+
+class _OneLineUsageError(click.UsageError):
+    """Click's usage errors in the form of every other problem: `publish: error: what — fix`."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        command = self.ctx.command_path if self.ctx is not None else "publish"
+        click.echo(f"publish: error: {self.format_message()} — see '{command} --help'", err=True)
 
 
 def _list_formats(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -109,6 +128,7 @@ def _build(sources: Sequence[Path], formats: list[str], out: Path, config: Confi
     for target in targets:
         result = convert(target, exporters, config, theme, out)
         _report(result)
+        _copy_snippet(result, config)
         warned = any(d.severity == "warning" for d in result.diagnostics)
         failed += result.status == "failed" or (config.strict and warned)
     return EXIT_FAILED if failed else EXIT_OK
@@ -125,6 +145,16 @@ def _report(result: Result) -> None:
     else:
         for path in result.outputs:
             click.echo(f"wrote {path}")
+
+
+def _copy_snippet(result: Result, config: Config) -> None:
+    """`--copy`: put the WeChat snippet this build wrote on the system clipboard, and say so."""
+    if config.option("wechat", "copy") and result.status == "ok":
+        from publish.wechat.clipboard import copy_outputs
+
+        message = copy_outputs(result.outputs)
+        if message:
+            click.echo(message, err=True)
 
 
 @main.command()

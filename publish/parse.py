@@ -21,6 +21,9 @@ from publish.model import PandocAst
 READER = ("commonmark_x+east_asian_line_breaks-autolink_bare_uris-yaml_metadata_block"
           "-gfm_auto_identifiers-smart")
 
+#: Tabs in code are kept as typed (a Makefile recipe needs its tab); block structure is unaffected.
+_READER_ARGS = ["--preserve-tabs"]
+
 #: Highlighting is done once, in Python, for every format; pandoc loading its syntax definitions
 #: costs ~0.35 s per call whenever a code block names a language.
 _WRITER_ARGS = ["--wrap=none", "--syntax-highlighting=none"]
@@ -29,7 +32,7 @@ _WRITER_ARGS = ["--wrap=none", "--syntax-highlighting=none"]
 def parse(body: str, path: Path) -> PandocAst:
     """Markdown body → pandoc AST; a pandoc failure is a `SourceError` naming the file."""
     try:
-        output = pypandoc.convert_text(body, "json", format=READER)
+        output = pypandoc.convert_text(body, "json", format=READER, extra_args=_READER_ARGS)
     except (RuntimeError, OSError) as exc:
         raise SourceError(path, f"pandoc could not read the article: {exc}",
                           "run `publish doctor` to check the pandoc installation") from exc

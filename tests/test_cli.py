@@ -18,7 +18,7 @@ PROBLEM = re.compile(r"^(?P<path>.+?)(:(?P<line>\d+))?: (?P<severity>error|warni
 
 
 def publish(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
+    return CliRunner().invoke(main, [str(a) for a in args], prog_name="publish")
 
 
 def problems(result: Result) -> list[re.Match[str]]:
@@ -83,6 +83,31 @@ def test_usage_errors_are_exit_2(tmp_path: Path, args: list[str], expected: str)
     assert result.exit_code == 2
     assert expected in result.stderr
     assert not tmp_path.exists() or not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--bogus"], "No such option '--bogus'"),
+    (["--wechat-images", "inline"], "Invalid value for '--wechat-images'"),
+    (["--css", "/no/such.css"], "Invalid value for '--css'"),
+])
+def test_click_usage_errors_are_one_line(tmp_path: Path, args: list[str], expected: str) -> None:
+    result = publish(SORA, "--out", tmp_path, *args)
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("publish: error: ") and expected in line
+    assert line.endswith(" — see 'publish build --help'")
+
+
+def test_missing_sources_is_one_line() -> None:
+    result = publish("build")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "publish: error: Missing argument 'SOURCES...'. — see 'publish build --help'"]
+
+
+def test_no_arguments_shows_the_help() -> None:
+    result = publish()
+    assert "publish sora.md --to pdf,epub" in result.stdout + result.stderr
 
 
 def test_unknown_format_is_one_line_listing_the_formats(tmp_path: Path) -> None:
@@ -162,6 +187,25 @@ def test_a_draft_named_explicitly_is_converted(tmp_path: Path) -> None:
     assert (tmp_path / "draft.html").is_file()
 
 
+def test_a_file_named_twice_is_converted_once(tmp_path: Path) -> None:
+    result = publish(SORA, SORA, "--out", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("wrote") == 1
+
+
+@pytest.mark.parametrize("second", ["b/post.md", "a/post.markdown"])
+def test_two_sources_for_the_same_output_are_a_usage_error(tmp_path: Path, second: str) -> None:
+    for name in ("a/post.md", second):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("# Post\n\nText.\n")
+    args = [tmp_path / "a" / "post.md", tmp_path / second] if second.startswith("b/") else [tmp_path / "a"]
+    result = publish(*args, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert "would both be written as 'post.*'" in line
+    assert not (tmp_path / "out").exists()
+
+
 # --- formats and doctor ----------------------------------------------------------------------
 
 def test_to_all_writes_every_registered_format(tmp_path: Path) -> None:
@@ -183,8 +227,13 @@ def test_formats_lists_description_and_distribution(args: list[str]) -> None:
     assert html.endswith("[publish]")
 
 
-def test_doctor_reports_every_check() -> None:
-    result = publish("doctor")
+@pytest.fixture(scope="module")
+def doctor() -> Result:
+    return publish("doctor")
+
+
+def test_doctor_reports_every_check(doctor: Result) -> None:
+    result = doctor
     lines = result.stdout.splitlines()
     assert all(re.match(r"^(OK  |FAIL|WARN) [^:]+: \S", line) for line in lines), lines
     names = [line[5:].split(":")[0] for line in lines]
@@ -196,8 +245,8 @@ def test_doctor_reports_every_check() -> None:
     assert all(" — " in line for line in failed_required), "a failed check says what to install"
 
 
-def test_doctor_finds_pandoc_on_this_machine() -> None:
-    line = next(line for line in publish("doctor").stdout.splitlines() if "pandoc" in line)
+def test_doctor_finds_pandoc_on_this_machine(doctor: Result) -> None:
+    line = next(line for line in doctor.stdout.splitlines() if "pandoc" in line)
     assert line.startswith("OK") and re.search(r"\d+\.\d+", line)
 
 

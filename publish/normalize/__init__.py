@@ -8,6 +8,7 @@ Each transform is a small function in its own module, testable alone and easy to
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,11 @@ class Context:
         if not needle:
             return None
         return _line_of(self.source.body, needle.strip())
+
+    def line_matching(self, pattern: str) -> int | None:
+        """The first body line (1-based) matching a regular expression (multiline mode)."""
+        match = re.search(pattern, self.source.body, re.MULTILINE)
+        return None if match is None else self.source.body.count("\n", 0, match.start()) + 1
 
     @property
     def resolver(self) -> Resolver:

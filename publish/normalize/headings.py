@@ -121,7 +121,8 @@ def _drop_empty(blocks: list[dict[str, Any]], ctx: Context) -> list[dict[str, An
     for block in blocks:
         if block["t"] == "Header" and not stringify(block["c"][2]).strip() and \
                 not any(n["t"] == "Image" for n in walk(block["c"][2])):
-            ctx.report("notice", "dropped an empty heading", None, "give the heading some text")
+            ctx.report("notice", "dropped an empty heading", ctx.line_matching(r"^ {0,3}#{1,6}[ \t#]*$"),
+                       "give the heading some text")
             continue
         for children in _children(block):
             children[:] = _drop_empty(children, ctx)

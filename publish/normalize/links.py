@@ -7,6 +7,7 @@ out) is never read; `/img/a.png` means the site root; nothing remote is fetched 
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 ARTICLE_SUFFIXES = (".md", ".markdown")
 #: Relative links to these are pages of the built site, not files of the source tree.
 _PAGE_SUFFIXES = ("", ".html", ".htm", ".php")
+_RAW_IMG = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _WITH_IDS = frozenset({"Header", "Div", "Span", "CodeBlock", "Table", "Figure"})
 
 
@@ -32,6 +34,12 @@ def run(ast: PandocAst, ctx: Context) -> PandocAst:
     """Check local links and images; mark article links and image files; drop unsafe ones."""
     ids = {n["c"][1][0] if n["t"] == "Header" else n["c"][0][0]
            for n in walk(ast["blocks"]) if n["t"] in _WITH_IDS}
+    for node in walk(ast["blocks"]):
+        if node["t"] in ("RawInline", "RawBlock") and node["c"][0] == "html":
+            for src in _RAW_IMG.findall(node["c"][1]):
+                _check_image(src, ctx, "raw <img>")
+    if ctx.source.metadata.cover:
+        _check_image(ctx.source.metadata.cover, ctx, "cover image")
     return dict(map_inlines(ast, lambda inlines: _rewrite(inlines, ctx, ids)))
 
 
@@ -53,7 +61,7 @@ def _link(node: dict[str, Any], ctx: Context, ids: set[str]) -> list[Inline]:
     target: str = node["c"][2][0]
     if not target or is_external_link(target):
         return [node]
-    line = ctx.line_of(f"({target}")
+    line = ctx.line_of(f"({target}") or ctx.line_of(target)
     parts = urllib.parse.urlsplit(target)
     if not parts.path:
         if parts.fragment and urllib.parse.unquote(parts.fragment) not in ids:
@@ -107,6 +115,18 @@ def _image(node: dict[str, Any], ctx: Context) -> list[Inline]:
         return list(node["c"][1])
     node["c"][0][2].append([xref.IMAGE_ATTR, path.relative_to(ctx.resolver.root).as_posix()])
     return [node]
+
+
+def _check_image(src: str, ctx: Context, what: str) -> None:
+    """Warn about an image normalize cannot rewrite (raw HTML, front matter) that will not load."""
+    local = _under_site_url(src, ctx)
+    if local is None and (src.startswith("data:") or is_external_link(src) and not src.startswith("file:")):
+        return
+    try:
+        ctx.resolver.locate(local or src, ctx.source.path.parent)
+    except ResourceRefused as refused:
+        ctx.report("warning", f"{what} {src!r} will not be loaded: {refused.detail}", ctx.line_of(src),
+                   "keep images inside the source folder")
 
 
 def _under_site_url(src: str, ctx: Context) -> str | None:

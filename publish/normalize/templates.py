@@ -4,14 +4,19 @@ Blog engines expand `{% %}` and `{{ }}` before the Markdown renderer sees the te
 (code blocks included, which is why writers wrap examples in `{% raw %}`). We follow the same
 order on the raw body: `{% raw %}` regions are set aside untouched and their markers removed;
 `{% highlight lang %}` and Hexo's `{% codeblock %}`/`{% code %}` become fenced code blocks;
-`{{ site.url }}` and `{{ site.baseurl }}` take `Config.site_url`. Any other tag is left as text
-with a notice: an unknown plugin's tag must never break the article.
+`{{ site.url }}` and `{{ site.baseurl }}` take `Config.site_url`; links to other posts
+(Jekyll's `{% post_url 2024-03-01-slug %}`, Hexo's `{% post_link slug [text] %}`) become relative
+links to those Markdown files, which the links transform then marks as article links; Hexo's
+`{% asset_img a.png [title] %}` becomes an image in the post's asset folder. Any other tag is
+left as text with a notice: an unknown plugin's tag must never break the article.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import urllib.parse
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,6 +29,7 @@ _BLOCK = re.compile(
     re.DOTALL)
 _SITE = re.compile(r"\{\{-?\s*site\.(?P<key>url|baseurl)\s*-?\}\}")
 _SITE_PAIR = re.compile(r"\{\{-?\s*site\.url\s*-?\}\}\{\{-?\s*site\.baseurl\s*-?\}\}")
+_POST = re.compile(r"\{%-?\s*(?P<tag>post_url|post_link|asset_img)\s+(?P<args>[^%]*?)\s*-?%\}")
 _OTHER = re.compile(r"\{%-?.*?-?%\}|\{\{-?.*?-?\}\}")
 #: Raw regions are replaced by these private-use markers while the rest is rewritten.
 _HOLD = "\ue000{}\ue001"
@@ -32,7 +38,7 @@ _HELD = re.compile("\ue000(\\d+)\ue001")
 
 def run(text: str, ctx: Context) -> str:
     """Expand the template tags a Jekyll or Hexo post uses; leave every other tag as text."""
-    if "{%" not in text and "{{" not in text:
+    if "{%" not in text and "{{" not in text:  # the common case: nothing to do
         return text
     held: list[str] = []
 
@@ -40,12 +46,15 @@ def run(text: str, ctx: Context) -> str:
         held.append(match.group(1))
         return _HOLD.format(len(held) - 1)
 
+    first_raw = _RAW.search(text)
+    raw_line = text.count("\n", 0, first_raw.start()) + 1 if first_raw else None
     text = _RAW.sub(hold, text)
     if held:
         ctx.report("notice", f"removed {len(held)} {{% raw %}} marker pair(s), content kept as written",
-                   ctx.line_of("raw"))
+                   raw_line)
     text = _BLOCK.sub(lambda m: _fence(m, ctx), text)
     text = _site_vars(text, ctx)
+    text = _POST.sub(lambda m: _post(m, ctx), text)
     for match in _OTHER.finditer(text):
         ctx.report("notice", f"template tag {match.group(0)!r} left as text",
                    ctx.line_of(match.group(0)), "remove it, or wrap it in {% raw %}")
@@ -61,10 +70,41 @@ def _fence(match: re.Match[str], ctx: Context) -> str:
         lang = next((a.split(":", 1)[1] for a in args if a.startswith("lang:")), "")
     longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
     fence = "`" * max(3, longest + 1)
-    ctx.report("notice", f"{{% {tag} %}} block made a fenced code block", ctx.line_of(match.group(0)[:40]),
+    ctx.report("notice", f"{{% {tag} %}} block made a fenced code block", ctx.line_of(match.group(0).split("\n")[0]),
                "write a ``` fence in the source")
     before = "" if match.start() == 0 or match.string[match.start() - 1] == "\n" else "\n"
     return f"{before}{fence}{lang}\n{body}\n{fence}\n"
+
+
+def _post(match: re.Match[str], ctx: Context) -> str:
+    """`{% post_url name %}` → `../_posts/name.md`; `post_link` → a link; `asset_img` → an image."""
+    tag, args = match.group("tag"), _args(match.group("args"))
+    folder = ctx.source.path.parent
+    if tag == "asset_img" and args:
+        title = " ".join(args[1:])
+        return f"![{title}](<{ctx.source.path.stem}/{args[0]}>)"
+    found = _find_post(args[0], ctx) if args else None
+    if found is None:
+        ctx.report("warning", f"{match.group(0)!r}: no such post under the source root",
+                   ctx.line_of(match.group(0)), "check the post's file name")
+        return match.group(0)
+    ref = Path(os.path.relpath(found, folder)).as_posix()
+    if tag == "post_url":
+        return ref
+    return f"[{' '.join(args[1:]) or found.stem}](<{ref}>)"
+
+
+def _args(text: str) -> list[str]:
+    """Tag arguments split on spaces, with "quoted words" kept together."""
+    return [a.strip('"') for a in re.findall(r'"[^"]*"|\S+', text)]
+
+
+def _find_post(name: str, ctx: Context) -> Path | None:
+    """The Markdown file a post name means: `2024-03-01-slug` (Jekyll) or `slug` (Hexo)."""
+    root = (ctx.config.root or ctx.source.root).resolve()
+    stem = name.strip("/").removesuffix(".md").removesuffix(".markdown")
+    candidates = sorted(p for suffix in (".md", ".markdown") for p in root.rglob(f"{Path(stem).name}{suffix}"))
+    return next((p for p in candidates if p.resolve().is_relative_to(root)), None)
 
 
 def _site_vars(text: str, ctx: Context) -> str:
