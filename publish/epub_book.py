@@ -16,7 +16,7 @@ from typing import Protocol
 
 from lxml import etree
 
-from publish import tree, xhtml
+from publish import epub_math, tree, xhtml
 from publish.media import Media, data_uri, media_for
 from publish.model import Article
 from publish.normalize import xref
@@ -240,6 +240,7 @@ def build(article: Article, resolver: Resolver, split_level: int, warn: Warn,
     """Clean the article body, split it into chapters after a title page, fix notes, links, images."""
     body = xhtml.parse_body(article.html)
     xhtml.clean(body, warn)
+    epub_math.to_mathml(article, body)
     notes = take_footnotes(body)
     name_headings(body)
     lead, chapters = split(body, split_level)

@@ -27,6 +27,7 @@ from publish.model import Article
 
 #: Namespace for identifiers derived from an article's path or front-matter id (UUIDv5).
 PUBLISH_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/publish/epub-identifier")
+MATHML = 'xmlns="http://www.w3.org/1998/Math/MathML"'
 #: The earliest time a zip entry can carry (DOS dates start in 1980).
 ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 
@@ -202,6 +203,8 @@ def package(article: Article, documents: Sequence[tuple[Chapter, bytes]], media:
         book.guide.append({"type": "cover", "href": "cover.xhtml", "title": labels.cover})
     for n, (chapter, content) in enumerate(documents):
         item = _Document(chapter.file_name.removesuffix(".xhtml"), chapter.file_name, chapter.title, content)
+        if MATHML.encode() in content:
+            item.properties.append("mathml")  # the manifest must say which documents hold MathML
         book.add_item(item)
         spine.append(item)
         if n == 1 or len(documents) == 1:

@@ -351,6 +351,13 @@ def test_remote_images_are_embedded_only_when_allowed(tmp_path: Path) -> None:
     assert online.doc("title.xhtml").xpath("//x:img/@src", namespaces=NS) == [cover]
 
 
+def test_math_becomes_mathml_declared_in_the_manifest(raw: Book) -> None:
+    mathml = {"m": "http://www.w3.org/1998/Math/MathML"}
+    (math,) = raw.doc("ch002.xhtml").xpath("//m:math", namespaces=mathml)
+    assert math.xpath("string(.//m:annotation)", namespaces=mathml) == "E=mc^2"
+    assert raw.meta("//opf:item[contains(@properties, 'mathml')]/@href") == ["ch002.xhtml"]
+
+
 def test_footnote_is_an_epub3_note_in_the_referring_chapter(raw: Book) -> None:
     chapter = raw.doc("ch002.xhtml")
     (ref,) = chapter.xpath("//x:a[@epub:type='noteref']", namespaces=NS)
