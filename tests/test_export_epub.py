@@ -269,6 +269,16 @@ def test_bad_split_level_is_a_usage_error(value: object) -> None:
         build(PLAIN, split_level=value)
 
 
+def test_nav_labels_leave_out_footnote_markers_and_tex(tmp_path: Path) -> None:
+    article = tmp_path / "post.md"
+    article.write_text("---\ntitle: T\n---\n\n## 能量[^1]\n\n正文。\n\n### 公式 $E=mc^2$\n\n[^1]: 注。\n",
+                       encoding="utf-8")
+    book = build(article)
+    labels = [a.text for a in book.nav.xpath("//x:nav[@epub:type='toc']//x:a", namespaces=NS)]
+    assert labels == ["T", "能量", "公式 E=mc2"]
+    assert book.doc("ch001.xhtml").findtext("x:head/x:title", namespaces=NS) == "能量"
+
+
 def test_article_without_headings_is_one_document(tmp_path: Path) -> None:
     book = build(PLAIN)
     assert book.spine() == ["title.xhtml"]
