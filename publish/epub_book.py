@@ -8,6 +8,7 @@ except ordinary web links, so whatever cannot be resolved is unwrapped to its te
 
 from __future__ import annotations
 
+import copy
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -68,7 +69,7 @@ def split(body: Element, level: int) -> tuple[list[Element], list[Chapter]]:
     for el in list(body):
         tag = el.tag if isinstance(el.tag, str) else ""
         if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit() and int(tag[1]) <= level:
-            title = tree.text_of(el) or f"{len(chapters) + 1}"
+            title = label_of(el) or f"{len(chapters) + 1}"
             chapters.append(Chapter(f"ch{len(chapters) + 1:03d}.xhtml", title, int(tag[1])))
         if chapters:
             chapters[-1].root.append(el)
@@ -79,6 +80,15 @@ def split(body: Element, level: int) -> tuple[list[Element], list[Chapter]]:
         para.text, body.text = body.text.strip(), None
         lead.insert(0, para)
     return lead, chapters
+
+
+def label_of(heading: Element) -> str:
+    """A heading's text for the nav and `<title>`: without footnote markers or TeX annotations."""
+    clone = copy.deepcopy(heading)
+    for extra in tree.select(clone, ".//a[@role='doc-noteref' or contains(@class, 'footnote-ref')]"
+                                    " | .//*[local-name()='annotation']"):
+        tree.remove(extra)
+    return tree.text_of(clone)
 
 
 def name_headings(body: Element) -> None:

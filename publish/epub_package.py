@@ -21,7 +21,7 @@ from typing import Any
 from ebooklib import epub
 
 from publish import tree
-from publish.epub_book import Chapter
+from publish.epub_book import Chapter, label_of
 from publish.media import Media
 from publish.model import Article
 
@@ -138,7 +138,7 @@ def toc_entries(documents: Sequence[Chapter], depth: int) -> list[Entry]:
         own = doc.elements[0] if doc.level and doc.elements else None  # a chapter starts with its heading
         for head in tree.select(doc.root, ".//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
                                            " or self::h6][@id]"):
-            level, label = int(str(head.tag)[-1]), tree.text_of(head)
+            level, label = int(str(head.tag)[-1]), label_of(head)
             if head is not own and level <= depth and label:
                 entries.append(Entry(level, f"{doc.file_name}#{head.get('id')}", label))
     return entries
