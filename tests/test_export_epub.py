@@ -19,9 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from publish import epub_package, xhtml
 from publish.config import Config
 from publish.discover import Target, expand
+from publish.epub import package, xhtml
 from publish.errors import PublishError, UsageError
 from publish.exporters import ExportContext, load
 from publish.model import Article, Diagnostic
@@ -185,7 +185,7 @@ def test_sora_is_chinese_and_titled(sora: Book) -> None:
 
 def test_identifier_is_a_stable_uuid_shared_with_the_ncx(raw: Book) -> None:
     (ident,) = raw.meta("//dc:identifier/text()")
-    expected = uuid.uuid5(epub_package.PUBLISH_NAMESPACE, "id:raw-html-fixture")
+    expected = uuid.uuid5(package.PUBLISH_NAMESPACE, "id:raw-html-fixture")
     assert ident == f"urn:uuid:{expected}"
     assert raw.meta("//opf:package/@unique-identifier") == raw.meta("//dc:identifier/@id")
     assert raw.ncx.xpath("//ncx:meta[@name='dtb:uid']/@content", namespaces=NS) == [ident]

@@ -1,7 +1,7 @@
 """EPUB 3: chapters at the top heading level, nav + NCX, cover, notes; EPUBCheck-clean and reproducible.
 
-The work is split by concern: `publish.xhtml` turns raw HTML into valid XHTML, `publish.epub_book`
-cuts the body into documents and fixes notes, links and images, `publish.epub_package` writes the
+The work is split by concern: `publish.epub.xhtml` turns raw HTML into valid XHTML, `publish.epub.book`
+cuts the body into documents and fixes notes, links and images, `publish.epub.package` writes the
 package with ebooklib and makes the zip byte-stable. This class only wires them together.
 """
 
@@ -11,10 +11,10 @@ from typing import Any, ClassVar
 
 from lxml import etree
 
-from publish import epub_book, epub_package, xhtml
+from publish.epub import book, package, xhtml
+from publish.epub.media import Media
 from publish.errors import UsageError
 from publish.exporters import ExportContext
-from publish.media import Media
 from publish.model import Article
 from publish.page import font_css
 
@@ -41,7 +41,7 @@ class EpubExporter:
                 return  # normalize already told the writer about this reference
             ctx.warn(article, message, fix, _line_of(article, ref))
 
-        content = epub_book.build(article, ctx.resolver, split_level, warn, ctx.config.site_url)
+        content = book.build(article, ctx.resolver, split_level, warn, ctx.config.site_url)
         body_class = "cjk" if meta.is_cjk else ""
         documents = []
         for doc in content.documents:
@@ -50,7 +50,7 @@ class EpubExporter:
         if content.cover is not None:
             cover = (content.cover, _cover_page(content.cover, article))
         css = font_css(meta.language, "epub") + ctx.theme.css("epub.css")
-        return epub_package.package(article, documents, list(content.media.values()), css, cover, toc_depth)
+        return package.package(article, documents, list(content.media.values()), css, cover, toc_depth)
 
     def _level(self, ctx: ExportContext, key: str) -> int:
         """A heading level option (1–6); anything else is a usage error naming the option."""
@@ -66,7 +66,7 @@ class EpubExporter:
 
 
 def _cover_page(image: Media, article: Article) -> bytes:
-    labels = epub_package.Labels.for_language(article.metadata.language)
+    labels = package.Labels.for_language(article.metadata.language)
     section = etree.Element("section", {"class": "cover"})
     section.set(xhtml.EPUB_TYPE, "cover")
     etree.SubElement(section, "img", src=image.file_name, alt=f"{labels.cover}: {article.metadata.title}",

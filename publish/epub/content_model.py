@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from publish.tree import Element, insert_text_before, remove, replace, text_of, unwrap
+from publish.epub.tree import Element, insert_text_before, remove, replace, text_of, unwrap
 
 #: Removed with their content: scripts, styles, forms and plug-ins mean nothing in a book.
 DROP = frozenset([

@@ -15,10 +15,10 @@ from typing import Any
 import pypandoc
 from lxml import etree
 
-from publish import tree
 from publish.ast import walk
+from publish.epub import tree
+from publish.epub.tree import Element
 from publish.model import Article
-from publish.tree import Element
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)

@@ -20,9 +20,9 @@ from typing import Any
 
 from ebooklib import epub
 
-from publish import tree
-from publish.epub_book import Chapter, label_of
-from publish.media import Media
+from publish.epub import tree
+from publish.epub.book import Chapter, label_of
+from publish.epub.media import Media
 from publish.model import Article
 
 #: Namespace for identifiers derived from an article's path or front-matter id (UUIDv5).

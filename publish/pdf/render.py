@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from publish import pdf_layout
 from publish.errors import UsageError
 from publish.model import Metadata
-from publish.pdf_fetch import OnRefused, url_fetcher
+from publish.pdf import layout
+from publish.pdf.fetch import OnRefused, url_fetcher
 from publish.resources import Resolver
 
 _FONT_CONFIG: Any = None
@@ -71,7 +71,7 @@ def _set_metadata(metadata: Any, meta: Metadata) -> None:
     metadata.keywords = list(meta.keywords)
     metadata.lang = meta.language
     metadata.generator = "publish"
-    metadata.created = pdf_layout.creation_date(meta)
+    metadata.created = layout.creation_date(meta)
     metadata.modified = None
 
 

@@ -18,8 +18,8 @@ import html5lib
 from html5lib.constants import DataLossWarning
 from lxml import etree
 
-from publish import content_model, tree
-from publish.tree import Element
+from publish.epub import content_model, tree
+from publish.epub.tree import Element
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"

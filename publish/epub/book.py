@@ -1,6 +1,6 @@
 """The EPUB's content: the article body cut into chapter documents, with notes, links and images fixed.
 
-Everything here works on the lxml tree of the cleaned body (`publish.xhtml`). After the split, a
+Everything here works on the lxml tree of the cleaned body (`publish.epub.xhtml`). After the split, a
 link `#id` must name the chapter file that now holds `id`, a footnote must live in the chapter that
 refers to it, and every image must be a file inside the book. Nothing may point outside the EPUB
 except ordinary web links, so whatever cannot be resolved is unwrapped to its text, with a warning.
@@ -17,13 +17,13 @@ from typing import Protocol
 
 from lxml import etree
 
-from publish import epub_math, tree, xhtml
-from publish.media import Media, data_uri, media_for
+from publish.epub import math, tree, xhtml
+from publish.epub.media import Media, data_uri, media_for
+from publish.epub.tree import Element
+from publish.epub.xhtml import EPUB_TYPE
 from publish.model import Article
 from publish.normalize import xref
 from publish.resources import Resolver, ResourceRefused, is_external_link
-from publish.tree import Element
-from publish.xhtml import EPUB_TYPE
 
 
 class Warn(Protocol):
@@ -250,7 +250,7 @@ def build(article: Article, resolver: Resolver, split_level: int, warn: Warn,
     """Clean the article body, split it into chapters after a title page, fix notes, links, images."""
     body = xhtml.parse_body(article.html)
     xhtml.clean(body, warn)
-    epub_math.to_mathml(article, body)
+    math.to_mathml(article, body)
     notes = take_footnotes(body)
     name_headings(body)
     lead, chapters = split(body, split_level)
