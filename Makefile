@@ -7,7 +7,7 @@ APT_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 libpan
                 libpangoft2-1.0-0 chromium poppler-utils xclip
 JAVA_PACKAGE := default-jre-headless
 
-.PHONY: all setup system demo test lint bench clean
+.PHONY: all setup system demo test golden lint bench clean
 all: demo
 
 setup: system $(BIN)/.installed
@@ -40,6 +40,11 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -q -n auto
 
+# Rewrite every golden file (tests/golden/, generated styles) from the current code; review `git diff`.
+golden: setup
+	$(BIN)/python -m pytest -q -n auto --force-regen
+	git status --short tests/golden styles
+
 lint: setup
 	$(BIN)/ruff check publish tests
 	$(BIN)/mypy
@@ -47,6 +52,7 @@ lint: setup
 bench: setup
 	$(BIN)/python benchmarks/single
 	$(BIN)/python benchmarks/batch
+	$(BIN)/python benchmarks/pdf
 
 clean:
 	rm -rf dist .pytest_cache build *.egg-info

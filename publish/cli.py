@@ -5,28 +5,54 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 import click
+from click.core import ParameterSource
 
+from publish import __version__, batch, config_file, report
 from publish import exporters as registry
 from publish.config import Config
+from publish.config_file import FileConfig, Layer, Settings
 from publish.discover import expand
 from publish.errors import PublishError, UsageError
-from publish.pipeline import Result, convert
+from publish.progress import Progress, choose_mode
 from publish.themes import load_theme
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 class _DefaultGroup(click.Group):
-    """`publish FILE…` means `publish build FILE…`; subcommands (`doctor`, `check`) stay reachable."""
+    """`publish FILE…` means `publish build FILE…`; subcommands (`doctor`, `check`) stay reachable.
+    A bare `publish` builds what the config file says, or shows this help when there is none."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args and config_file.find(Path.cwd()) is not None:
+            args = ["build"]  # a bare `publish` in a project with publish.toml builds it
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version",
                                                                       "--list-formats"):
             args = ["build", *args]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:  # a mistyped option or a missing argument: one line, exit 2
+            if isinstance(exc, _OneLineUsageError):
+                raise
+            raise _OneLineUsageError(exc.format_message(), exc.ctx) from exc
+
+
+class _OneLineUsageError(click.UsageError):
+    """Click's usage errors in the form of every other problem: `publish: error: what — fix`."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        command = self.ctx.command_path if self.ctx is not None else "publish"
+        click.echo(f"publish: error: {self.format_message()} — see '{command} --help'", err=True)
 
 
 def _list_formats(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -49,19 +75,51 @@ def main() -> None:
     """
 
 
-def _formats(value: str) -> list[str]:
-    names = [n.strip().lower() for n in value.split(",") if n.strip()]
+def _formats(names: Sequence[str]) -> list[str]:
+    names = [n.strip().lower() for n in names if n.strip()]
     if not names:
         raise UsageError("--to is empty", "give a comma list of formats, e.g. --to html,pdf")
     return registry.available() if names == ["all"] else list(dict.fromkeys(names))
 
 
+#: CLI option → where it goes in the option layers (a `Config` field, or (exporter, option)).
+_OPTION_KEYS: dict[str, str | tuple[str, str]] = {
+    "root": "root", "toc": "toc", "drafts": "drafts", "allow_remote": "allow_remote",
+    "indented_prose": "indented_prose", "site_url": "site_url", "strict": "strict",
+    "page_size": ("pdf", "page_size"), "pdf_variant": ("pdf", "variant"),
+    "theme": ("wechat", "theme"), "primary_color": ("wechat", "primary_color"),
+    "user_css": ("wechat", "css"), "wechat_images": ("wechat", "images"), "copy": ("wechat", "copy"),
+}
+
+
+def _cli_layer(ctx: click.Context, values: dict[str, Any]) -> Layer:
+    """Only the options given on the command line: they override the config file and front matter."""
+    layer: Layer = {}
+    for param, key in _OPTION_KEYS.items():
+        if ctx.get_parameter_source(param) not in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
+            continue
+        if isinstance(key, tuple):
+            layer.setdefault(key[0], {})[key[1]] = values[param]
+        else:
+            layer[key] = values[param]
+    return layer
+
+
 @main.command()
-@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--to", "to", default="html", show_default=True, metavar="FORMATS",
-              help="Comma list of formats, or 'all'.")
-@click.option("--out", "out", default=Path("dist"), show_default=True, type=click.Path(path_type=Path),
-              help="Output folder.")
+@click.argument("sources", nargs=-1, metavar="SOURCES...", type=click.Path(path_type=Path))
+@click.option("--to", "to", metavar="FORMATS",
+              help="Comma list of formats, or 'all'.  [default: config 'formats', else html]")
+@click.option("--out", "out", type=click.Path(path_type=Path),
+              help="Output folder.  [default: config 'out', else dist]")
+@click.option("-j", "--jobs", type=click.IntRange(min=1),
+              help="Worker processes.  [default: the number of cores]")
+@click.option("--force", is_flag=True, help="Rebuild everything, even outputs that are up to date.")
+@click.option("--shard", metavar="K/N", help="Convert only the K-th of N stable partitions (CI matrix).")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write a JSON report: per article status, outputs, warnings, errors, timings.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Config file.  [default: publish.toml or pyproject.toml [tool.publish], found upwards]")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False),
               help="Source root: no resource outside it is ever read.")
 @click.option("--toc", is_flag=True, help="Add a table of contents.")
@@ -80,51 +138,103 @@ def _formats(value: str) -> list[str]:
 @click.option("--wechat-images", type=click.Choice(["link", "embed"]),
               help="WeChat: keep local images as links (warn) or embed them as data URIs.")
 @click.option("--copy", is_flag=True, help="WeChat: put the snippet on the system clipboard.")
-def build(sources: Sequence[Path], to: str, out: Path, root: Path | None, toc: bool, drafts: bool,
-          allow_remote: bool, indented_prose: bool, site_url: str | None, strict: bool,
-          page_size: str | None, pdf_variant: str | None, theme: str | None,
-          primary_color: str | None, user_css: Path | None, wechat_images: str | None,
-          copy: bool) -> None:
-    """Convert SOURCES (files or folders) to the formats in --to."""
-    per_exporter: dict[str, dict[str, object]] = {
-        "pdf": {"page_size": page_size, "variant": pdf_variant},
-        "wechat": {"theme": theme, "primary_color": primary_color, "css": user_css,
-                   "images": wechat_images, "copy": copy or None},
-    }
-    config = Config(root=root, toc=toc, drafts=drafts, allow_remote=allow_remote,
-                    indented_prose=indented_prose, site_url=site_url, strict=strict,
-                    exporters={name: {k: v for k, v in opts.items() if v is not None}
-                               for name, opts in per_exporter.items()})
-    sys.exit(_guard(lambda: _build(sources, _formats(to), out, config)))
+@click.pass_context
+def build(ctx: click.Context, /, sources: Sequence[Path], to: str | None, out: Path | None,
+          jobs: int | None, force: bool, shard: str | None, report_path: Path | None, quiet: bool,
+          config_path: Path | None, **options: Any) -> None:
+    """Convert SOURCES (files or folders) to the formats in --to.
+
+    Options come from the command line, then the article's front matter (`publish:`), then
+    publish.toml / pyproject.toml [tool.publish], then the defaults. Outputs that are up to date
+    (per the manifest in the output folder) are skipped; --force rebuilds them.
+    """
+    cli = _cli_layer(ctx, options)
+    sys.exit(_guard(lambda: _build(BuildOptions(
+        sources=tuple(sources), to=to, out=out, jobs=jobs, force=force, shard=shard,
+        report=report_path, quiet=quiet, config=config_path, cli=cli))))
 
 
-def _build(sources: Sequence[Path], formats: list[str], out: Path, config: Config) -> int:
-    exporters = [registry.load(name) for name in formats]  # fail fast, before any slow work
-    theme = load_theme(config.theme)
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """What `publish build` was asked, before the config file fills the gaps."""
+
+    sources: tuple[Path, ...]
+    to: str | None
+    out: Path | None
+    jobs: int | None
+    force: bool
+    shard: str | None
+    report: Path | None
+    quiet: bool
+    config: Path | None
+    cli: Layer
+
+
+def _build(options: BuildOptions) -> int:
+    """Config → targets → batch run (progress, manifest) → report → post-build hooks → exit code."""
+    file = _config_file(options)
+    sources = options.sources or file.sources
+    if not sources:  # click's own message, as when no config file could have named them
+        ctx = click.get_current_context()
+        raise click.MissingParameter(ctx=ctx, param=next(p for p in ctx.command.params if p.name == "sources"))
+    formats = _formats(options.to.split(",") if options.to is not None else list(file.formats) or ["html"])
+    for name in formats:  # fail fast on a typo, before any slow work
+        registry.load(name)
+    settings = Settings(file=file.layer, cli=options.cli)
+    config = settings.config()
+    load_theme(config.theme)
     targets = list(expand(sources, config.root))
     if not targets:
         raise UsageError("no Markdown files found in " + ", ".join(map(str, sources)),
                          "name .md or .markdown files, or folders that hold them")
-    failed = 0
-    for target in targets:
-        result = convert(target, exporters, config, theme, out)
-        _report(result)
-        warned = any(d.severity == "warning" for d in result.diagnostics)
-        failed += result.status == "failed" or (config.strict and warned)
-    return EXIT_FAILED if failed else EXIT_OK
+    request = batch.Request(
+        targets=targets, formats=formats, out_dir=(options.out or file.out or Path("dist")).absolute(),
+        settings=settings, jobs=options.jobs or file.jobs or batch.default_jobs(), force=options.force,
+        shard=batch.parse_shard(options.shard) if options.shard else None)
+    total = sum(batch.in_shard(t, request.shard) for t in targets)
+    display = Progress(choose_mode(options.quiet), total, strict=config.strict)
+    try:
+        run = batch.run(request, display.started, display.finished)
+    finally:
+        display.close()
+    display.summary(run)
+    if options.report is not None:
+        report.write(options.report, run, __version__)
+    if run.interrupted:
+        return 128 + run.interrupted
+    _after_build(run, config)
+    return EXIT_FAILED if run.count("failed") else EXIT_OK
 
 
-def _report(result: Result) -> None:
-    for diagnostic in result.diagnostics:
-        if diagnostic.severity != "notice":
-            click.echo(str(diagnostic), err=True)
-    if result.error is not None:
-        click.echo(f"{result.error.location()}: error: {result.error}", err=True)
-    elif result.status == "skipped":
-        click.echo(f"skipped {result.target.path} ({result.reason}; use --drafts)", err=True)
-    else:
-        for path in result.outputs:
-            click.echo(f"wrote {path}")
+def _after_build(run: batch.Run, config: Config) -> None:
+    """The one place for post-build hooks. They see every outcome, converted or up to date (an
+    up-to-date snippet must still reach the clipboard), but never run after an interrupt."""
+    _copy_snippet(run, config)
+
+
+def _copy_snippet(run: batch.Run, config: Config) -> None:
+    """`--copy`: put the WeChat snippet this build wrote (or found up to date) on the clipboard."""
+    if not config.option("wechat", "copy"):
+        return
+    outputs = [p for o in run.outcomes if o.status != "failed" for p in o.formats.get("wechat", [])]
+    if outputs:
+        from publish.wechat.clipboard import copy_outputs
+
+        message = copy_outputs(outputs)
+        if message:
+            click.echo(message, err=True)
+
+
+def _config_file(options: BuildOptions) -> FileConfig:
+    """The explicit --config, else the nearest one above the first source, else above the cwd."""
+    if options.config is not None:
+        return config_file.load(options.config)
+    starts = [options.sources[0]] if options.sources else []
+    for start in [*starts, Path.cwd()]:
+        found = config_file.find(start) if start.exists() else None
+        if found is not None:
+            return config_file.load(found)
+    return FileConfig()
 
 
 @main.command()

@@ -36,8 +36,23 @@ def expand(paths: Iterable[Path], root: Path | None = None) -> Iterator[Target]:
     """Files named and `*.md`/`*.markdown` below folders named, sorted, each with its root.
 
     A folder named on the command line is the root of everything below it (relative paths are
-    kept under the output folder); `--root` overrides both cases.
+    kept under the output folder); `--root` overrides both cases. A file named twice is converted
+    once; two different files that would write the same outputs are a usage error, raised before
+    the caller has converted anything (it lists the targets first).
     """
+    claimed: dict[Path, Path] = {}  # output stem → the source that writes it
+    for target in _expand(paths, root):
+        stem = target.relative.with_suffix("")
+        first = claimed.get(stem)
+        if first is None:
+            claimed[stem] = target.path
+            yield target
+        elif first != target.path:
+            raise UsageError(f"{first} and {target.path} would both be written as '{stem}.*'",
+                             "convert them in separate runs, each with its own --out folder")
+
+
+def _expand(paths: Iterable[Path], root: Path | None) -> Iterator[Target]:
     for given in paths:
         if given.is_dir():
             base = (root or given).resolve()

@@ -103,6 +103,9 @@ def _yaml(block: list[str], first_line: int) -> dict[str, Any]:
         raise FrontMatterError(
             f"front matter is not valid YAML: {problem}", line,
             "quote values that contain ': ' or start with '@', '`', '[' or '{'") from exc
+    except (ValueError, TypeError, RecursionError) as exc:  # a tag like `!!int x` whose value is wrong
+        raise FrontMatterError(f"front matter has a value YAML cannot convert: {exc}", first_line,
+                               "remove the '!!' tag or fix the value it applies to") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):

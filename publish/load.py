@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from publish import front_matter, metadata
@@ -38,8 +39,9 @@ def load_bytes(data: bytes, path: Path, root: Path, relative: Path | None = None
     except front_matter.FrontMatterError as exc:
         raise SourceError(path, exc.message, exc.fix, exc.line) from exc
 
-    def warn(message: str, fix: str) -> None:
-        diagnostics.append(Diagnostic(path, 1, "warning", message, fix))
+    def warn(message: str, fix: str, key: str | None = None) -> None:
+        line = _key_line(decoded.text, split.body_line, key)
+        diagnostics.append(Diagnostic(path, line, "warning", message, fix))
 
     fields = metadata.build(split.fields, path, split.body, warn)
     return Source(
@@ -52,3 +54,13 @@ def load_bytes(data: bytes, path: Path, root: Path, relative: Path | None = None
         digest=hashlib.sha256(data).hexdigest(),
         diagnostics=tuple(diagnostics),
     )
+
+
+def _key_line(text: str, body_line: int, key: str | None) -> int:
+    """The file line where front-matter `key` is set (1 when unknown), so editors jump to it."""
+    if key is not None:
+        pattern = re.compile(rf"[ \t]*{re.escape(key)}[ \t]*[:=]", re.IGNORECASE)
+        for number, line in enumerate(text.split("\n")[: body_line - 1], start=1):
+            if pattern.match(line):
+                return number
+    return 1

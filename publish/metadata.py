@@ -6,12 +6,24 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from publish.language import detect_language, normalize_tag
 
 Warn = Callable[[str, str], None]
 """`warn(message, fix)`: how converters report a value they had to drop."""
+
+
+class KeyWarn(Protocol):
+    """`warn(message, fix, key)`: `build` also says which front-matter key, so the line can be found."""
+
+    def __call__(self, message: str, fix: str, key: str | None = None) -> None: ...
+
+
+def _for_key(warn: KeyWarn, key: str) -> Warn:
+    def report(message: str, fix: str) -> None:
+        warn(message, fix, key)
+    return report
 
 
 def _text(value: Any, warn: Warn) -> str | None:
@@ -109,7 +121,7 @@ FIELDS: dict[str, tuple[str, Callable[[Any, Warn], Any]]] = {
 _JEKYLL_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})-")
 
 
-def build(fields: Mapping[str, Any], path: Path, body: str, warn: Warn) -> dict[str, Any]:
+def build(fields: Mapping[str, Any], path: Path, body: str, warn: KeyWarn) -> dict[str, Any]:
     """Map front-matter fields to `Metadata` keyword arguments (title and language always set)."""
     values: dict[str, Any] = {}
     extra: dict[str, Any] = {}
@@ -117,12 +129,12 @@ def build(fields: Mapping[str, Any], path: Path, body: str, warn: Warn) -> dict[
         target = FIELDS.get(key.lower())
         if target is None:
             if key.lower() == "published":
-                values["draft"] = values.get("draft", False) or not _flag(raw, warn)
+                values["draft"] = values.get("draft", False) or not _flag(raw, _for_key(warn, key))
             else:
                 extra[key] = raw
             continue
         name, convert = target
-        value = convert(raw, warn)
+        value = convert(raw, _for_key(warn, key))
         if name in ("keywords", "categories", "authors") and name in values:
             values[name] = tuple(dict.fromkeys(values[name] + value))
         elif name == "draft":
@@ -137,8 +149,9 @@ def build(fields: Mapping[str, Any], path: Path, body: str, warn: Warn) -> dict[
     if language:
         tag = normalize_tag(language)
         if tag is None:
+            lang_key = next((k for k in fields if k.lower() in ("lang", "language")), None)
             warn(f"language '{language}' is not a language tag; detected from the text instead",
-                 "write a BCP 47 tag such as zh-CN, en or ja")
+                 "write a BCP 47 tag such as zh-CN, en or ja", lang_key)
         values["language"] = tag or detect_language(body)
     else:
         values["language"] = detect_language(body)
@@ -150,6 +163,22 @@ _ATX = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 
 
+#: Inline Markdown in a heading, as (pattern, replacement), applied in order: the title is plain text.
+_INLINE = (
+    (re.compile(r"[ \t]*\{[#.][^}]*\}$"), ""),              # pandoc attributes {#id .class}
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),         # links and images → their text
+    (re.compile(r"(`+)(.+?)\1"), r"\2"),                     # code spans
+    (re.compile(r"(\*\*|__|\*|~~)(\S(?:.*?\S)?)\1"), r"\2"),  # strong, emphasis, strikeout
+    (re.compile(r"(?<![\w])_(\S(?:.*?\S)?)_(?![\w])"), r"\1"),  # _emphasis_, not snake_case
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!])"), r"\1"),     # backslash escapes
+)
+
+
 def _first_heading(body: str) -> str | None:
     match = _ATX.search(_FENCE.sub("", body))
-    return match.group(1).strip() if match else None
+    if match is None:
+        return None
+    text = match.group(1)
+    for pattern, replacement in _INLINE:
+        text = pattern.sub(replacement, text)
+    return text.strip() or None

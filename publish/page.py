@@ -25,6 +25,11 @@ def font_css(language: str, target: Target) -> str:
     body = fonts.stack(language, "sans" if screen else "serif", platform=screen)
     heading = fonts.stack(language, "sans", platform=screen)
     mono = fonts.stack(language, "mono")
+    if target == "print":
+        # Pango (WeasyPrint) sets digits, '#' and '*' in a colour-emoji font named in the stack
+        # (they are keycap bases), wide and in the wrong face; fontconfig's fallback still finds
+        # the emoji font for real emoji, so print leaves it out.
+        body, heading, mono = ([f for f in s if f not in fonts.EMOJI] for s in (body, heading, mono))
     return (f"body {{ font-family: {fonts.css_family(body)}; }}\n"
             f"h1, h2, h3, h4, h5, h6, .title-block {{ font-family: {fonts.css_family(heading)}; }}\n"
             f"code, pre, kbd, samp {{ font-family: {fonts.css_family(mono)}; }}\n")

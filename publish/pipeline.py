@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from publish import highlight, normalize, parse
+from publish.atomic import write_atomic
 from publish.config import Config
+from publish.dependencies import RecordingResolver, Reference, referenced
 from publish.discover import Target
-from publish.errors import OutputError, PublishError
+from publish.errors import PublishError
 from publish.exporters import ExportContext, Exporter
 from publish.load import load
-from publish.model import Article, Diagnostic
+from publish.model import Article, Diagnostic, Source
 from publish.normalize import headings
 from publish.resources import Resolver
-from publish.themes import Theme
+from publish.themes import Theme, load_theme
 
 Status = Literal["ok", "skipped", "failed"]
 
@@ -32,9 +32,16 @@ def resolver_for(root: Path, config: Config) -> Resolver:
 
 def prepare(target: Target, config: Config, timings: dict[str, float] | None = None) -> Article:
     """Stages 1–3 plus the shared body HTML: everything every exporter starts from."""
-    clock = _Clock(timings)
+    start = time.perf_counter()
     source = load(target.path, target.root, target.relative)
-    clock.lap("load")
+    if timings is not None:
+        timings["load"] = time.perf_counter() - start
+    return build(source, config, timings)
+
+
+def build(source: Source, config: Config, timings: dict[str, float] | None = None) -> Article:
+    """Stages 2–3 plus the body HTML for a loaded source (the config may depend on its front matter)."""
+    clock = _Clock(timings)
     ctx = normalize.Context(source, config)
     text = normalize.before_parse(source.body, ctx)
     ast = parse.parse(text, source.path, source.body_line)
@@ -56,28 +63,6 @@ def outputs_for(article: Article, exporter: Exporter, out_dir: Path,
     return {stem.with_name(stem.name + suffix): content for suffix, content in files.items()}
 
 
-def write_atomic(files: Mapping[Path, bytes]) -> None:
-    """Write every file to a temp file beside it, then rename all: no half-written output, ever."""
-    temps: list[tuple[str, Path]] = []
-    try:
-        for path, content in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            temps.append((tmp, path))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(content)
-        for tmp, path in temps:
-            os.replace(tmp, path)
-    except OSError as exc:  # the output folder is a file, read-only, full: the user's to fix
-        where = Path(exc.filename) if exc.filename else next(iter(files), Path("."))
-        raise OutputError(where, f"cannot write the output: {exc.strerror or exc}",
-                          "check that --out names a folder you can write to") from exc
-    finally:
-        for tmp, _ in temps:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-
-
 @dataclass(slots=True)
 class Result:
     """What happened to one source: outputs written, problems reported, seconds per stage."""
@@ -89,29 +74,54 @@ class Result:
     error: PublishError | None = None
     timings: dict[str, float] = field(default_factory=dict)
     reason: str = ""
+    #: What an incremental build needs to decide next time whether the outputs are up to date.
+    source_digest: str = ""
+    theme: str = ""
+    formats: dict[str, list[Path]] = field(default_factory=dict)
+    references: list[Reference] = field(default_factory=list)
+
+
+Configure = Callable[[Source], Config]
+"""Gives the effective config of one article once its front matter is known."""
 
 
 def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme: Theme,
-            out_dir: Path) -> Result:
+            out_dir: Path, configure: Configure | None = None) -> Result:
     """Prepare one article once and run every exporter on it; files are written only on success.
 
-    A `PublishError` marks the source failed and is kept in the result (the other sources go on);
-    any other exception is a bug and propagates.
+    `configure`, when given, turns the loaded source into its config (front-matter overrides);
+    the theme then follows that config. A `PublishError` marks the source failed and is kept in
+    the result (the other sources go on); any other exception is a bug and propagates.
     """
     result = Result(target)
     try:
-        article = prepare(target, config, result.timings)
-        result.diagnostics.extend(article.diagnostics)
-        if article.metadata.draft and not target.explicit and not config.drafts:
+        start = time.perf_counter()
+        source = load(target.path, target.root, target.relative)
+        result.timings["load"] = time.perf_counter() - start
+        result.source_digest = source.digest
+        if configure is not None:
+            config = configure(source)
+            if config.theme != theme.name:
+                theme = load_theme(config.theme)
+        result.theme = theme.name
+        if source.metadata.draft and not target.explicit and not config.drafts:
+            result.diagnostics.extend(source.diagnostics)
             result.status, result.reason = "skipped", "draft"
             return result
-        ctx = ExportContext(config, theme, resolver_for(target.root, config))
+        article = build(source, config, result.timings)
+        result.diagnostics.extend(article.diagnostics)
+        resolver = RecordingResolver(root=config.root or target.root, site_root=config.site_root,
+                                     allow_remote=config.allow_remote, timeout=config.remote_timeout)
+        ctx = ExportContext(config, theme, resolver)
         files: dict[Path, bytes] = {}
         for exporter in exporters:
             start = time.perf_counter()
-            files.update(outputs_for(article, exporter, out_dir, exporter.export(article, ctx)))
+            produced = outputs_for(article, exporter, out_dir, exporter.export(article, ctx))
             result.timings[exporter.name] = time.perf_counter() - start
+            result.formats[exporter.name] = list(produced)
+            files.update(produced)
         result.diagnostics.extend(ctx.diagnostics)
+        result.references = list(dict.fromkeys(referenced(article) + resolver.seen))
         write_atomic(files)
         result.outputs = list(files)
     except PublishError as exc:

@@ -12,13 +12,14 @@ from conftest import ARTICLES, SORA, run_cli
 
 from publish import exporters as registry
 from publish.cli import main
+from publish.manifest import NAME as MANIFEST
 
 #: `path:line: error: what happened — what to do`
 PROBLEM = re.compile(r"^(?P<path>.+?)(:(?P<line>\d+))?: (?P<severity>error|warning): (?P<what>.+) — (?P<fix>.+)$")
 
 
 def publish(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
+    return CliRunner().invoke(main, [str(a) for a in args], prog_name="publish")
 
 
 def problems(result: Result) -> list[re.Match[str]]:
@@ -26,6 +27,11 @@ def problems(result: Result) -> list[re.Match[str]]:
     matches = [PROBLEM.match(line) for line in lines]
     assert all(matches), f"not in `path:line: error: what — fix` form: {lines}"
     return [m for m in matches if m is not None]
+
+
+def outputs(folder: Path) -> list[Path]:
+    """The converted files in an output folder, without the build manifest kept beside them."""
+    return [p for p in folder.iterdir() if p.name != MANIFEST]
 
 
 def copy_articles(folder: Path, *names: str) -> None:
@@ -56,7 +62,7 @@ def test_failed_source_is_exit_1_and_the_others_are_still_written(tmp_path: Path
     copy_articles(tmp_path / "posts", "bad-yaml", "no-front-matter", "hexo")
     result = publish(tmp_path / "posts", "--out", tmp_path / "out")
     assert result.exit_code == 1
-    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    written = sorted(p.name for p in outputs(tmp_path / "out"))
     assert written == ["hexo.html", "no-front-matter.html"]
     [problem] = problems(result)
     assert problem["path"].endswith("bad-yaml.md") and problem["severity"] == "error"
@@ -83,6 +89,31 @@ def test_usage_errors_are_exit_2(tmp_path: Path, args: list[str], expected: str)
     assert result.exit_code == 2
     assert expected in result.stderr
     assert not tmp_path.exists() or not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--bogus"], "No such option '--bogus'"),
+    (["--wechat-images", "inline"], "Invalid value for '--wechat-images'"),
+    (["--css", "/no/such.css"], "Invalid value for '--css'"),
+])
+def test_click_usage_errors_are_one_line(tmp_path: Path, args: list[str], expected: str) -> None:
+    result = publish(SORA, "--out", tmp_path, *args)
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("publish: error: ") and expected in line
+    assert line.endswith(" — see 'publish build --help'")
+
+
+def test_missing_sources_is_one_line() -> None:
+    result = publish("build")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "publish: error: Missing argument 'SOURCES...'. — see 'publish build --help'"]
+
+
+def test_no_arguments_shows_the_help() -> None:
+    result = publish()
+    assert "publish sora.md --to pdf,epub" in result.stdout + result.stderr
 
 
 def test_unknown_format_is_one_line_listing_the_formats(tmp_path: Path) -> None:
@@ -136,7 +167,7 @@ def test_folder_runs_keep_relative_paths(tmp_path: Path) -> None:
     result = publish(tmp_path / "posts", "--out", tmp_path / "site")
     assert result.exit_code == 0, result.stderr
     written = sorted(p.relative_to(tmp_path / "site").as_posix()
-                     for p in (tmp_path / "site").rglob("*") if p.is_file())
+                     for p in (tmp_path / "site").rglob("*") if p.is_file() and p.name != MANIFEST)
     assert written == ["2024/03/hexo.html", "no-front-matter.html", "notes.html"]
 
 
@@ -144,7 +175,7 @@ def test_drafts_are_skipped_in_folder_runs(tmp_path: Path) -> None:
     copy_articles(tmp_path / "posts", "draft", "unpublished", "no-front-matter")
     result = publish(tmp_path / "posts", "--out", tmp_path / "out")
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["no-front-matter.html"]
+    assert sorted(p.name for p in outputs(tmp_path / "out")) == ["no-front-matter.html"]
     skipped = [line for line in result.stderr.splitlines() if line.startswith("skipped")]
     assert len(skipped) == 2 and all("--drafts" in line for line in skipped)
 
@@ -153,7 +184,7 @@ def test_drafts_flag_converts_drafts(tmp_path: Path) -> None:
     copy_articles(tmp_path / "posts", "draft", "unpublished")
     result = publish(tmp_path / "posts", "--out", tmp_path / "out", "--drafts")
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["draft.html", "unpublished.html"]
+    assert sorted(p.name for p in outputs(tmp_path / "out")) == ["draft.html", "unpublished.html"]
 
 
 def test_a_draft_named_explicitly_is_converted(tmp_path: Path) -> None:
@@ -162,13 +193,32 @@ def test_a_draft_named_explicitly_is_converted(tmp_path: Path) -> None:
     assert (tmp_path / "draft.html").is_file()
 
 
+def test_a_file_named_twice_is_converted_once(tmp_path: Path) -> None:
+    result = publish(SORA, SORA, "--out", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("wrote") == 1
+
+
+@pytest.mark.parametrize("second", ["b/post.md", "a/post.markdown"])
+def test_two_sources_for_the_same_output_are_a_usage_error(tmp_path: Path, second: str) -> None:
+    for name in ("a/post.md", second):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("# Post\n\nText.\n")
+    args = [tmp_path / "a" / "post.md", tmp_path / second] if second.startswith("b/") else [tmp_path / "a"]
+    result = publish(*args, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert "would both be written as 'post.*'" in line
+    assert not (tmp_path / "out").exists()
+
+
 # --- formats and doctor ----------------------------------------------------------------------
 
 def test_to_all_writes_every_registered_format(tmp_path: Path) -> None:
     result = publish(ARTICLES / "no-front-matter.md", "--to", "all", "--out", tmp_path)
     assert result.exit_code == 0, result.stderr
     suffixes = {registry.load(name).suffix for name in registry.available()}
-    written = {p.name.removeprefix("no-front-matter") for p in tmp_path.iterdir()}
+    written = {p.name.removeprefix("no-front-matter") for p in outputs(tmp_path)}
     assert suffixes <= written
 
 
@@ -183,8 +233,13 @@ def test_formats_lists_description_and_distribution(args: list[str]) -> None:
     assert html.endswith("[publish]")
 
 
-def test_doctor_reports_every_check() -> None:
-    result = publish("doctor")
+@pytest.fixture(scope="module")
+def doctor() -> Result:
+    return publish("doctor")
+
+
+def test_doctor_reports_every_check(doctor: Result) -> None:
+    result = doctor
     lines = result.stdout.splitlines()
     assert all(re.match(r"^(OK  |FAIL|WARN) [^:]+: \S", line) for line in lines), lines
     names = [line[5:].split(":")[0] for line in lines]
@@ -196,8 +251,8 @@ def test_doctor_reports_every_check() -> None:
     assert all(" — " in line for line in failed_required), "a failed check says what to install"
 
 
-def test_doctor_finds_pandoc_on_this_machine() -> None:
-    line = next(line for line in publish("doctor").stdout.splitlines() if "pandoc" in line)
+def test_doctor_finds_pandoc_on_this_machine(doctor: Result) -> None:
+    line = next(line for line in doctor.stdout.splitlines() if "pandoc" in line)
     assert line.startswith("OK") and re.search(r"\d+\.\d+", line)
 
 
@@ -216,4 +271,4 @@ def test_process_error_line_and_exit_code(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     [line] = result.stderr.splitlines()
     assert PROBLEM.match(line) and "bad-yaml.md:" in line
-    assert [p.name for p in tmp_path.iterdir()] == ["sora.html"]
+    assert [p.name for p in outputs(tmp_path)] == ["sora.html"]

@@ -9,11 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLES, SORA
+from conftest import ARTICLES, SORA, target_for
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from publish.config import Config
 from publish.errors import SourceError
 from publish.load import load, load_bytes
 from publish.model import Source
+from publish.pipeline import prepare
 
 
 def load_fixture(name: str) -> Source:
@@ -251,6 +255,16 @@ def test_unparseable_date_is_a_warning_and_no_date(value: str) -> None:
         assert any("date" in message for message in warnings(source))
 
 
+@pytest.mark.parametrize(("front", "line"), [
+    ("title: x\ntags: a\ndate: someday", 4),
+    ("title: x\n\nlang: C", 4),
+    ("title: x\nLanguage: C", 3),
+])
+def test_metadata_warnings_point_at_the_key(front: str, line: int) -> None:
+    [warning] = [d for d in meta(front).diagnostics if d.severity == "warning"]
+    assert warning.line == line
+
+
 def test_tags_and_keywords_are_one_union() -> None:
     source = meta("tags: [a, b]\nkeywords: b, c")
     assert source.metadata.keywords == ("a", "b", "c")
@@ -311,6 +325,27 @@ def test_missing_title_is_the_first_heading() -> None:
     assert load_fixture("no-front-matter").metadata.title == "A Post Without Front Matter"
 
 
+@pytest.mark.parametrize(("heading", "title"), [
+    ("# **Bold** and *em* title", "Bold and em title"),
+    ("# Title with `code` and a [link](https://example.org)", "Title with code and a link"),
+    ("# Title {#custom-id .unnumbered}", "Title"),
+    ("# snake_case_name stays", "snake_case_name stays"),
+    ("# _whole_ words", "whole words"),
+    (r"# 1\. Not a list", "1. Not a list"),
+    ("# Closed ATX heading ##", "Closed ATX heading"),
+    ("# 中文**标题**", "中文标题"),
+])
+def test_title_from_a_heading_is_plain_text(heading: str, title: str) -> None:
+    assert load_text(f"{heading}\n\nText.\n").metadata.title == title
+
+
+def test_title_from_a_heading_is_the_only_h1(tmp_path: Path) -> None:
+    (tmp_path / "t.md").write_text("# The **real** title\n\nText.\n\n## Section\n", encoding="utf-8")
+    html = prepare(target_for(tmp_path / "t.md"), Config()).html
+    assert "The" not in html.split("Section")[0]
+    assert "<h1" not in html
+
+
 def test_heading_inside_code_is_not_a_title() -> None:
     source = load_text("```\n# not a title\n```\n\n# Real title\n")
     assert source.metadata.title == "Real title"
@@ -366,3 +401,33 @@ def test_draft_flags(name: str, draft: bool) -> None:
 ])
 def test_draft_flag_values(front: str, draft: bool) -> None:
     assert meta(front).metadata.draft is draft
+
+
+# --- anything at all: a SourceError or a Source, never another exception ----------------------
+
+_LINES = st.sampled_from([
+    "---", "...", "+++", "", "x", "# H", "title: x", "date: 2024-13-01", "date: 2024-01-01 25:00:00",
+    "tags: [a", "- a", "  - b", "\t- x", "a: b: c", "? [a]: b", "key: &a [*a]", "title: *undefined",
+    "k: !!int x", "k: !!float x", "k: !!binary zz", "k: !!set {a}", "k: !!python/object:os.system x",
+    "title = 'x'", "[table]", "lang: C", "author: {name: 1}", "categories: [[a, b], c]",
+    "title: [1, {a: 2}]", "published: false", "%YAML 1.1", "<<: *x", "标题：中文",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_LINES, max_size=10))
+def test_any_front_matter_loads_or_is_a_source_error(lines: list[str]) -> None:
+    try:
+        load_text("\n".join(lines))
+    except SourceError as error:
+        assert error.line is not None and error.line >= 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200))
+def test_any_bytes_load_or_are_a_source_error(data: bytes) -> None:
+    try:
+        source = load_bytes(data, Path("x.md"), Path("."))
+    except SourceError:
+        return
+    assert "\r" not in source.body

@@ -116,3 +116,21 @@ def test_broken_plugin_through_the_cli_is_one_line_no_traceback(tmp_path: Path) 
     assert "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1 and "error: format 'misnamed'" in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_an_export_error_writes_nothing_for_that_article(tmp_path: Path) -> None:
+    result = run_cli([ARTICLES / "no-front-matter.md", ARTICLES / "hexo.md", "--to", "html,failing",
+                      "--out", tmp_path / "out"], cwd=tmp_path, pythonpath=[BROKEN])
+    assert result.returncode == 1
+    assert not (tmp_path / "out").exists(), "html succeeded but the article failed: nothing is written"
+    lines = result.stderr.splitlines()
+    assert lines == [f"{ARTICLES / name}:3: error: failing: this format always fails — use another format"
+                     for name in ("no-front-matter.md", "hexo.md")]
+
+
+def test_to_all_includes_third_party_formats(tmp_path: Path) -> None:
+    result = run_cli([ARTICLES / "no-front-matter.md", "--to", "all", "--out", tmp_path / "out"],
+                     cwd=tmp_path, pythonpath=[PLUGINS])
+    assert result.returncode == 0, result.stderr
+    written = {p.name for p in (tmp_path / "out").iterdir()}
+    assert {"no-front-matter.fake.txt", "no-front-matter.html"} <= written

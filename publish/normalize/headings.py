@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from publish.normalize import Context
 
 
-
 def _children(block: dict[str, Any]) -> list[list[dict[str, Any]]]:
     """The block lists directly inside a block (quote, div, list items, figure)."""
     t: str = block["t"]

@@ -1,0 +1,84 @@
+"""PDF page geometry and document facts from options: `@page` CSS, the PDF date, option checks.
+
+Kept apart from the exporter so the option rules (what a page size or margin may be) are plain
+functions, testable without WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+
+from publish import fonts
+from publish.errors import UsageError
+from publish.model import Metadata
+
+#: CSS Paged Media page-size keywords (case-insensitive), as WeasyPrint accepts them.
+PAGE_SIZES = ("A3", "A4", "A5", "B4", "B5", "JIS-B4", "JIS-B5", "Letter", "Legal", "Ledger")
+_LENGTH = r"(?:0|\d+(?:\.\d+)?(?:mm|cm|in|pt|pc|px|q))"
+_SIZE = re.compile(rf"(?:(?P<name>{'|'.join(PAGE_SIZES)})(?:\s+(?:portrait|landscape))?"
+                   rf"|{_LENGTH}(?:\s+{_LENGTH})?)", re.IGNORECASE)
+_MARGIN = re.compile(rf"{_LENGTH}(?:\s+{_LENGTH}){{0,3}}", re.IGNORECASE)
+
+
+def page_css(page_size: str, margin: str) -> str:
+    """The `@page` rule for `--page-size` and the `margin` option; bad values are usage errors."""
+    size = " ".join(str(page_size).split())
+    if not _SIZE.fullmatch(size):
+        raise UsageError(f"page size '{page_size}' is not one WeasyPrint knows",
+                         f"use one of {', '.join(PAGE_SIZES)} (optionally 'landscape'), "
+                         "or a width and height such as '150mm 220mm'")
+    box = " ".join(str(margin).split())
+    if not _MARGIN.fullmatch(box):
+        raise UsageError(f"PDF margin '{margin}' is not 1–4 CSS lengths",
+                         "write it like CSS, e.g. '20mm' or '22mm 18mm 25mm'")
+    return f"@page {{ size: {size}; margin: {box}; }}\n"
+
+
+def font_css(language: str, body_font: str | None = None, heading_font: str | None = None) -> str:
+    """Font rules page.py cannot give: margin boxes, the title block's small print, chosen faces.
+
+    Margin boxes (running header, page numbers) inherit from the page, not from `body`, so
+    without a rule their Latin text falls to DejaVu. They, the description and the byline use the
+    body face: each extra CJK face embedded costs ~50 ms of subsetting and ~30 KB. The `body_font`
+    and `heading_font` options put a family of the writer's choice in front of the stacks.
+    """
+    serif = fonts.css_family(([body_font] if body_font else [])
+                             + [f for f in fonts.stack(language, "serif") if f not in fonts.EMOJI])
+    rules = (f"@page {{ font-family: {serif}; }}\n"
+             f".title-block p {{ font-family: {serif}; }}\n")
+    if body_font:
+        rules += f"body {{ font-family: {serif}; }}\n"
+    if heading_font:
+        sans = fonts.css_family([heading_font]
+                                + [f for f in fonts.stack(language, "sans") if f not in fonts.EMOJI])
+        rules += f"h1, h2, h3, h4, h5, h6, .title-block h1 {{ font-family: {sans}; }}\n"
+    return rules
+
+
+def creation_date(meta: Metadata) -> str | None:
+    """The PDF creation date as a W3C date: front-matter `date`, else `SOURCE_DATE_EPOCH`, else none.
+
+    Without either, no date is written, so two builds of one source give the same bytes. A
+    front-matter time without a zone is taken as UTC (the zone the writer meant is unknown).
+    """
+    when = meta.date
+    if when is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if not epoch.isdigit():
+            return None
+        when = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    if when.tzinfo is None:
+        if when.time() == dt.time():
+            return when.date().isoformat()
+        when = when.replace(tzinfo=dt.UTC)
+    return when.isoformat(timespec="seconds")
+
+
+def paragraph_css(cjk: bool, indent: bool) -> str:
+    """Chinese paragraphs: 2em indent, no gap (clreq); `cjk_indent: false` restores spaced blocks."""
+    if not cjk or indent:
+        return ""
+    return ("body.cjk .body > p, body.cjk .body > p + p, body.cjk .body blockquote > p, "
+            "body.cjk .body blockquote > p + p { text-indent: 0; margin: 0.8em 0; }\n")

@@ -1,0 +1,100 @@
+"""WeasyPrint, driven: one render of a page through our fetcher, with its complaints collected.
+
+Everything that touches WeasyPrint's API lives here, imported lazily (the import alone costs
+~0.4 s that the HTML, EPUB and WeChat formats must not pay).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from publish.errors import UsageError
+from publish.model import Metadata
+from publish.pdf import layout, native
+from publish.pdf.fetch import OnRefused, url_fetcher
+from publish.resources import Resolver
+
+_FONT_CONFIG: Any = None
+"""WeasyPrint's FontConfiguration, made once per process and reused for every article."""
+
+
+@dataclass(slots=True)
+class Rendered:
+    """The PDF bytes and what WeasyPrint logged at ERROR level while making them."""
+
+    pdf: bytes
+    errors: list[str] = field(default_factory=list)
+
+
+def check_variant(variant: str | None) -> None:
+    """A usage error listing WeasyPrint's variants when `--pdf-variant` names none of them."""
+    native.weasyprint()
+    from weasyprint.pdf import VARIANTS
+
+    if variant is not None and variant not in VARIANTS:
+        raise UsageError(f"unknown PDF variant '{variant}'", f"use one of {', '.join(sorted(VARIANTS))}")
+
+
+def render(html: str, base: Path, resolver: Resolver, on_refused: OnRefused, meta: Metadata,
+           tags: bool, variant: str | None) -> Rendered:
+    """The PDF of `html`, resources resolved from `base`, Info and date from `meta`."""
+    weasyprint = native.weasyprint()
+    check_variant(variant)
+    with _errors() as errors:
+        document = weasyprint.HTML(string=html, base_url=str(base),
+                                   url_fetcher=url_fetcher(resolver, base, on_refused)
+                                   ).render(font_config=_font_config(), pdf_tags=tags, pdf_variant=variant)
+        _set_metadata(document.metadata, meta)
+        pdf: bytes = document.write_pdf(pdf_tags=tags, pdf_variant=variant)
+    return Rendered(pdf, errors)
+
+
+def _font_config() -> Any:
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONT_CONFIG = FontConfiguration()
+    return _FONT_CONFIG
+
+
+def _set_metadata(metadata: Any, meta: Metadata) -> None:
+    """PDF Info from the article itself, not re-read from HTML `<meta>` (dates need a fallback)."""
+    metadata.title = meta.title
+    metadata.authors = list(meta.authors)
+    metadata.description = meta.description
+    metadata.keywords = list(meta.keywords)
+    metadata.lang = meta.language
+    metadata.generator = "publish"
+    metadata.created = layout.creation_date(meta)
+    metadata.modified = None
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _errors() -> Iterator[list[str]]:
+    """What WeasyPrint logs at ERROR level inside the block (a broken image, a missing alt).
+
+    WeasyPrint logs the problems it recovers from and carries on; a library must not print, so
+    we collect them for the exporter to turn into warnings.
+    """
+    logger = logging.getLogger("weasyprint")
+    collector = _Collector()
+    logger.addHandler(collector)
+    try:
+        yield collector.messages
+    finally:
+        logger.removeHandler(collector)

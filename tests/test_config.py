@@ -1,0 +1,154 @@
+"""Config files (`publish.toml`, `[tool.publish]`), front-matter overrides, and their precedence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from publish import config_file
+from publish.cli import main
+from publish.config_file import Settings
+from publish.errors import SourceError, UsageError
+from publish.load import load_bytes
+
+ARTICLE = "---\ntitle: Hello\n{extra}---\n\n## One\n\ntext\n\n## Two\n\nmore\n"
+
+
+def write_article(folder: Path, name: str = "a.md", extra: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(ARTICLE.format(extra=extra), encoding="utf-8")
+    return path
+
+
+def run(cwd: Path, *args: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
+    monkeypatch.chdir(cwd)
+    result = CliRunner().invoke(main, list(args), env={"CI": "1"}, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def has_toc(html: Path) -> bool:
+    return 'class="toc"' in html.read_text(encoding="utf-8")
+
+
+def test_publish_toml_gives_sources_formats_and_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_article(tmp_path / "posts")
+    (tmp_path / "publish.toml").write_text('sources = ["posts"]\nformats = ["html"]\nout = "site"\n'
+                                           "toc = true\n", encoding="utf-8")
+    code, output = run(tmp_path, monkeypatch=monkeypatch)
+    assert code == 0, output
+    assert has_toc(tmp_path / "site" / "a.html")
+
+
+def test_pyproject_tool_publish_is_found_from_the_source_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "blog"
+    write_article(project / "posts")
+    (project / "pyproject.toml").write_text('[project]\nname = "blog"\n\n[tool.publish]\ntoc = true\n'
+                                            '[tool.publish.html]\n', encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    code, output = run(elsewhere, str(project / "posts"), "--out", str(tmp_path / "dist"),
+                       monkeypatch=monkeypatch)
+    assert code == 0, output
+    assert has_toc(tmp_path / "dist" / "a.html")
+
+
+def test_pyproject_without_tool_publish_is_not_a_config(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    assert config_file.find(tmp_path) is None
+
+
+BAD_FILES = {
+    "unknown key": ("tocc = true\n", "unknown key 'tocc'"),
+    "unknown format table": ("[pfd]\npage_size = 'A5'\n", "unknown key 'pfd'"),
+    "unknown exporter option": ("[html]\ncolour = 'red'\n", "unknown key 'colour' in [html]"),
+    "wrong type": ('toc = "yes"\n', "toc must be true or false"),
+    "bad jobs": ("jobs = 0\n", "jobs must be a positive integer"),
+    "not toml": ("toc = \n", "not valid TOML"),
+}
+
+
+@pytest.mark.parametrize(("text", "message"), BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_bad_config_is_a_usage_error_naming_file_and_key(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str) -> None:
+    write_article(tmp_path / "posts")
+    (tmp_path / "publish.toml").write_text(text, encoding="utf-8")
+    code, output = run(tmp_path, "posts", monkeypatch=monkeypatch)
+    assert code == 2
+    assert str(tmp_path / "publish.toml") in output and message in output
+    assert not (tmp_path / "dist").exists()
+
+
+def test_exporter_options_are_checked_against_the_exporter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(config_file, "exporter_options", lambda name: {"page_size": "A4", "variant": None})
+    layer = config_file.validate({"html": {"page-size": "A5", "variant": "pdf/ua-1"}}, "x.toml")
+    assert layer == {"html": {"page_size": "A5", "variant": "pdf/ua-1"}}
+    with pytest.raises(UsageError, match=r"x.toml: \[html\] page_size must be a string"):
+        config_file.validate({"html": {"page_size": 5}}, "x.toml")
+
+
+def test_paths_in_a_config_file_are_relative_to_it(tmp_path: Path) -> None:
+    (tmp_path / "publish.toml").write_text('root = "."\nsources = ["posts"]\nout = "dist"\n', encoding="utf-8")
+    loaded = config_file.load(tmp_path / "publish.toml")
+    assert loaded.layer["root"] == tmp_path / "."
+    assert loaded.sources == (tmp_path / "posts",) and loaded.out == tmp_path / "dist"
+
+
+PRECEDENCE = {
+    "defaults": ({}, None, {}, False),
+    "config": ({"toc": True}, None, {}, True),
+    "front matter over config": ({"toc": True}, {"toc": False}, {}, False),
+    "cli over front matter": ({}, {"toc": False}, {"toc": True}, True),
+}
+
+
+@pytest.mark.parametrize(("file", "article", "cli", "toc"), PRECEDENCE.values(), ids=PRECEDENCE.keys())
+def test_precedence(file: dict[str, Any], article: dict[str, Any] | None, cli: dict[str, Any],
+                    toc: bool) -> None:
+    assert Settings(file=file, cli=cli).config(article).toc is toc
+
+
+def test_exporter_tables_merge_key_by_key() -> None:
+    settings = Settings(file={"pdf": {"page_size": "A5", "variant": "pdf/a-3b"}},
+                        cli={"pdf": {"page_size": "Letter"}})
+    assert settings.config().exporters["pdf"] == {"page_size": "Letter", "variant": "pdf/a-3b"}
+
+
+def _source(tmp_path: Path, front: str) -> Any:
+    data = f"---\ntitle: T\n{front}---\nbody\n".encode()
+    return load_bytes(data, tmp_path / "a.md", tmp_path)
+
+
+def test_front_matter_publish_overrides_per_article(tmp_path: Path) -> None:
+    config = Settings(file={"toc": True}).for_article(_source(tmp_path, "publish:\n  toc: false\n"))
+    assert config.toc is False
+
+
+@pytest.mark.parametrize("front", ["publish:\n  tocc: true\n", "publish:\n  allow_remote: true\n",
+                                   "publish: yes\n"], ids=["unknown", "not per article", "not a mapping"])
+def test_bad_front_matter_publish_fails_that_article(tmp_path: Path, front: str) -> None:
+    with pytest.raises(SourceError) as info:
+        Settings().for_article(_source(tmp_path, front))
+    assert info.value.path == tmp_path / "a.md"
+
+
+def test_front_matter_override_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_article(tmp_path / "posts", "a.md")
+    write_article(tmp_path / "posts", "b.md", extra="publish: {toc: false}\n")
+    (tmp_path / "publish.toml").write_text("toc = true\n", encoding="utf-8")
+    code, output = run(tmp_path, "posts", monkeypatch=monkeypatch)
+    assert code == 0, output
+    assert has_toc(tmp_path / "dist" / "a.html") and not has_toc(tmp_path / "dist" / "b.html")
+
+
+def test_cli_flag_beats_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_article(tmp_path / "posts")
+    (tmp_path / "publish.toml").write_text('formats = ["nope"]\nout = "site"\n', encoding="utf-8")
+    code, output = run(tmp_path, "posts", "--to", "html", "--out", "other", monkeypatch=monkeypatch)
+    assert code == 0, output
+    assert (tmp_path / "other" / "a.html").exists() and not (tmp_path / "site").exists()

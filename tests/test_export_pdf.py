@@ -1,0 +1,441 @@
+"""PDF exporter: real WeasyPrint output read back with pypdfium2 and poppler (pdffonts)."""
+
+from __future__ import annotations
+
+import ctypes
+import re
+import shutil
+import subprocess
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+
+from publish.ast import stringify
+from publish.config import Config
+from publish.discover import Target
+from publish.errors import ExportError, UsageError
+from publish.exporters import ExportContext
+from publish.exporters.pdf import PdfExporter
+from publish.model import Article
+from publish.pipeline import prepare, resolver_for
+from publish.themes import load_theme
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
+SORA = REPO / "sources" / "sora.md"
+EPOCH = "1709251200"  # 2024-03-01T00:00:00Z
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass
+class Built:
+    article: Article
+    pdf: bytes
+    ctx: ExportContext
+
+    def document(self) -> pdfium.PdfDocument:
+        return pdfium.PdfDocument(self.pdf)
+
+
+def build(path: Path, root: Path | None = None, **options: object) -> Built:
+    """Prepare an article and run the PDF exporter on it in memory, like `convert` does."""
+    config = Config(toc=bool(options.pop("toc", False)), strict=bool(options.pop("strict", False)),
+                    exporters={"pdf": options})
+    target = Target(path.resolve(), (root or path.parent).resolve(), Path(path.name), explicit=True)
+    article = prepare(target, config)
+    ctx = ExportContext(config, load_theme(), resolver_for(target.root, config))
+    return Built(article, PdfExporter().export(article, ctx), ctx)
+
+
+def page_texts(doc: pdfium.PdfDocument) -> list[str]:
+    return [page.get_textpage().get_text_range() for page in doc]
+
+
+def squash(text: str) -> str:
+    """Text without whitespace: line breaks and justification spaces differ between extractors."""
+    return re.sub(r"\s+", "", text)
+
+
+def font_runs(doc: pdfium.PdfDocument) -> dict[str, str]:
+    """Font name (subset prefix dropped) → the characters set in it."""
+    runs: dict[str, set[str]] = defaultdict(set)
+    buf = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
+    for page in doc:
+        textpage = page.get_textpage()
+        count, i = textpage.count_chars(), 0
+        while i < count:
+            code = pdfium_c.FPDFText_GetUnicode(textpage, i)
+            pdfium_c.FPDFText_GetFontInfo(textpage, i, buf, 256, ctypes.byref(flags))
+            if 0xD800 <= code < 0xDC00 and i + 1 < count:  # a surrogate pair: one astral character
+                low = pdfium_c.FPDFText_GetUnicode(textpage, i + 1)
+                code, i = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00), i + 1
+            runs[buf.value.decode(errors="replace").partition("+")[2]].add(chr(code))
+            i += 1
+    return {name: "".join(sorted(chars)) for name, chars in runs.items()}
+
+
+def poppler(tool: str, pdf: bytes, *args: str) -> str:
+    """The output of a poppler-utils tool (pdffonts, pdfinfo, pdftotext) run on `pdf`."""
+    if shutil.which(tool) is None:
+        pytest.skip(f"poppler-utils ({tool}) is not installed")
+    return subprocess.run([tool, *args, "-", *(["-"] if tool == "pdftotext" else [])], input=pdf,
+                          capture_output=True, check=True).stdout.decode()
+
+
+def pdffonts(pdf: bytes) -> list[dict[str, str]]:
+    lines = poppler("pdffonts", pdf).splitlines()[2:]
+    rows = []
+    for line in lines:
+        # name type... encoding emb sub uni object ID: the flags are the 5th–3rd fields from the end
+        fields = line.split()
+        rows.append({"name": fields[0], "emb": fields[-5], "sub": fields[-4], "uni": fields[-3]})
+    return rows
+
+
+@pytest.fixture(scope="module")
+def sora() -> Built:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        return build(SORA)
+
+
+@pytest.fixture(scope="module")
+def punctuation() -> Built:
+    return build(FIXTURES / "punctuation.md")
+
+
+# --- text and structure ------------------------------------------------------------------------
+
+def _section_starts(article: Article) -> list[str]:
+    """Each heading's text, then the first sentence of the block after it, in document order."""
+    blocks = article.ast["blocks"]
+    expected = []
+    for i, block in enumerate(blocks):
+        if block["t"] != "Header":
+            continue
+        expected.append(stringify(block["c"][2]))
+        if i + 1 < len(blocks) and blocks[i + 1]["t"] != "Header":
+            first = re.split(r"[。！？?!,，]", stringify(blocks[i + 1]).strip())[0]
+            expected.append(first[:20])
+    return [squash(text) for text in expected if squash(text)]
+
+
+def test_title_then_sections_in_order(sora: Built) -> None:
+    text = squash("".join(page_texts(sora.document())))
+    position = text.find(squash(sora.article.metadata.title))
+    assert position == 0, "the PDF must open with the front-matter title"
+    for expected in _section_starts(sora.article):
+        found = text.find(expected, position)
+        assert found >= 0, f"{expected!r} missing or out of order"
+        position = found
+
+
+@pytest.mark.parametrize("front_matter", ["layout:", "topmost", "categories:", "keywords:", "---"])
+def test_no_front_matter_text(sora: Built, front_matter: str) -> None:
+    assert front_matter not in "".join(page_texts(sora.document()))
+
+
+def test_prose_is_not_set_in_a_code_font(sora: Built) -> None:
+    """Tab-indented Chinese paragraphs are prose: no Han character may come out in a mono face."""
+    runs = font_runs(sora.document())
+    in_mono = {name: "".join(c for c in chars if "\u4e00" <= c <= "\u9fff")
+               for name, chars in runs.items() if "Mono" in name}
+    assert not any(in_mono.values()), f"prose set in a code font: {in_mono}"
+
+
+def test_running_header_from_page_two_and_page_numbers(sora: Built) -> None:
+    pages = page_texts(sora.document())
+    title = squash(sora.article.metadata.title)
+    assert len(pages) >= 2
+    assert squash(pages[0]).count(title) == 1, "page 1 has the title block and no running header"
+    for number, text in enumerate(pages, start=1):
+        assert f"{number} / {len(pages)}" in text
+        if number > 1:
+            assert title in squash(text)
+
+
+# --- metadata, outline, fonts ------------------------------------------------------------------
+
+def test_bookmarks_equal_headings(sora: Built) -> None:
+    bookmarks = [(b.level, b.get_title()) for b in sora.document().get_toc()]
+    expected = [(0, sora.article.metadata.title)]
+    expected += [(h.level - 1, h.text) for h in sora.article.headings if h.level <= 3]
+    assert bookmarks == expected
+
+
+def test_bookmarks_stop_at_h3(punctuation: Built) -> None:
+    bookmarks = [(b.level, b.get_title()) for b in punctuation.document().get_toc()]
+    assert bookmarks == [(0, "标点与表情"), (1, "引号"), (2, "三级标题")]
+
+
+def test_info_from_front_matter(sora: Built) -> None:
+    info = sora.document().get_metadata_dict()
+    meta = sora.article.metadata
+    assert info["Title"] == meta.title
+    assert info["Subject"] == meta.description
+    assert info["Keywords"] == ", ".join(meta.keywords)
+    assert info["CreationDate"].startswith("D:20240301000000")  # SOURCE_DATE_EPOCH: no date in sora.md
+
+
+def test_title_block_on_page_one(punctuation: Built) -> None:
+    first = squash(page_texts(punctuation.document())[0])
+    assert first.startswith(squash("标点与表情测试作者·2024-03-01"))
+
+
+def test_info_date_and_author_from_front_matter(punctuation: Built) -> None:
+    info = punctuation.document().get_metadata_dict()
+    assert info["Author"] == "测试作者"
+    assert info["CreationDate"].startswith("D:20240301")
+
+
+def test_language_is_in_the_catalog(sora: Built) -> None:
+    doc = sora.document()
+    size = pdfium_c.FPDFCatalog_GetLanguage(doc.raw, None, 0)
+    buf = ctypes.create_string_buffer(size)
+    pdfium_c.FPDFCatalog_GetLanguage(doc.raw, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)), size)
+    assert buf.raw.decode("utf-16-le").rstrip("\0") == "zh-CN"
+
+
+def test_every_font_embedded_and_subset(sora: Built) -> None:
+    rows = pdffonts(sora.pdf)
+    assert rows
+    assert [r["name"] for r in rows if (r["emb"], r["sub"], r["uni"]) != ("yes", "yes", "yes")] == []
+
+
+def test_chinese_is_set_in_the_simplified_chinese_face(sora: Built) -> None:
+    names = [r["name"].partition("+")[2] for r in pdffonts(sora.pdf)]
+    cjk = [n for n in names if "CJK" in n]
+    assert cjk and all("CJK-SC" in n for n in cjk), names
+
+
+def test_pdf_is_small(sora: Built) -> None:
+    assert len(sora.pdf) < 1_000_000
+
+
+def is_tagged(pdf: bytes) -> bool:
+    """pdfinfo's answer (pdfium's IsTagged reads `/Marked true` as 0)."""
+    return "Tagged:          yes" in poppler("pdfinfo", pdf)
+
+
+def test_tagged_by_default(sora: Built) -> None:
+    assert is_tagged(sora.pdf)
+
+
+def test_untagged_on_request() -> None:
+    assert not is_tagged(build(FIXTURES / "missing-glyph.md", tags=False).pdf)
+
+
+@pytest.mark.parametrize("char", list("“”‘’—…·，。"))
+def test_chinese_punctuation_in_the_cjk_face(punctuation: Built, char: str) -> None:
+    faces = [name for name, chars in font_runs(punctuation.document()).items() if char in chars]
+    assert faces and all("CJK-SC" in f for f in faces), faces
+
+
+def test_emoji_in_the_colour_emoji_face(punctuation: Built) -> None:
+    """pdfium reports no font for colour glyphs, so: the emoji is in the text, the face embedded."""
+    assert "🎉" in poppler("pdftotext", punctuation.pdf)
+    assert any("Noto-Color-Emoji" in r["name"] for r in pdffonts(punctuation.pdf))
+
+
+def test_digits_are_not_set_in_the_emoji_face(punctuation: Built) -> None:
+    runs = font_runs(punctuation.document())
+    assert not any(set("0123456789#") & set(chars) for name, chars in runs.items() if "Emoji" in name)
+
+
+# --- missing glyphs -----------------------------------------------------------------------------
+
+RARE = "\U00030000"  # CJK Unified Ideograph Extension G
+
+
+def _no_font_has(char: str) -> bool:
+    out = subprocess.run(["fc-list", f":charset={ord(char):x}", "family"], capture_output=True,
+                         text=True, check=False).stdout
+    return not out.strip()
+
+
+@pytest.fixture
+def rare_is_missing() -> None:
+    if shutil.which("fc-list") is None:
+        pytest.skip("fontconfig's fc-list is not installed")
+    if not _no_font_has(RARE):
+        pytest.skip("an installed font has U+30000; the missing-glyph case cannot be built here")
+
+
+def test_missing_glyph_is_a_warning_naming_it(rare_is_missing: None) -> None:
+    built = build(FIXTURES / "missing-glyph.md")
+    warnings = [d for d in built.ctx.diagnostics if "U+30000" in d.message]
+    assert len(warnings) == 1
+    assert warnings[0].severity == "warning"
+    assert warnings[0].line == 6
+    assert "fonts-noto-cjk" in warnings[0].fix
+
+
+def test_missing_glyph_is_an_error_with_strict(rare_is_missing: None) -> None:
+    with pytest.raises(ExportError, match="U\\+30000"):
+        build(FIXTURES / "missing-glyph.md", strict=True)
+
+
+def test_covered_text_gives_no_font_warning(punctuation: Built) -> None:
+    assert not [d for d in punctuation.ctx.diagnostics if "font" in d.message]
+
+
+# --- options ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("page_size", "width_mm", "height_mm"), [
+    ("A5", 148, 210), ("Letter", 215.9, 279.4), ("150mm 220mm", 150, 220), ("A4 landscape", 297, 210),
+])
+def test_page_size(page_size: str, width_mm: float, height_mm: float) -> None:
+    doc = build(FIXTURES / "missing-glyph.md", page_size=page_size).document()
+    width, height = doc[0].get_size()
+    assert (round(width / 72 * 25.4, 1), round(height / 72 * 25.4, 1)) == (width_mm, height_mm)
+
+
+def test_margin_option_moves_the_text() -> None:
+    narrow = build(FIXTURES / "missing-glyph.md", margin="10mm").document()
+    wide = build(FIXTURES / "missing-glyph.md", margin="40mm").document()
+    left = [doc[0].get_textpage().get_charbox(0)[0] for doc in (narrow, wide)]
+    assert left[0] < left[1]
+
+
+def test_variant_ua_is_tagged_with_xmp() -> None:
+    pdf = build(FIXTURES / "missing-glyph.md", variant="pdf/ua-1", tags=False).pdf
+    assert is_tagged(pdf)
+    assert "pdfuaid" in poppler("pdfinfo", pdf, "-meta")
+
+
+def test_unknown_variant_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="pdf/ua-1"):
+        build(FIXTURES / "missing-glyph.md", variant="pdf/z-9")
+
+
+def test_toc_page_with_page_numbers() -> None:
+    built = build(SORA, toc=True)
+    doc = built.document()
+    first = page_texts(doc)[0]
+    assert "目录" in first
+    pages = {b.get_title(): b.get_dest().get_index() + 1 for b in doc.get_toc()}
+    assert "目录" not in pages, "the TOC title is not a bookmark"
+    for heading in built.article.headings:
+        line = next(line for line in first.splitlines() if squash(heading.text) in squash(line))
+        assert line.rstrip().endswith(str(pages[heading.text])), line
+
+
+def test_reproducible_with_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    path = FIXTURES / "missing-glyph.md"
+    assert build(path).pdf == build(path).pdf
+
+
+# --- resources go through the resolver ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pictures() -> Built:
+    return build(FIXTURES / "images" / "pictures.md", root=FIXTURES / "images")
+
+
+def test_image_inside_the_root_is_embedded(pictures: Built) -> None:
+    images = [obj for page in pictures.document()
+              for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])]
+    assert len(images) == 3  # pixel.png, 3 times; nothing from outside (twice), remote or broken
+
+
+@pytest.mark.parametrize(("ref", "why"), [("outside.png", "outside the source root"),
+                                          ("remote.png", "--allow-remote")])
+def test_refused_resources_are_warnings(pictures: Built, ref: str, why: str) -> None:
+    """Normalize drops Markdown images outside the root; the fetcher refuses raw HTML ones."""
+    found = [str(d) for d in pictures.article.diagnostics + tuple(pictures.ctx.diagnostics)
+             if ref in d.message and why in str(d)]
+    assert found, pictures.ctx.diagnostics
+
+
+def test_missing_alt_warning_points_at_the_image(pictures: Built) -> None:
+    alt = [d for d in pictures.ctx.diagnostics if "alt description" in d.message]
+    assert [(d.line, "root:" in d.message) for d in alt] == [(24, False)]
+
+
+def pdf_links(doc: pdfium.PdfDocument) -> list[str]:
+    """URI targets of every link annotation."""
+    uris = []
+    for page in doc:
+        pos, link = ctypes.c_int(0), pdfium_c.FPDF_LINK()
+        while pdfium_c.FPDFLink_Enumerate(page.raw, ctypes.byref(pos), ctypes.byref(link)):
+            action = pdfium_c.FPDFLink_GetAction(link)
+            size = pdfium_c.FPDFAction_GetURIPath(doc.raw, action, None, 0) if action else 0
+            if size:
+                buf = ctypes.create_string_buffer(size)
+                pdfium_c.FPDFAction_GetURIPath(doc.raw, action, buf, size)
+                uris.append(buf.value.decode())
+    return uris
+
+
+def test_article_link_without_site_url_is_text_with_a_warning(pictures: Built) -> None:
+    assert "https://example.com/page" in pdf_links(pictures.document())
+    assert not [u for u in pdf_links(pictures.document()) if "other" in u]
+    assert [d.line for d in pictures.ctx.diagnostics if "other.md" in d.message] == [34]
+
+
+def test_article_link_points_at_the_web_page_under_site_url() -> None:
+    path = FIXTURES / "images" / "pictures.md"
+    config = Config(site_url="https://blog.example", exporters={"pdf": {}})
+    target = Target(path, path.parent, Path(path.name), explicit=True)
+    article = prepare(target, config)
+    ctx = ExportContext(config, load_theme(), resolver_for(target.root, config))
+    links = pdf_links(pdfium.PdfDocument(PdfExporter().export(article, ctx)))
+    assert "https://blog.example/other.html#sec" in links
+    assert not [u for u in links if u.startswith("file:")]
+
+
+# --- layout: nothing leaves the text area, clreq line starts ----------------------------------------
+
+def test_wide_image_code_and_table_stay_inside_the_margins() -> None:
+    margin_pt = 20 / 25.4 * 72
+    built = build(FIXTURES / "images" / "layout.md", root=FIXTURES / "images", margin="20mm")
+    for page in built.document():
+        width, _ = page.get_size()
+        textpage = page.get_textpage()
+        rights = [textpage.get_charbox(i)[2] for i in range(textpage.count_chars())]
+        rights += [obj.get_bounds()[2] for obj in page.get_objects(max_depth=5)
+                   if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE]
+        assert max(rights) <= width - margin_pt + 1, "something runs into the right margin"
+    text = squash("".join(page_texts(built.document())))
+    assert "/end" in text and "pneumonoultramicroscopicsilicovolcanoconiosis" in text
+
+
+def test_no_line_starts_with_closing_punctuation(sora: Built) -> None:
+    lines = [line.strip() for line in poppler("pdftotext", sora.pdf, "-layout").splitlines()]
+    assert [line for line in lines if line[:1] in set("，。、；：？！）」』”》")] == []
+
+
+@pytest.mark.parametrize("expected", ["broken.png", "alt"])
+def test_weasyprint_problems_become_warnings(pictures: Built, expected: str) -> None:
+    weasy = [d for d in pictures.ctx.diagnostics if "not loading" not in d.message]
+    assert any(expected in d.message for d in weasy), pictures.ctx.diagnostics
+
+
+@pytest.mark.parametrize(("lang", "region"), [("zh-CN", "SC"), ("zh-TW", "TC"), ("zh-HK", "TC"),
+                                              ("ja", "JP"), ("ko", "KR")])
+def test_language_selects_the_cjk_face(tmp_path: Path, lang: str, region: str) -> None:
+    source = tmp_path / "a.md"
+    source.write_text(f"---\ntitle: 漢字\nlang: {lang}\n---\n\n骨 直 写 “引号” 한국어 かな\n", encoding="utf-8")
+    body_faces = {name for name, chars in font_runs(build(source).document()).items() if "骨" in chars}
+    assert body_faces == {f"Noto-Serif-CJK-{region}"}
+
+
+def test_body_and_heading_fonts_are_configurable() -> None:
+    built = build(FIXTURES / "punctuation.md", body_font="Noto Sans CJK SC", heading_font="Noto Serif CJK SC")
+    runs = font_runs(built.document())
+    assert "他" in runs.get("Noto-Sans-CJK-SC", ""), runs.keys()  # body text
+    assert "引" in runs.get("Noto-Serif-CJK-SC-Bold", ""), runs.keys()  # the h2 "引号"
+    assert not [d for d in built.ctx.diagnostics if "not installed" in d.message]
+
+
+def test_a_font_that_is_not_installed_is_a_warning() -> None:
+    built = build(FIXTURES / "missing-glyph.md", body_font="No Such Font-Family")
+    assert [d.message for d in built.ctx.diagnostics if "not installed" in d.message] == [
+        "PDF: font 'No Such Font-Family' is not installed; the default faces are used"]
