@@ -356,3 +356,12 @@ def test_pandoc_syntax_error_names_the_file_line(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as raised:
         prepare(next(expand([post])), Config())
     assert raised.value.location() == f"{post.resolve()}:6"
+
+
+@pytest.mark.parametrize(("config", "warnings"), [("", 1), ('site_url = "https://example.com"\n', 0)])
+def test_check_reads_the_config_file(tmp_path: Path, config: str, warnings: int) -> None:
+    (tmp_path / "publish.toml").write_text(config)
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: T\n---\n\n[a]({{ site.url }}/x)\n")
+    result = CliRunner().invoke(main, ["check", str(post)])
+    assert f"{warnings} warning(s)" in result.output, result.output
