@@ -92,6 +92,7 @@ DIAGNOSTICS = [
     ("正文\n\n# 一\n\n## 二\n", "notice", "moved from level 1 to 2", 3),
     ("## 一\n\n#### 二\n", "notice", "'二' moved up to level 3", 3),
     ("正文\n\n##\n", "notice", "dropped an empty heading", 3),
+    ("## A {#x}\n\n## B {#x}\n", "warning", "#x is used more than once", 1),
     ("# 一\n\n\t为什么说这个特点亮眼?\n", "notice", "indented block made 1 paragraph", 3),
     ("x\n\n{% highlight c %}\nint a;\n{% endhighlight %}\n", "notice", "made a fenced code block", 3),
 ]
@@ -265,6 +266,8 @@ def test_check_reports_source_errors(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("lines", "prose"), [
     (["为什么说这个特点亮眼? 因为目前不管是runway、pika、svd,基本只能生成6-8秒的视频"], True),
     (["那怎么理解这个事情呢,就举很简单的生活常识:"], True),
+    (["参考官网视频：https://openai.com/sora"], True),
+    (["https://openai.com/sora"], False),
     (["x = 1  # 设置变量"], False),
     (["for (int i = 0; i < n; i++) {", "  sum += i;", "}"], False),
     (["<div class=\"note\">", "提示", "</div>"], False),
