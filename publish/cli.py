@@ -239,27 +239,40 @@ def _config_file(options: BuildOptions) -> FileConfig:
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Config file.  [default: publish.toml or pyproject.toml [tool.publish], found upwards]")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False),
               help="Source root: no resource outside it is ever read.")
 @click.option("--no-indented-prose", "indented_prose", flag_value=False, default=True,
               help="Keep indented blocks as code (no prose detection).")
 @click.option("--site-url", help="Absolute URL of the site, for {{ site.url }} and cross-links.")
 @click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
-def check(sources: Sequence[Path], root: Path | None, indented_prose: bool, site_url: str | None,
-          strict: bool) -> None:
-    """Load, parse and normalize SOURCES without writing anything; print every notice and warning."""
-    config = Config(root=root, indented_prose=indented_prose, site_url=site_url, strict=strict)
-    sys.exit(_guard(lambda: _check(sources, config)))
+@click.pass_context
+def check(ctx: click.Context, /, sources: Sequence[Path], config_path: Path | None,
+          **options: Any) -> None:
+    """Load, parse and normalize SOURCES without writing anything; print every notice and warning.
+
+    The same options as a build (config file, front matter `publish:`, command line), so what
+    `check` reports is what `publish` will do. Exit 1 on errors, or on warnings with --strict.
+    """
+    cli = _cli_layer(ctx, options)
+    sys.exit(_guard(lambda: _check(sources, config_path, cli)))
 
 
-def _check(sources: Sequence[Path], config: Config) -> int:
-    from publish.pipeline import prepare
+def _check(sources: Sequence[Path], config_path: Path | None, cli: Layer) -> int:
+    from publish.load import load
+    from publish.pipeline import build as prepare_article
 
-    targets = list(expand(sources, config.root))
+    file = _config_file(BuildOptions(sources=tuple(sources), to=None, out=None, jobs=None, force=False,
+                                     shard=None, report=None, quiet=False, config=config_path, cli=cli))
+    settings = Settings(file=file.layer, cli=cli)
+    base = settings.config()
+    targets = list(expand(sources, base.root))
     counts = {"error": 0, "warning": 0, "notice": 0}
     for target in targets:
         try:
-            diagnostics = list(prepare(target, config).diagnostics)
+            source = load(target.path, target.root, target.relative)
+            diagnostics = list(prepare_article(source, settings.for_article(source)).diagnostics)
         except PublishError as exc:
             click.echo(f"{exc.location()}: error: {exc}")
             counts["error"] += 1
@@ -269,7 +282,7 @@ def _check(sources: Sequence[Path], config: Config) -> int:
             counts[diagnostic.severity] += 1
     click.echo(f"checked {len(targets)} file(s): {counts['error']} error(s), "
                f"{counts['warning']} warning(s), {counts['notice']} notice(s)")
-    return EXIT_FAILED if counts["error"] or (config.strict and counts["warning"]) else EXIT_OK
+    return EXIT_FAILED if counts["error"] or (base.strict and counts["warning"]) else EXIT_OK
 
 
 def _shown(path: Path) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pypandoc
@@ -29,15 +30,31 @@ _READER_ARGS = ["--preserve-tabs"]
 _WRITER_ARGS = ["--wrap=none", "--syntax-highlighting=none"]
 
 
-def parse(body: str, path: Path) -> PandocAst:
-    """Markdown body → pandoc AST; a pandoc failure is a `SourceError` naming the file."""
+def parse(body: str, path: Path, body_line: int = 1) -> PandocAst:
+    """Markdown body → pandoc AST; a pandoc failure is a `SourceError` naming the file.
+
+    Pandoc rejects very little Markdown, but what it rejects (e.g. a `{#id}` line before an
+    indented code block) is the writer's to fix: the error says where, `body_line` being the
+    file line the body starts on.
+    """
     try:
         output = pypandoc.convert_text(body, "json", format=READER, extra_args=_READER_ARGS)
-    except (RuntimeError, OSError) as exc:
+    except RuntimeError as exc:
+        where = _PANDOC_POSITION.search(str(exc))
+        if where is None:
+            raise SourceError(path, f"pandoc could not read the article: {exc}",
+                              "run `publish doctor` to check the pandoc installation") from exc
+        line = body_line + int(where.group(1)) - 1
+        raise SourceError(path, "pandoc cannot parse the Markdown here",
+                          "check the syntax on this line (attributes, fences, HTML)", line) from exc
+    except OSError as exc:
         raise SourceError(path, f"pandoc could not read the article: {exc}",
                           "run `publish doctor` to check the pandoc installation") from exc
     ast: PandocAst = json.loads(output)
     return ast
+
+
+_PANDOC_POSITION = re.compile(r"Error at \(line (\d+), column \d+\)")
 
 
 def to_html(ast: PandocAst, path: Path) -> str:

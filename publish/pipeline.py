@@ -44,7 +44,7 @@ def build(source: Source, config: Config, timings: dict[str, float] | None = Non
     clock = _Clock(timings)
     ctx = normalize.Context(source, config)
     text = normalize.before_parse(source.body, ctx)
-    ast = parse.parse(text, source.path)
+    ast = parse.parse(text, source.path, source.body_line)
     clock.lap("parse")
     ast = normalize.after_parse(ast, ctx)
     clock.lap("normalize")

@@ -19,6 +19,7 @@ from publish.ast import stringify
 from publish.cli import main
 from publish.config import Config
 from publish.discover import expand
+from publish.errors import SourceError
 from publish.exporters import ExportContext
 from publish.exporters.html import HtmlExporter
 from publish.model import Diagnostic, Metadata, PandocAst, Source
@@ -91,6 +92,7 @@ DIAGNOSTICS = [
     ("正文\n\n# 一\n\n## 二\n", "notice", "moved from level 1 to 2", 3),
     ("## 一\n\n#### 二\n", "notice", "'二' moved up to level 3", 3),
     ("正文\n\n##\n", "notice", "dropped an empty heading", 3),
+    ("## A {#x}\n\n## B {#x}\n", "warning", "#x is used more than once", 1),
     ("# 一\n\n\t为什么说这个特点亮眼?\n", "notice", "indented block made 1 paragraph", 3),
     ("x\n\n{% highlight c %}\nint a;\n{% endhighlight %}\n", "notice", "made a fenced code block", 3),
 ]
@@ -264,6 +266,8 @@ def test_check_reports_source_errors(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("lines", "prose"), [
     (["为什么说这个特点亮眼? 因为目前不管是runway、pika、svd,基本只能生成6-8秒的视频"], True),
     (["那怎么理解这个事情呢,就举很简单的生活常识:"], True),
+    (["参考官网视频：https://openai.com/sora"], True),
+    (["https://openai.com/sora"], False),
     (["x = 1  # 设置变量"], False),
     (["for (int i = 0; i < n; i++) {", "  sum += i;", "}"], False),
     (["<div class=\"note\">", "提示", "</div>"], False),
@@ -331,3 +335,36 @@ def test_bare_url_never_holds_cjk_or_trailing_punctuation(before: str, path: str
 
 def test_suite_does_not_touch_the_network() -> None:
     assert not os.environ.get("PUBLISH_ALLOW_REMOTE")
+
+
+_MARKUP = st.text(alphabet=_CJK[:10] + "ab1 \t\n\u3000#*_[]()!<>{}%`~-+.:|$\\/\"'=", max_size=120)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_MARKUP, st.sampled_from([
+    "{% raw %}", "{% endraw %}", "{% highlight py %}", "{% endhighlight %}", "{{ site.url }}",
+    "https://a.example/x", "![i](/img/a.png)", "[l](other.md#x)", "\n\t缩进", "\n    x = 1", "\n```\n",
+    "\n# ", "\n> ", "\n- ", "[^1]: ", "<img src=\"../x.png\">"])), max_size=12))
+def test_normalize_never_crashes(pieces: list[str]) -> None:
+    markdown = "".join(pieces)
+    _ast, html, diagnostics = normalize_markdown(markdown, site_url=None)
+    assert isinstance(html, str)
+    assert all(d.severity in ("notice", "warning") for d in diagnostics)
+
+
+def test_pandoc_syntax_error_names_the_file_line(tmp_path: Path) -> None:
+    """pandoc 3 rejects a block-attribute line followed by indented code: a user error, with a line."""
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: T\n---\n\n{#id}\n    x = 1\n")
+    with pytest.raises(SourceError) as raised:
+        prepare(next(expand([post])), Config())
+    assert raised.value.location() == f"{post.resolve()}:6"
+
+
+@pytest.mark.parametrize(("config", "warnings"), [("", 1), ('site_url = "https://example.com"\n', 0)])
+def test_check_reads_the_config_file(tmp_path: Path, config: str, warnings: int) -> None:
+    (tmp_path / "publish.toml").write_text(config)
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: T\n---\n\n[a]({{ site.url }}/x)\n")
+    result = CliRunner().invoke(main, ["check", str(post)])
+    assert f"{warnings} warning(s)" in result.output, result.output

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from publish import pdf_fonts, pdf_layout, pdf_refs
 from publish.errors import UsageError
 from publish.exporters import load
 from publish.exporters.pdf import PdfExporter
 from publish.model import Metadata
-from publish.pdf_fetch import reference, url_fetcher
+from publish.pdf import coverage, layout, refs
+from publish.pdf.fetch import reference, url_fetcher
 from publish.resources import Resolver, ResourceRefused
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,40 +27,40 @@ EPOCH = "1709251200"  # 2024-03-01T00:00:00Z
     ("150mm 220mm", "size: 150mm 220mm;"), ("150mm", "size: 150mm;"),
 ])
 def test_page_size_becomes_at_page_css(value: str, css: str) -> None:
-    assert css in pdf_layout.page_css(value, "20mm")
+    assert css in layout.page_css(value, "20mm")
 
 
 @pytest.mark.parametrize("value", ["A7", "big", "150 220", "A4; } body { display: none", ""])
 def test_bad_page_size_is_a_usage_error(value: str) -> None:
     with pytest.raises(UsageError, match="page size"):
-        pdf_layout.page_css(value, "20mm")
+        layout.page_css(value, "20mm")
 
 
 @pytest.mark.parametrize("value", ["wide", "20", "1mm 2mm 3mm 4mm 5mm", "20mm; color: red"])
 def test_bad_margin_is_a_usage_error(value: str) -> None:
     with pytest.raises(UsageError, match="margin"):
-        pdf_layout.page_css("A4", value)
+        layout.page_css("A4", value)
 
 
 def test_chinese_indent_can_be_turned_off() -> None:
-    assert pdf_layout.paragraph_css(cjk=True, indent=True) == ""
-    assert "text-indent: 0" in pdf_layout.paragraph_css(cjk=True, indent=False)
-    assert pdf_layout.paragraph_css(cjk=False, indent=False) == ""
+    assert layout.paragraph_css(cjk=True, indent=True) == ""
+    assert "text-indent: 0" in layout.paragraph_css(cjk=True, indent=False)
+    assert layout.paragraph_css(cjk=False, indent=False) == ""
 
 
 def test_margin_boxes_get_the_language_face() -> None:
-    assert '@page { font-family: "Noto Serif CJK TC"' in pdf_layout.font_css("zh-TW")
+    assert '@page { font-family: "Noto Serif CJK TC"' in layout.font_css("zh-TW")
 
 
 def test_coverage_ignores_spaces_and_controls() -> None:
-    assert pdf_fonts.missing_characters("a b\tc\u200d\ufe0f\n") == []
+    assert coverage.missing_characters("a b\tc\u200d\ufe0f\n") == []
 
 
 def test_coverage_reports_private_use_characters() -> None:
-    if pdf_fonts.coverage() is None:
+    if coverage.coverage() is None:
         pytest.skip("fontconfig's fc-list is not installed")
-    assert pdf_fonts.missing_characters("a\ue000b") == ["\ue000"]
-    assert "private-use" in pdf_fonts.fix_for(["\ue000"])
+    assert coverage.missing_characters("a\ue000b") == ["\ue000"]
+    assert "private-use" in coverage.fix_for(["\ue000"])
 
 
 @pytest.mark.parametrize(("meta_date", "epoch", "expected"), [
@@ -78,7 +78,7 @@ def test_creation_date(monkeypatch: pytest.MonkeyPatch, meta_date: str | None, e
         monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     meta = Metadata(title="t", language="en",
                     date=dt.datetime.fromisoformat(meta_date) if meta_date else None)
-    assert pdf_layout.creation_date(meta) == expected
+    assert layout.creation_date(meta) == expected
 
 
 # --- resources ------------------------------------------------------------------------------------
@@ -129,7 +129,7 @@ def test_reference_back_from_file_urls(tmp_path: Path) -> None:
     ('<img src="https://example.com/a.png" alt="remote" />', '<img src="https://example.com/a.png" alt="remote" />'),
 ])
 def test_checked_images_load_from_their_root_path(tag: str, expected: str) -> None:
-    assert pdf_refs._IMG.sub(pdf_refs._root_image, tag) == expected
+    assert refs._IMG.sub(refs._root_image, tag) == expected
 
 
 # --- registration and cost -----------------------------------------------------------------------

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from publish import fonts, pdf_fonts, pdf_layout, pdf_refs, pdf_render
+from publish import fonts
 from publish.errors import ExportError
 from publish.exporters import ExportContext
 from publish.model import Article
 from publish.page import render_page
+from publish.pdf import coverage, layout, refs, render
 from publish.resources import ResourceRefused
 
 
@@ -32,11 +33,11 @@ class PdfExporter:
     def export(self, article: Article, ctx: ExportContext) -> bytes:
         opt = {key: ctx.option(self.name, key, default) for key, default in self.options.items()}
         meta = article.metadata
-        extra_css = (pdf_layout.page_css(opt["page_size"], opt["margin"])
-                     + pdf_layout.font_css(meta.language, opt["body_font"], opt["heading_font"])
-                     + pdf_layout.paragraph_css(meta.is_cjk, bool(opt["cjk_indent"])))
+        extra_css = (layout.page_css(opt["page_size"], opt["margin"])
+                     + layout.font_css(meta.language, opt["body_font"], opt["heading_font"])
+                     + layout.paragraph_css(meta.is_cjk, bool(opt["cjk_indent"])))
         self._check_fonts(article, ctx, opt["body_font"], opt["heading_font"])
-        printed, unlinked = pdf_refs.for_print(article, ctx.config.site_url)
+        printed, unlinked = refs.for_print(article, ctx.config.site_url)
         for ref in unlinked:
             ctx.warn(article, f"PDF: the link to {ref.path} is plain text (a PDF cannot link to a "
                      "relative page)", "give --site-url to link to its web page",
@@ -48,7 +49,7 @@ class PdfExporter:
                      "put the file inside the source folder, or pass --allow-remote for URLs",
                      _line(article, exc.ref))
 
-        result = pdf_render.render(html, article.path.parent, ctx.resolver, refused, meta,
+        result = render.render(html, article.path.parent, ctx.resolver, refused, meta,
                                    tags=bool(opt["tags"]), variant=opt["variant"])
         for error in result.errors:
             if "ResourceRefused" not in error:  # `refused` has reported those already
@@ -57,7 +58,7 @@ class PdfExporter:
 
     def _report(self, article: Article, ctx: ExportContext, error: str) -> None:
         """A problem WeasyPrint recovered from (broken image, missing alt) as a warning."""
-        error = re.sub(r"""(['"])""" + pdf_refs.ROOT_SCHEME, r"\1", error).rstrip(": ")
+        error = re.sub(r"""(['"])""" + refs.ROOT_SCHEME, r"\1", error).rstrip(": ")
         named = re.search(r"""['"]([^'"]+)['"]""", error)
         name = named.group(1) if named else ""
         if "alt description" in error:
@@ -69,15 +70,15 @@ class PdfExporter:
     def _check_fonts(self, article: Article, ctx: ExportContext, *chosen: str | None) -> None:
         """Warn (or fail with --strict) before rendering when a character would print as tofu."""
         for family in filter(None, chosen):
-            if not pdf_fonts.installed(family):
+            if not coverage.installed(family):
                 ctx.warn(article, f"PDF: font '{family}' is not installed; the default faces are used",
                          "install it, or check its name with: fc-list : family")
         primary = chosen[0] or fonts.cjk_family(article.metadata.language) or ""
-        missing = pdf_fonts.missing_characters(pdf_fonts.page_text(article), primary)
+        missing = coverage.missing_characters(coverage.page_text(article), primary)
         if not missing:
             return
-        message = f"no installed font has {pdf_fonts.describe(missing)}; they would print as boxes"
-        fix = pdf_fonts.fix_for(missing)
+        message = f"no installed font has {coverage.describe(missing)}; they would print as boxes"
+        fix = coverage.fix_for(missing)
         line = _line(article, missing[0])
         if ctx.config.strict:
             raise ExportError(self.name, article.path, message, fix, line)
@@ -86,4 +87,4 @@ class PdfExporter:
 
 def _line(article: Article, text: str) -> int | None:
     """The line of the first occurrence of `text` (or of its file name) in the source body."""
-    return pdf_fonts.first_line(article, text) or pdf_fonts.first_line(article, text.rpartition("/")[2])
+    return coverage.first_line(article, text) or coverage.first_line(article, text.rpartition("/")[2])

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from publish.normalize import Context
 
 
-
 def _children(block: dict[str, Any]) -> list[list[dict[str, Any]]]:
     """The block lists directly inside a block (quote, div, list items, figure)."""
     t: str = block["t"]
@@ -46,6 +45,10 @@ def run(ast: PandocAst, ctx: Context) -> PandocAst:
     _relevel(blocks, ctx)
     heads = [n for n in walk(blocks) if n["t"] == "Header"]
     reserved = {n["c"][0][0] for n in walk(blocks) if n["t"] != "Header" and _has_id(n)}
+    explicit = [h["c"][1][0] for h in heads if h["c"][1][0]]
+    for identifier in sorted({i for i in explicit if explicit.count(i) > 1 or i in reserved}):
+        ctx.report("warning", f"the id #{identifier} is used more than once; links to it are ambiguous",
+                   ctx.line_of("#" + identifier), "give each heading its own {#id}")
     ids = assign_ids([(stringify(h["c"][2]), h["c"][1][0]) for h in heads], reserved)
     for head, identifier in zip(heads, ids, strict=True):
         head["c"][1][0] = identifier

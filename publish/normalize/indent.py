@@ -50,7 +50,7 @@ def run(text: str, ctx: Context) -> str:
                 out[start], spans[start] = _paragraphs(lines[start:end]), end
                 ctx.report("notice", f"indented block made {_count(out[start])} paragraph(s) of prose",
                            start + 1, "remove the indentation, or use --no-indented-prose")
-        elif token.type == "paragraph_open":
+        elif token.type == "paragraph_open" and start not in in_footnote:
             rewritten = _split_paragraph(lines[start:end])
             if rewritten != lines[start:end]:
                 out[start], spans[start] = rewritten, end

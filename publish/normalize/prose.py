@@ -39,6 +39,7 @@ _SYMBOLS = frozenset("{}[]()<>;=|&$\\^~`")
 _INLINE_MARKDOWN = re.compile(r"\*\*[^*\s][^*]*\*\*|__[^_\s][^_]*__|\[[^\]]+\]\([^)\s]+\)")
 _SENTENCE_END = re.compile(r"[.!?。！？…\"”’)）]\s*$")
 _WORD = re.compile(r"[A-Za-z]+")
+_URL = re.compile(r"(?:https?|ftp)://[!-~]+")
 
 
 def is_cjk(ch: str) -> bool:
@@ -64,7 +65,9 @@ def looks_like_prose(lines: Sequence[str]) -> bool:
     if not body:
         return False
     text = "".join(body)
-    visible = [ch for ch in text if not ch.isspace()]
+    visible = [ch for ch in _URL.sub("", text) if not ch.isspace()]  # a URL is neither language nor code
+    if not visible:
+        return False
     cjk = sum(is_cjk(ch) for ch in visible)
     coded = sum(code_shaped(line) for line in body)
     if cjk / len(visible) >= 0.3:

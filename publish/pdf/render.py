@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from publish import pdf_layout
 from publish.errors import UsageError
 from publish.model import Metadata
-from publish.pdf_fetch import OnRefused, url_fetcher
+from publish.pdf import layout, native
+from publish.pdf.fetch import OnRefused, url_fetcher
 from publish.resources import Resolver
 
 _FONT_CONFIG: Any = None
@@ -33,6 +33,7 @@ class Rendered:
 
 def check_variant(variant: str | None) -> None:
     """A usage error listing WeasyPrint's variants when `--pdf-variant` names none of them."""
+    native.weasyprint()
     from weasyprint.pdf import VARIANTS
 
     if variant is not None and variant not in VARIANTS:
@@ -42,8 +43,7 @@ def check_variant(variant: str | None) -> None:
 def render(html: str, base: Path, resolver: Resolver, on_refused: OnRefused, meta: Metadata,
            tags: bool, variant: str | None) -> Rendered:
     """The PDF of `html`, resources resolved from `base`, Info and date from `meta`."""
-    import weasyprint
-
+    weasyprint = native.weasyprint()
     check_variant(variant)
     with _errors() as errors:
         document = weasyprint.HTML(string=html, base_url=str(base),
@@ -71,7 +71,7 @@ def _set_metadata(metadata: Any, meta: Metadata) -> None:
     metadata.keywords = list(meta.keywords)
     metadata.lang = meta.language
     metadata.generator = "publish"
-    metadata.created = pdf_layout.creation_date(meta)
+    metadata.created = layout.creation_date(meta)
     metadata.modified = None
 
 

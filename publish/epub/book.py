@@ -1,0 +1,296 @@
+"""The EPUB's content: the article body cut into chapter documents, with notes, links and images fixed.
+
+Everything here works on the lxml tree of the cleaned body (`publish.epub.xhtml`). After the split, a
+link `#id` must name the chapter file that now holds `id`, a footnote must live in the chapter that
+refers to it, and every image must be a file inside the book. Nothing may point outside the EPUB
+except ordinary web links, so whatever cannot be resolved is unwrapped to its text, with a warning.
+"""
+
+from __future__ import annotations
+
+import copy
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from lxml import etree
+
+from publish.epub import math, tree, xhtml
+from publish.epub.media import Media, data_uri, media_for
+from publish.epub.tree import Element
+from publish.epub.xhtml import EPUB_TYPE
+from publish.model import Article
+from publish.normalize import xref
+from publish.resources import Resolver, ResourceRefused, is_external_link
+
+
+class Warn(Protocol):
+    """`warn(message, fix, ref)`: `ref` is the text in the source (an href or src) to find the line by."""
+
+    def __call__(self, message: str, fix: str, ref: str = "") -> None: ...
+
+
+@dataclass(slots=True)
+class Chapter:
+    """One XHTML document of the spine: its file, title, heading level (0: title page) and content.
+
+    The content lives in `root`, the document's `<section class="body">`, so that replacing or
+    unwrapping a top-level element keeps the text around it.
+    """
+
+    file_name: str
+    title: str
+    level: int
+    root: Element = field(default_factory=lambda: etree.Element("section", {"class": "body"}))
+
+    def __post_init__(self) -> None:
+        if self.level:
+            self.root.set(EPUB_TYPE, "chapter")
+            self.root.set("role", "doc-chapter")
+
+    @property
+    def elements(self) -> list[Element]:
+        return list(self.root)
+
+    def ids(self) -> set[str]:
+        return {e.get("id", "") for e in tree.select(self.root, ".//*[@id]")}
+
+
+def split(body: Element, level: int) -> tuple[list[Element], list[Chapter]]:
+    """Cut the body's top-level elements at headings of `level` or above.
+
+    Returns the lead (what comes before the first such heading; it goes on the title page) and
+    the chapters, each starting with its heading.
+    """
+    lead: list[Element] = []
+    chapters: list[Chapter] = []
+    for el in list(body):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit() and int(tag[1]) <= level:
+            title = label_of(el) or f"{len(chapters) + 1}"
+            chapters.append(Chapter(f"ch{len(chapters) + 1:03d}.xhtml", title, int(tag[1])))
+        if chapters:
+            chapters[-1].root.append(el)
+        else:
+            lead.append(el)
+    if body.text and body.text.strip():  # bare text before the first element
+        para = etree.Element("p")
+        para.text, body.text = body.text.strip(), None
+        lead.insert(0, para)
+    return lead, chapters
+
+
+def label_of(heading: Element) -> str:
+    """A heading's text for the nav and `<title>`: without footnote markers or TeX annotations."""
+    clone = copy.deepcopy(heading)
+    for extra in tree.select(clone, ".//a[@role='doc-noteref' or contains(@class, 'footnote-ref')]"
+                                    " | .//*[local-name()='annotation']"):
+        tree.remove(extra)
+    return tree.text_of(clone)
+
+
+def name_headings(body: Element) -> None:
+    """Give headings from raw HTML an id, so the navigation document can point at them."""
+    used = {str(e.get("id")) for e in tree.select(body, ".//*[@id]")}
+    for n, head in enumerate(tree.select(body, ".//*[self::h1 or self::h2 or self::h3 or self::h4"
+                                                " or self::h5 or self::h6][not(@id)]"), 1):
+        candidate = f"heading-{n}"
+        while candidate in used:
+            candidate += "-"
+        used.add(candidate)
+        head.set("id", candidate)
+
+
+def take_footnotes(body: Element) -> dict[str, Element]:
+    """Remove pandoc's end-of-document notes section; return each note as an EPUB 3 footnote aside."""
+    notes: dict[str, Element] = {}
+    for section in tree.select(body, "./section[contains(concat(' ', @class, ' '), ' footnotes ')]"):
+        for item in section.iter("li"):
+            note_id = item.get("id")
+            if not note_id:
+                continue
+            aside = etree.Element("aside", id=note_id, role="doc-footnote")
+            aside.set(EPUB_TYPE, "footnote")
+            aside.text = item.text
+            aside.extend(list(item))
+            if aside.text and aside.text.strip():  # inline note content: give it a paragraph
+                para = etree.SubElement(aside, "p")
+                para.text, aside.text = aside.text, None
+                para.extend([c for c in aside if c is not para])
+            notes[note_id] = aside
+        tree.remove(section)
+    for ref in tree.select(body, ".//a[@role='doc-noteref' or contains(@class, 'footnote-ref')]"):
+        ref.set(EPUB_TYPE, "noteref")
+    return notes
+
+
+def place_footnotes(documents: list[Chapter], notes: dict[str, Element]) -> None:
+    """Append each note to the document that refers to it (the last one if nobody does)."""
+    for doc in documents:
+        for ref in tree.select(doc.root, ".//a[starts-with(@href, '#')]"):
+            note = notes.pop((ref.get("href") or "")[1:], None)
+            if note is not None:
+                doc.root.append(note)
+    if notes and documents:
+        documents[-1].root.extend(notes.values())
+
+
+@dataclass(slots=True)
+class Linker:
+    """Fixes every `href` and `src` in the book's documents; collects the images to embed."""
+
+    resolver: Resolver
+    base: Path
+    warn: Warn
+    article_href: Callable[[xref.ArticleRef], str | None] = lambda ref: None
+    media: dict[str, Media] = field(default_factory=dict)
+
+    def fix_links(self, documents: list[Chapter]) -> None:
+        """`#id` → `chNNN.xhtml#id`; links to files or anchors the book lacks → their text."""
+        where = {i: doc.file_name for doc in documents for i in doc.ids()}
+        for doc in documents:
+            for link in tree.select(doc.root, ".//a[@href]"):
+                self._fix_link(link, doc.file_name, where)
+
+    def _fix_link(self, link: Element, current: str, where: dict[str, str]) -> None:
+        href = link.get("href", "").strip()
+        label = tree.text_of(link) or href
+        article = _take(link, xref.ARTICLE_ATTR)
+        if article is not None:  # another article: its web address, or its text
+            target_url = self.article_href(xref.ArticleRef.parse(article))
+            if target_url is not None:
+                link.set("href", target_url)
+                return
+            self.warn(f"link '{label}' points to the article {href}, which is not in this EPUB; kept as text",
+                      "set site_url so links to other articles become web links", href)
+        elif href.startswith("#"):
+            target = urllib.parse.unquote(href[1:])
+            if target in where:
+                link.set("href", href if where[target] == current else where[target] + href)
+                return
+            self.warn(f"link '{label}' points to #{target}, which does not exist; kept as text",
+                      "fix the anchor or remove the link", href)
+        elif is_external_link(href):
+            if urllib.parse.urlsplit(href).scheme in ("http", "https", "mailto", "ftp", "tel"):
+                return
+            self.warn(f"link '{label}' uses the {urllib.parse.urlsplit(href).scheme}: scheme; kept as text",
+                      "use an http(s) link", href)
+        elif not href:
+            del link.attrib["href"]
+            return
+        else:
+            path = urllib.parse.unquote(urllib.parse.urlsplit(href).path)
+            exists = bool(path) and (self.base / path).exists()
+            why = "is not part of the EPUB" if exists else "does not exist"
+            self.warn(f"link '{label}' points to {href}, which {why}; kept as text",
+                      "link to the published page with a full https:// URL", href)
+        tree.unwrap(link)
+
+    def cover(self, ref: str) -> Media | None:
+        """The front matter's cover image, embedded; None (with a warning) when it cannot be."""
+        try:
+            data = self.resolver.fetch(ref, self.base).data
+        except ResourceRefused as exc:
+            self.warn(f"cover {ref} not used ({exc.detail})", "put the cover image inside the source folder", ref)
+            return None
+        item = media_for(data)
+        if item is None or item.media_type == "image/svg+xml":
+            self.warn(f"cover {ref} is not a PNG, JPEG, GIF or WebP image; the book has no cover",
+                      "convert the cover to JPEG or PNG", ref)
+            return None
+        self.media.setdefault(item.uid, item)
+        return item
+
+    def embed_images(self, documents: list[Chapter]) -> None:
+        """Store each image in the book; an image that cannot be stored becomes its alt text."""
+        for doc in documents:
+            for img in tree.select(doc.root, ".//img"):
+                self._embed(img)
+
+    def _embed(self, img: Element) -> None:
+        src = img.get("src", "").strip()
+        alt = img.get("alt", "")
+        located = _take(img, xref.IMAGE_ATTR)  # normalize found it below the source root
+        try:
+            if located is not None:
+                data = self.resolver.fetch(located, self.resolver.root).data
+            elif src.startswith("data:"):
+                data = data_uri(src)
+            else:
+                data = self.resolver.fetch(src, self.base).data
+        except ResourceRefused as exc:
+            fix = ("pass --allow-remote to embed remote images" if exc.kind == "remote"
+                   else "put the image inside the source folder")
+            self.warn(f"image {src or '(no src)'} not embedded ({exc.detail}); its alt text is used", fix, src)
+            tree.replace(img, alt)
+            return
+        item = media_for(data)
+        if item is None:
+            self.warn(f"image {src} is not PNG, JPEG, GIF, WebP or SVG; its alt text is used",
+                      "convert it to PNG or JPEG", src)
+            tree.replace(img, alt)
+            return
+        self.media.setdefault(item.uid, item)
+        img.set("src", item.file_name)
+
+
+@dataclass(slots=True)
+class Content:
+    """The book's documents in reading order, the images they use, and the cover image."""
+
+    documents: list[Chapter]
+    media: dict[str, Media]
+    cover: Media | None
+
+
+def build(article: Article, resolver: Resolver, split_level: int, warn: Warn,
+          site_url: str | None = None) -> Content:
+    """Clean the article body, split it into chapters after a title page, fix notes, links, images."""
+    body = xhtml.parse_body(article.html)
+    xhtml.clean(body, warn)
+    math.to_mathml(article, body)
+    notes = take_footnotes(body)
+    name_headings(body)
+    lead, chapters = split(body, split_level)
+    title_page = Chapter("title.xhtml", article.metadata.title, 0)
+    title_page.root.extend([title_block(article), *lead])
+    documents = [title_page, *chapters]
+    place_footnotes(documents, notes)
+    current = xref.source_path(article.source)
+    linker = Linker(resolver, article.path.parent, warn,
+                    lambda ref: xref.href_for(ref, current, site_url=site_url, relative=False))
+    linker.fix_links(documents)
+    linker.embed_images(documents)
+    cover = linker.cover(article.metadata.cover) if article.metadata.cover else None
+    return Content(documents, linker.media, cover)
+
+
+def title_block(article: Article) -> Element:
+    """The title page's header: title, subtitle, description, authors and date."""
+    meta = article.metadata
+    header = etree.Element("section", {"class": "title-block"})
+    header.set(EPUB_TYPE, "titlepage")
+    etree.SubElement(header, "h1", {"class": "title"}).text = meta.title
+    if meta.subtitle:
+        etree.SubElement(header, "p", {"class": "subtitle"}).text = meta.subtitle
+    if meta.description:
+        etree.SubElement(header, "p", {"class": "description"}).text = meta.description
+    if meta.authors or meta.date:
+        byline = etree.SubElement(header, "p", {"class": "byline"})
+        if meta.authors:
+            separator = "、" if meta.is_cjk else ", "
+            etree.SubElement(byline, "span", {"class": "author"}).text = separator.join(meta.authors)
+        if meta.date:
+            etree.SubElement(byline, "time", datetime=meta.date.strftime("%Y-%m-%d")).text = \
+                meta.date.strftime("%Y-%m-%d")
+    return header
+
+
+def _take(el: Element, name: str) -> str | None:
+    """Remove an attribute and return its value: normalize's marks are not for the reader."""
+    value = el.get(name)
+    if value is not None:
+        del el.attrib[name]
+    return value

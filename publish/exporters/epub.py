@@ -1,0 +1,86 @@
+"""EPUB 3: chapters at the top heading level, nav + NCX, cover, notes; EPUBCheck-clean and reproducible.
+
+The work is split by concern: `publish.epub.xhtml` turns raw HTML into valid XHTML, `publish.epub.book`
+cuts the body into documents and fixes notes, links and images, `publish.epub.package` writes the
+package with ebooklib and makes the zip byte-stable. This class only wires them together.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from lxml import etree
+
+from publish.epub import book, package, xhtml
+from publish.epub.media import Media
+from publish.errors import UsageError
+from publish.exporters import ExportContext
+from publish.model import Article
+from publish.page import font_css
+
+STYLESHEET = "style.css"
+
+
+class EpubExporter:
+    """`dist/<stem>.epub`: title page, one document per chapter, EPUB 3 nav and an NCX."""
+
+    name: ClassVar[str] = "epub"
+    suffix: ClassVar[str] = ".epub"
+    description: ClassVar[str] = "EPUB 3 e-book (nav, NCX, cover, notes), EPUBCheck-clean"
+    options: ClassVar[dict[str, Any]] = {"split_level": 2, "toc_depth": 3}
+
+    def export(self, article: Article, ctx: ExportContext) -> bytes:
+        split_level = self._level(ctx, "split_level")
+        toc_depth = self._level(ctx, "toc_depth")
+        meta = article.metadata
+
+        reported = [d.message for d in article.diagnostics if d.severity == "warning"]
+
+        def warn(message: str, fix: str, ref: str = "") -> None:
+            if ref and any(ref in earlier for earlier in reported):
+                return  # normalize already told the writer about this reference
+            ctx.warn(article, message, fix, _line_of(article, ref))
+
+        content = book.build(article, ctx.resolver, split_level, warn, ctx.config.site_url)
+        body_class = "cjk" if meta.is_cjk else ""
+        documents = []
+        for doc in content.documents:
+            documents.append((doc, xhtml.document(doc.title, meta.language, [doc.root], STYLESHEET, body_class)))
+        cover = None
+        if content.cover is not None:
+            cover = (content.cover, _cover_page(content.cover, article))
+        css = font_css(meta.language, "epub") + ctx.theme.css("epub.css")
+        return package.package(article, documents, list(content.media.values()), css, cover, toc_depth)
+
+    def _level(self, ctx: ExportContext, key: str) -> int:
+        """A heading level option (1–6); anything else is a usage error naming the option."""
+        value = ctx.option(self.name, key, self.options[key])
+        try:
+            level = int(value)
+        except (TypeError, ValueError):
+            level = 0
+        if not 1 <= level <= 6:
+            raise UsageError(f"epub option {key} must be a heading level from 1 to 6, not {value!r}",
+                             f"set {key} = 2 (h2) or 3 (h3)")
+        return level
+
+
+def _cover_page(image: Media, article: Article) -> bytes:
+    labels = package.Labels.for_language(article.metadata.language)
+    section = etree.Element("section", {"class": "cover"})
+    section.set(xhtml.EPUB_TYPE, "cover")
+    etree.SubElement(section, "img", src=image.file_name, alt=f"{labels.cover}: {article.metadata.title}",
+                     role="doc-cover")
+    return xhtml.document(labels.cover, article.metadata.language, [section], STYLESHEET, "cover")
+
+
+def _line_of(article: Article, ref: str) -> int | None:
+    """The source line where `ref` (an href or src) first appears, for the warning's location."""
+    body = article.source.body
+    if not ref:
+        return None
+    for needle in (f"({ref})", f'"{ref}"', f"'{ref}'", f"={ref}", ref):  # Markdown, then HTML forms
+        index = body.find(needle)
+        if index >= 0:
+            return article.source.body_line + body.count("\n", 0, index)
+    return None

@@ -1,0 +1,1 @@
+"""The PDF exporter's parts: WeasyPrint rendering, resource fetching, page layout, font coverage."""
