@@ -28,6 +28,7 @@ from types import FrameType
 from typing import Any, Literal
 
 from publish import exporters as registry
+from publish import offload
 from publish.config import Config
 from publish.config_file import Settings
 from publish.discover import Target
@@ -150,6 +151,7 @@ def run(request: Request, started: Callable[[Target], None] = lambda t: None,
     interrupted = 0
     previous = signal.signal(signal.SIGTERM, _raise_interrupted)
     pool: _Pool | None = None
+    helpers: dict[str, offload.Helper] = {}
     try:
         jobs = book.plan()
         workers = min(request.jobs, len(jobs))
@@ -157,8 +159,10 @@ def run(request: Request, started: Callable[[Target], None] = lambda t: None,
             pool = _Pool(workers, request)
             for outcome in pool.map(jobs, started):
                 book.record(outcome)
-        elif jobs:  # one article or -j 1: no process start-up to pay
+        elif jobs:  # one article or -j 1: no pool start-up to pay
             worker = _Worker(request)
+            if len(jobs) == 1:  # a free core can still take the slow format (see publish.offload)
+                worker.helpers = helpers = offload.start(worker.exporters, request.jobs)
             for job in jobs:
                 started(job.target)
                 book.record(worker.run(job))
@@ -167,6 +171,8 @@ def run(request: Request, started: Callable[[Target], None] = lambda t: None,
     except Interrupted as exc:
         interrupted = exc.signum
     finally:
+        for helper in helpers.values():
+            helper.close()
         if pool is not None:
             pool.close()
             if interrupted or pool.crashed:
@@ -271,6 +277,7 @@ class _Worker:
         self.exporters = {name: registry.load(name) for name in request.formats}
         self.base = self.settings.config()
         self.theme: Theme = load_theme(self.base.theme)
+        self.helpers: dict[str, offload.Helper] = {}
 
     def run(self, job: Job) -> Outcome:
         from publish.pipeline import convert  # the worker's import; the parent never needs it
@@ -278,7 +285,7 @@ class _Worker:
         exporters = [self.exporters[name] for name in job.formats]
         try:
             result = convert(job.target, exporters, self.base, self.theme, self.out_dir,
-                             configure=self.settings.for_article)
+                             configure=self.settings.for_article, helpers=self.helpers)
         except Exception as exc:  # noqa: BLE001 - a bug in publish or a plugin: fail this one article
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             return Outcome(job.index, job.target, "failed", "internal error", diagnostics=[

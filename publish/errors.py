@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from difflib import get_close_matches
 from pathlib import Path
+from typing import Any
 
 
 class PublishError(Exception):
@@ -26,6 +27,10 @@ class PublishError(Exception):
 
     def __str__(self) -> str:
         return f"{self.what} — {self.fix}" if self.fix else self.what
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Picklable whatever the subclass's `__init__` takes: errors cross process boundaries."""
+        return (_rebuild, (type(self), self.args, self.__dict__))
 
     def location(self) -> str:
         """Where the problem is, as `path:line` (or `publish` when no file is involved)."""
@@ -88,3 +93,10 @@ class OutputError(PublishError):
 
     def location(self) -> str:
         return str(self.path)
+
+
+def _rebuild(cls: type[PublishError], args: tuple[Any, ...], state: dict[str, Any]) -> PublishError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error

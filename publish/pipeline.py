@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from publish import highlight, normalize, parse
 from publish.atomic import write_atomic
@@ -14,12 +14,15 @@ from publish.config import Config
 from publish.dependencies import RecordingResolver, Reference, referenced
 from publish.discover import Target
 from publish.errors import PublishError
-from publish.exporters import ExportContext, Exporter
+from publish.exporters import ExportContext, Exporter, Output
 from publish.load import load
 from publish.model import Article, Diagnostic, Source
 from publish.normalize import headings
 from publish.resources import Resolver
 from publish.themes import Theme, load_theme
+
+if TYPE_CHECKING:
+    from publish.offload import Helper
 
 Status = Literal["ok", "skipped", "failed"]
 
@@ -86,11 +89,13 @@ Configure = Callable[[Source], Config]
 
 
 def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme: Theme,
-            out_dir: Path, configure: Configure | None = None) -> Result:
+            out_dir: Path, configure: Configure | None = None,
+            helpers: Mapping[str, Helper] | None = None) -> Result:
     """Prepare one article once and run every exporter on it; files are written only on success.
 
     `configure`, when given, turns the loaded source into its config (front-matter overrides);
-    the theme then follows that config. A `PublishError` marks the source failed and is kept in
+    the theme then follows that config. `helpers` run their formats in processes of their own
+    (`publish.offload`); the others run here, meanwhile. A `PublishError` marks the source failed and is kept in
     the result (the other sources go on); any other exception is a bug and propagates.
     """
     result = Result(target)
@@ -113,11 +118,24 @@ def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme
         resolver = RecordingResolver(root=config.root or target.root, site_root=config.site_root,
                                      allow_remote=config.allow_remote, timeout=config.remote_timeout)
         ctx = ExportContext(config, theme, resolver)
+        helpers = helpers or {}
+        for helper in helpers.values():
+            helper.submit(article, ctx)
+        outputs: dict[str, Output] = {}
+        for exporter in exporters:
+            if exporter.name not in helpers:
+                start = time.perf_counter()
+                outputs[exporter.name] = exporter.export(article, ctx)
+                result.timings[exporter.name] = time.perf_counter() - start
+        for name, helper in helpers.items():
+            exported = helper.result()
+            outputs[name] = exported.output
+            result.timings[name] = exported.seconds
+            ctx.diagnostics.extend(exported.diagnostics)
+            resolver.seen.extend(exported.seen)
         files: dict[Path, bytes] = {}
         for exporter in exporters:
-            start = time.perf_counter()
-            produced = outputs_for(article, exporter, out_dir, exporter.export(article, ctx))
-            result.timings[exporter.name] = time.perf_counter() - start
+            produced = outputs_for(article, exporter, out_dir, outputs[exporter.name])
             result.formats[exporter.name] = list(produced)
             files.update(produced)
         result.diagnostics.extend(ctx.diagnostics)

@@ -6,6 +6,8 @@ nothing is imported until a format is asked for by name.
 
 from __future__ import annotations
 
+import functools
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
@@ -66,7 +68,16 @@ class Registered:
 
 
 def registered() -> dict[str, Registered]:
-    """Every exporter entry point by name; the same name from two distributions is an error."""
+    """Every exporter entry point by name; the same name from two distributions is an error.
+
+    Scanning the installed distributions costs ~20 ms and a build asks several times, so the answer
+    is kept per `sys.path` (what decides which distributions are visible).
+    """
+    return dict(_registered(tuple(sys.path)))
+
+
+@functools.cache
+def _registered(_path: tuple[str, ...]) -> dict[str, Registered]:
     found: dict[str, Registered] = {}
     for ep in entry_points(group=GROUP):
         dist = ep.dist.name if ep.dist is not None else "unknown"

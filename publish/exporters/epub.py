@@ -7,16 +7,15 @@ package with ebooklib and makes the zip byte-stable. This class only wires them 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from lxml import etree
-
-from publish.epub import book, package, xhtml
-from publish.epub.media import Media
 from publish.errors import UsageError
 from publish.exporters import ExportContext
 from publish.model import Article
 from publish.page import font_css
+
+if TYPE_CHECKING:
+    from publish.epub.media import Media
 
 STYLESHEET = "style.css"
 
@@ -30,6 +29,8 @@ class EpubExporter:
     options: ClassVar[dict[str, Any]] = {"split_level": 2, "toc_depth": 3}
 
     def export(self, article: Article, ctx: ExportContext) -> bytes:
+        from publish.epub import book, package, xhtml  # only when this format runs (~0.1 s)
+
         split_level = self._level(ctx, "split_level")
         toc_depth = self._level(ctx, "toc_depth")
         meta = article.metadata
@@ -66,6 +67,10 @@ class EpubExporter:
 
 
 def _cover_page(image: Media, article: Article) -> bytes:
+    from lxml import etree
+
+    from publish.epub import package, xhtml
+
     labels = package.Labels.for_language(article.metadata.language)
     section = etree.Element("section", {"class": "cover"})
     section.set(xhtml.EPUB_TYPE, "cover")

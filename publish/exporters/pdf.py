@@ -30,6 +30,10 @@ class PdfExporter:
         "heading_font": None,
     }
 
+    def warm_up(self) -> None:
+        """Import WeasyPrint (~0.3 s) before the first article; see `publish.offload`."""
+        render.warm_up()
+
     def export(self, article: Article, ctx: ExportContext) -> bytes:
         opt = {key: ctx.option(self.name, key, default) for key, default in self.options.items()}
         meta = article.metadata

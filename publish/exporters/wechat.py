@@ -6,7 +6,6 @@ from typing import Any, ClassVar
 
 from publish.exporters import ExportContext
 from publish.model import Article
-from publish.wechat import preview, snippet
 
 
 class WechatExporter:
@@ -15,9 +14,20 @@ class WechatExporter:
     name: ClassVar[str] = "wechat"
     suffix: ClassVar[str] = ".wechat.html"
     description: ClassVar[str] = "WeChat Official Account snippet (inline styles) + preview page with Copy"
-    options: ClassVar[dict[str, Any]] = dict(snippet.DEFAULTS)
+    options: ClassVar[dict[str, Any]] = {
+        "theme": "default",
+        "primary_color": None,
+        "css": None,
+        "images": "link",
+        "image_url_map": {},
+        "caption": "title",
+        "include_title": False,
+        "copy": False,
+    }
 
     def export(self, article: Article, ctx: ExportContext) -> dict[str, bytes]:
+        from publish.wechat import preview, snippet  # only when this format runs (~0.05 s)
+
         values = {key: ctx.option(self.name, key, default) for key, default in self.options.items()}
         result = snippet.render(article, snippet.Options.from_mapping(values), ctx.resolver)
         for message, fix in result.warnings:

@@ -54,6 +54,12 @@ def render(html: str, base: Path, resolver: Resolver, on_refused: OnRefused, met
     return Rendered(pdf, errors)
 
 
+def warm_up() -> None:
+    """Import WeasyPrint and make the font configuration, as the first render would."""
+    native.weasyprint()
+    _font_config()
+
+
 def _font_config() -> Any:
     global _FONT_CONFIG
     if _FONT_CONFIG is None:

@@ -14,18 +14,6 @@ from publish.wechat import blocks, code, images, links, lists, math, sanitize, t
 from publish.wechat.check import check
 from publish.wechat.images import Caption, ImageOptions
 
-DEFAULTS: dict[str, Any] = {
-    "theme": "default",
-    "primary_color": None,
-    "css": None,
-    "images": "link",
-    "image_url_map": {},
-    "caption": "title",
-    "include_title": False,
-    "copy": False,
-}
-"""Exporter options with their defaults (`WechatExporter.options`)."""
-
 
 @dataclass(frozen=True, slots=True)
 class Options:

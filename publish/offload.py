@@ -1,0 +1,116 @@
+"""A slow exporter in a second process, warmed up while this one prepares the article.
+
+`publish post.md --to all` is the writer's everyday command, and most of its time is the PDF
+exporter's: importing WeasyPrint (~0.3 s) and rendering (~0.3 s). With a second core idle, a
+forked helper imports those libraries while this process loads, parses and normalizes the
+article and runs the fast exporters; the helper then renders only its own format. It pays only
+for a single article with several formats and a free core; batch runs use the worker pool.
+
+An exporter opts in by defining `warm_up()` (import its heavy libraries ahead of the first article).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import time
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from multiprocessing.process import BaseProcess
+from typing import Any, Protocol, runtime_checkable
+
+from publish.errors import PublishError
+from publish.exporters import ExportContext, Exporter, Output
+from publish.model import Article, Diagnostic
+
+
+@runtime_checkable
+class WarmsUp(Protocol):
+    """An exporter that can import its heavy libraries before it has an article."""
+
+    def warm_up(self) -> None: ...
+
+
+@dataclass(slots=True)
+class Exported:
+    """What the helper sends back: the output, the warnings, what it loaded, how long it took."""
+
+    output: Output
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    seen: list[Any] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class Helper:
+    """One forked process that warms up `exporter`, then exports one article with it."""
+
+    def __init__(self, exporter: Exporter) -> None:
+        context = multiprocessing.get_context("fork")
+        self.name = exporter.name
+        self._conn, child = context.Pipe()
+        self._process: BaseProcess = context.Process(target=_serve, args=(child, exporter), daemon=True)
+        self._process.start()
+        child.close()
+
+    def submit(self, article: Article, ctx: ExportContext) -> None:
+        """Hand over the prepared article; the helper starts as soon as it is warm."""
+        self._conn.send((article, ctx))
+
+    def result(self) -> Exported:
+        """Wait for the export; a `PublishError` in the helper is raised here, a crash is a bug."""
+        try:
+            kind, payload = self._conn.recv()
+        except EOFError:
+            raise RuntimeError(f"the {self.name} exporter process died "
+                               f"(exit {self._process.exitcode})") from None
+        finally:
+            self.close()
+        if kind == "error":
+            raise payload
+        if kind == "bug":
+            raise RuntimeError(f"{self.name} exporter failed in its process:\n{payload}")
+        assert isinstance(payload, Exported)
+        return payload
+
+    def close(self) -> None:
+        """Stop the helper (idle or done); safe to call twice."""
+        if self._process.is_alive():
+            try:
+                self._conn.send(None)
+            except OSError:
+                pass
+        self._conn.close()
+        self._process.join(5)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+
+
+def start(exporters: Mapping[str, Exporter], cores: int) -> dict[str, Helper]:
+    """Helpers for the exporters that warm up, if there is a core for each beside this process."""
+    slow = [e for e in exporters.values() if isinstance(e, WarmsUp)]
+    if not slow or len(exporters) < 2 or cores < 2:
+        return {}
+    return {e.name: Helper(e) for e in slow[: cores - 1]}
+
+
+def _serve(conn: multiprocessing.connection.Connection, exporter: Exporter) -> None:
+    if isinstance(exporter, WarmsUp):
+        exporter.warm_up()
+    try:
+        message = conn.recv()
+    except EOFError:
+        return
+    if message is None:
+        return
+    article, ctx = message
+    start = time.perf_counter()
+    try:
+        output = exporter.export(article, ctx)
+        seen = list(getattr(ctx.resolver, "seen", []))
+        conn.send(("ok", Exported(output, ctx.diagnostics, seen, time.perf_counter() - start)))
+    except PublishError as exc:
+        conn.send(("error", exc))
+    except Exception:  # noqa: BLE001 - sent to the parent, which treats it as the bug it is
+        conn.send(("bug", traceback.format_exc()))
