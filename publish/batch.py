@@ -29,7 +29,6 @@ from typing import Any, Literal
 
 from publish import exporters as registry
 from publish import offload
-from publish.config import Config
 from publish.config_file import Settings
 from publish.discover import Target
 from publish.errors import PublishError, UsageError
@@ -208,7 +207,7 @@ class _Book:
             if not in_shard(target, request.shard):
                 continue
             if request.force or manifest.stale(target, request.formats, self.config_digest,
-                                               _resolver(target, self.base), self.base.drafts):
+                                               Resolver.for_config(target.root, self.base), self.base.drafts):
                 jobs.append(Job(index, target, tuple(request.formats)))
             elif manifest.is_draft(target):
                 self._done(Outcome(index, target, "skipped", "draft"))
@@ -225,7 +224,7 @@ class _Book:
             self.manifest.record(target, source=outcome.source_digest, theme=outcome.theme,
                                  config_digest=self.config_digest, formats=outcome.formats,
                                  references=outcome.references, diagnostics=outcome.diagnostics,
-                                 resolver=_resolver(target, self.base), draft=outcome.status != "ok")
+                                 resolver=Resolver.for_config(target.root, self.base), draft=outcome.status != "ok")
         else:
             self.manifest.forget(target, self.request.formats)
         self._done(outcome)
@@ -233,13 +232,6 @@ class _Book:
     def _done(self, outcome: Outcome) -> None:
         self.outcomes.append(_strictly(outcome, self.base.strict))
         self.finished(outcome)
-
-
-def _resolver(target: Target, config: Config) -> Resolver:
-    """`pipeline.resolver_for` without importing the pipeline (pandoc, YAML…) into the parent:
-    a no-op run should cost little more than starting Python."""
-    return Resolver(root=config.root or target.root, site_root=config.site_root,
-                    allow_remote=config.allow_remote, timeout=config.remote_timeout)
 
 
 def _strictly(outcome: Outcome, strict: bool) -> Outcome:

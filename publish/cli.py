@@ -239,6 +239,9 @@ def _config_file(options: BuildOptions) -> FileConfig:
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--to", "check_formats", metavar="FORMATS",
+              help="Also run these exporters in memory (nothing written) and report their warnings, "
+                   "e.g. --to wechat for what the WeChat editor would strip.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Config file.  [default: publish.toml or pyproject.toml [tool.publish], found upwards]")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False),
@@ -248,31 +251,40 @@ def _config_file(options: BuildOptions) -> FileConfig:
 @click.option("--site-url", help="Absolute URL of the site, for {{ site.url }} and cross-links.")
 @click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
 @click.pass_context
-def check(ctx: click.Context, /, sources: Sequence[Path], config_path: Path | None,
-          **options: Any) -> None:
+def check(ctx: click.Context, /, sources: Sequence[Path], check_formats: str | None,
+          config_path: Path | None, **options: Any) -> None:
     """Load, parse and normalize SOURCES without writing anything; print every notice and warning.
 
     The same options as a build (config file, front matter `publish:`, command line), so what
     `check` reports is what `publish` will do. Exit 1 on errors, or on warnings with --strict.
     """
     cli = _cli_layer(ctx, options)
-    sys.exit(_guard(lambda: _check(sources, config_path, cli)))
+    sys.exit(_guard(lambda: _check(sources, check_formats, config_path, cli)))
 
 
-def _check(sources: Sequence[Path], config_path: Path | None, cli: Layer) -> int:
+def _check(sources: Sequence[Path], check_formats: str | None, config_path: Path | None,
+           cli: Layer) -> int:
+    from publish.exporters import ExportContext
     from publish.load import load
     from publish.pipeline import build as prepare_article
+    from publish.resources import Resolver
 
     file = _config_file(BuildOptions(sources=tuple(sources), to=None, out=None, jobs=None, force=False,
                                      shard=None, report=None, quiet=False, config=config_path, cli=cli))
     settings = Settings(file=file.layer, cli=cli)
     base = settings.config()
     targets = list(expand(sources, base.root))
+    exporters = [registry.load(name) for name in (_formats(check_formats.split(",")) if check_formats else [])]
     counts = {"error": 0, "warning": 0, "notice": 0}
     for target in targets:
         try:
             source = load(target.path, target.root, target.relative)
-            diagnostics = list(prepare_article(source, settings.for_article(source)).diagnostics)
+            config = settings.for_article(source)
+            article = prepare_article(source, config)
+            export_ctx = ExportContext(config, load_theme(config.theme), Resolver.for_config(target.root, config))
+            for exporter in exporters:
+                exporter.export(article, export_ctx)
+            diagnostics = list(article.diagnostics) + export_ctx.diagnostics
         except PublishError as exc:
             click.echo(f"{exc.location()}: error: {exc}")
             counts["error"] += 1

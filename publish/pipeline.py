@@ -29,8 +29,7 @@ Status = Literal["ok", "skipped", "failed"]
 
 def resolver_for(root: Path, config: Config) -> Resolver:
     """The resolver that confines one article's resources to its source root."""
-    return Resolver(root=config.root or root, site_root=config.site_root,
-                    allow_remote=config.allow_remote, timeout=config.remote_timeout)
+    return Resolver.for_config(root, config)
 
 
 def prepare(target: Target, config: Config, timings: dict[str, float] | None = None) -> Article:
@@ -115,8 +114,7 @@ def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme
             return result
         article = build(source, config, result.timings)
         result.diagnostics.extend(article.diagnostics)
-        resolver = RecordingResolver(root=config.root or target.root, site_root=config.site_root,
-                                     allow_remote=config.allow_remote, timeout=config.remote_timeout)
+        resolver = RecordingResolver.for_config(target.root, config)
         ctx = ExportContext(config, theme, resolver)
         helpers = helpers or {}
         for helper in helpers.values():

@@ -13,7 +13,10 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Self
+
+if TYPE_CHECKING:
+    from publish.config import Config
 
 Refusal = Literal["outside", "missing", "remote", "scheme"]
 
@@ -80,6 +83,13 @@ class Resolver:
     site_root: Path | None = None
     allow_remote: bool = False
     timeout: float = 10.0
+
+    @classmethod
+    def for_config(cls, root: Path, config: Config) -> Self:
+        """The resolver for one article: its source root (unless `--root` says otherwise), the
+        configured site root, and the network only when the config allows it."""
+        return cls(root=config.root or root, site_root=config.site_root,
+                   allow_remote=config.allow_remote, timeout=config.remote_timeout)
 
     def locate(self, ref: str, base: Path) -> Path:
         """The local file `ref` means, relative to folder `base`; raises `ResourceRefused`."""

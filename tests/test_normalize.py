@@ -261,6 +261,19 @@ def test_check_reports_source_errors(tmp_path: Path) -> None:
     assert re.search(r"bad\.md:\d+: error: ", result.output) and "1 error(s)" in result.output
 
 
+def test_check_to_runs_exporters_in_memory(tmp_path: Path) -> None:
+    """`check --to wechat` reports what the WeChat exporter (and its checker) would warn about."""
+    (tmp_path / "cat.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: T\n---\n\n![cat](cat.png)\n")
+    plain = CliRunner().invoke(main, ["check", str(post)])
+    assert plain.exit_code == 0 and "0 warning(s)" in plain.output, plain.output
+    result = CliRunner().invoke(main, ["check", str(post), "--to", "wechat", "--strict"])
+    assert result.exit_code == 1, result.output
+    assert "local image 'cat.png' cannot be pasted into WeChat" in result.output
+    assert not list(tmp_path.glob("*.html"))  # nothing written
+
+
 # --- the prose heuristic ----------------------------------------------------------------------
 
 @pytest.mark.parametrize(("lines", "prose"), [
