@@ -7,10 +7,12 @@ import hashlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from publish.errors import UsageError
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 def styles_root() -> Path:
@@ -54,6 +56,8 @@ def load_theme(name: str = "default") -> Theme:
 
 @functools.cache
 def _environment(root: Path) -> jinja2.Environment:
+    import jinja2  # only when a page is rendered: a no-op build never needs it
+
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root)),
         autoescape=jinja2.select_autoescape(["html", "j2", "xhtml"]),
