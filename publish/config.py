@@ -21,6 +21,7 @@ class Config:
     site_root: Path | None = None
     allow_remote: bool = False
     remote_timeout: float = 10.0
+    pandoc_timeout: float = 60.0
     toc: bool = False
     strict: bool = False
     drafts: bool = False

@@ -29,7 +29,8 @@ CONFIG_FILE = "publish.toml"
 RUN_KEYS = frozenset({"sources", "formats", "out", "jobs"})
 #: Global keys an article may not change for itself: which files may be read and whether the
 #: network is used are decided by whoever runs `publish`, not by the (possibly untrusted) article.
-NOT_PER_ARTICLE = frozenset({"root", "site_root", "allow_remote", "remote_timeout", "drafts", "strict"})
+NOT_PER_ARTICLE = frozenset({"root", "site_root", "allow_remote", "remote_timeout", "pandoc_timeout",
+                              "drafts", "strict"})
 
 #: Global keys that decide whether or how a run reports, never what an output contains.
 _NOT_IN_OUTPUT = frozenset({"strict", "drafts"})

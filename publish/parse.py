@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pypandoc
@@ -30,16 +33,70 @@ _READER_ARGS = ["--preserve-tabs"]
 _WRITER_ARGS = ["--wrap=none", "--syntax-highlighting=none"]
 
 
-def parse(body: str, path: Path, body_line: int = 1) -> PandocAst:
+#: Pandoc's heap is capped: a pathological input must fail, not take the machine's memory.
+_RTS = ["+RTS", "-M512m", "-RTS"]
+
+
+class PandocFailed(Exception):
+    """Pandoc exited with an error (its message), ran out of time, or could not start."""
+
+    def __init__(self, message: str, runaway: bool = False) -> None:
+        self.runaway = runaway
+        """True when pandoc hit the time or memory bound: the input, not the installation."""
+        super().__init__(message)
+
+
+@functools.cache
+def _pandoc() -> str:
+    path: str = pypandoc.get_pandoc_path()
+    return path
+
+
+def run_pandoc(source: str, args: list[str], timeout: float) -> str:
+    """Pandoc (the binary pypandoc-binary ships) on `source`, bounded in time and memory.
+
+    Some inputs send pandoc into a loop (pandoc 3.9: a footnote definition that cites itself,
+    `[^1]: see [^1]`): one such article must fail with a message, never hang a CI job.
+    """
+    try:
+        done = subprocess.run([_pandoc(), *args, *_RTS], input=source.encode("utf-8"),
+                              capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise PandocFailed(f"pandoc did not finish within {timeout:g} s", runaway=True) from exc
+    except OSError as exc:
+        raise PandocFailed(str(exc)) from exc
+    if done.returncode != 0:
+        message = " ".join(done.stderr.decode("utf-8", "replace").split()) or f"exit {done.returncode}"
+        if "Heap exhausted" in message:
+            raise PandocFailed(f"pandoc used up its {_RTS[1][2:]} of memory", runaway=True)
+        raise PandocFailed(message)
+    return done.stdout.decode("utf-8")
+
+
+def parse(body: str, path: Path, body_line: int = 1, timeout: float = 60.0,
+          warn: Callable[[str, str], None] | None = None) -> PandocAst:
     """Markdown body → pandoc AST; a pandoc failure is a `SourceError` naming the file.
 
     Pandoc rejects very little Markdown, but what it rejects (e.g. a `{#id}` line before an
     indented code block) is the writer's to fix: the error says where, `body_line` being the
-    file line the body starts on.
+    file line the body starts on. When pandoc runs away (a footnote that cites itself in a form
+    the footnotes transform did not recognise), it is asked once more without footnotes, and
+    `warn(message, fix)` says so: the article keeps its text.
     """
     try:
-        output = pypandoc.convert_text(body, "json", format=READER, extra_args=_READER_ARGS)
-    except RuntimeError as exc:
+        output = run_pandoc(body, [f"--from={READER}", "--to=json", *_READER_ARGS], timeout)
+    except PandocFailed as exc:
+        if exc.runaway:
+            try:
+                output = run_pandoc(body, [f"--from={READER}-footnotes", "--to=json", *_READER_ARGS], timeout)
+            except PandocFailed:
+                raise SourceError(path, f"pandoc gave up on this Markdown ({exc})",
+                                  "look for a footnote that cites itself ([^1]: … [^1]) or deeply nested "
+                                  "brackets, or raise pandoc_timeout in publish.toml") from exc
+            if warn is not None:
+                warn(f"pandoc could not read the footnotes ({exc}); they are kept as text",
+                     "look for a footnote that cites itself ([^1]: … [^1]) and remove that reference")
+            return _json(output)
         where = _PANDOC_POSITION.search(str(exc))
         if where is None:
             raise SourceError(path, f"pandoc could not read the article: {exc}",
@@ -47,9 +104,10 @@ def parse(body: str, path: Path, body_line: int = 1) -> PandocAst:
         line = body_line + int(where.group(1)) - 1
         raise SourceError(path, "pandoc cannot parse the Markdown here",
                           "check the syntax on this line (attributes, fences, HTML)", line) from exc
-    except OSError as exc:
-        raise SourceError(path, f"pandoc could not read the article: {exc}",
-                          "run `publish doctor` to check the pandoc installation") from exc
+    return _json(output)
+
+
+def _json(output: str) -> PandocAst:
     ast: PandocAst = json.loads(output)
     return ast
 
@@ -57,12 +115,11 @@ def parse(body: str, path: Path, body_line: int = 1) -> PandocAst:
 _PANDOC_POSITION = re.compile(r"Error at \(line (\d+), column \d+\)")
 
 
-def to_html(ast: PandocAst, path: Path) -> str:
+def to_html(ast: PandocAst, path: Path, timeout: float = 60.0) -> str:
     """The body HTML of a normalized AST, rendered once per article and shared by exporters."""
     try:
-        html: str = pypandoc.convert_text(json.dumps(ast, ensure_ascii=False), "html5", format="json",
-                                          extra_args=_WRITER_ARGS)
-    except (RuntimeError, OSError) as exc:
+        return run_pandoc(json.dumps(ast, ensure_ascii=False), ["--from=json", "--to=html5", *_WRITER_ARGS],
+                          timeout)
+    except PandocFailed as exc:
         raise SourceError(path, f"pandoc could not render the article: {exc}",
                           "run `publish doctor` to check the pandoc installation") from exc
-    return html

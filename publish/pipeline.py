@@ -46,11 +46,12 @@ def build(source: Source, config: Config, timings: dict[str, float] | None = Non
     clock = _Clock(timings)
     ctx = normalize.Context(source, config)
     text = normalize.before_parse(source.body, ctx)
-    ast = parse.parse(text, source.path, source.body_line)
+    ast = parse.parse(text, source.path, source.body_line, config.pandoc_timeout,
+                      warn=lambda message, fix: ctx.report("warning", message, None, fix))
     clock.lap("parse")
     ast = normalize.after_parse(ast, ctx)
     clock.lap("normalize")
-    html = highlight.highlight(parse.to_html(ast, source.path))
+    html = highlight.highlight(parse.to_html(ast, source.path, config.pandoc_timeout))
     clock.lap("render")
     return Article(source=source, metadata=source.metadata, ast=ast, html=html,
                    headings=headings.collect(ast),

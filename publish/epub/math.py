@@ -12,13 +12,13 @@ import json
 import re
 from typing import Any
 
-import pypandoc
 from lxml import etree
 
 from publish.ast import walk
 from publish.epub import tree
 from publish.epub.tree import Element
 from publish.model import Article
+from publish.parse import PandocFailed, run_pandoc
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
@@ -38,9 +38,9 @@ def to_mathml(article: Article, body: Element) -> int:
     document = {**{k: v for k, v in article.ast.items() if k != "blocks"}, "meta": {},
                 "blocks": [{"t": "Para", "c": [formula]} for formula in formulas]}
     try:
-        html = pypandoc.convert_text(json.dumps(document, ensure_ascii=False), "html5", format="json",
-                                     extra_args=["--mathml", "--wrap=none", "--quiet"])
-    except (RuntimeError, OSError):
+        html = run_pandoc(json.dumps(document, ensure_ascii=False),
+                          ["--from=json", "--to=html5", "--mathml", "--wrap=none", "--quiet"], timeout=60)
+    except PandocFailed:
         return 0
     converted = 0
     for span, paragraph in zip(spans, _PARAGRAPH.findall(html), strict=False):

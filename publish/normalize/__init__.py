@@ -15,7 +15,7 @@ from pathlib import Path
 
 from publish.config import Config
 from publish.model import Diagnostic, PandocAst, Severity, Source
-from publish.normalize import autolink, headings, indent, links, templates
+from publish.normalize import autolink, footnotes, headings, indent, links, templates
 from publish.resources import Resolver
 
 
@@ -70,6 +70,7 @@ AstTransform = Callable[[PandocAst, Context], PandocAst]
 TEXT_TRANSFORMS: tuple[tuple[str, TextTransform], ...] = (
     ("templates", templates.run),
     ("indent", indent.run),
+    ("footnotes", footnotes.run),
 )
 
 #: Run on pandoc's AST, in this order: ids first, so that links can check `#anchors` against them.
