@@ -12,6 +12,7 @@ from publish.model import Article
 from publish.page import render_page
 from publish.pdf import coverage, layout, refs, render
 from publish.resources import ResourceRefused
+from publish.themes import load_theme
 
 
 class PdfExporter:
@@ -31,8 +32,10 @@ class PdfExporter:
     }
 
     def warm_up(self) -> None:
-        """Import WeasyPrint (~0.3 s) before the first article; see `publish.offload`."""
+        """Import WeasyPrint (~0.3 s) and compile the page template before the first article;
+        see `publish.offload`."""
         render.warm_up()
+        load_theme().template("page.html.j2")
 
     def export(self, article: Article, ctx: ExportContext) -> bytes:
         opt = {key: ctx.option(self.name, key, default) for key, default in self.options.items()}
