@@ -41,10 +41,14 @@ def prepare(target: Target, config: Config, timings: dict[str, float] | None = N
     return build(source, config, timings)
 
 
-def build(source: Source, config: Config, timings: dict[str, float] | None = None) -> Article:
-    """Stages 2–3 plus the body HTML for a loaded source (the config may depend on its front matter)."""
+def build(source: Source, config: Config, timings: dict[str, float] | None = None,
+          resolver: Resolver | None = None) -> Article:
+    """Stages 2–3 plus the body HTML for a loaded source (the config may depend on its front matter).
+
+    `resolver` is the one normalize checks links and images with (see `normalize.Context`).
+    """
     clock = _Clock(timings)
-    ctx = normalize.Context(source, config)
+    ctx = normalize.Context(source, config, resolver or Resolver.for_config(source.root, config))
     text = normalize.before_parse(source.body, ctx)
     ast = parse.parse(text, source.path, source.body_line, config.pandoc_timeout,
                       warn=lambda message, fix: ctx.report("warning", message, None, fix))
@@ -113,9 +117,9 @@ def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme
             result.diagnostics.extend(source.diagnostics)
             result.status, result.reason = "skipped", "draft"
             return result
-        article = build(source, config, result.timings)
-        result.diagnostics.extend(article.diagnostics)
         resolver = RecordingResolver.for_config(target.root, config)
+        article = build(source, config, result.timings, resolver)
+        result.diagnostics.extend(article.diagnostics)
         ctx = ExportContext(config, theme, resolver)
         helpers = helpers or {}
         for helper in helpers.values():

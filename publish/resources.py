@@ -87,7 +87,7 @@ class Resolver:
     def for_config(cls, root: Path, config: Config) -> Self:
         """The resolver for one article: its source root (unless `--root` says otherwise), the
         configured site root, and the network only when the config allows it."""
-        return cls(root=config.root or root, site_root=config.site_root,
+        return cls(root=(config.root or root).resolve(), site_root=config.site_root,
                    allow_remote=config.allow_remote, timeout=config.remote_timeout)
 
     def locate(self, ref: str, base: Path) -> Path:

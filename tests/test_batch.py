@@ -440,3 +440,22 @@ def test_progress_mode(monkeypatch: pytest.MonkeyPatch, quiet: bool, tty: bool, 
     else:
         monkeypatch.setenv("CI", ci)
     assert choose_mode(quiet, _Terminal() if tty else io.StringIO()) == mode
+
+
+def test_editing_a_linked_article_rebuilds_the_article_that_links_to_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """a.md links to b.md#intro: renaming that heading in b.md must re-check (and rebuild) a.md."""
+    monkeypatch.chdir(tmp_path)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.md").write_text("---\ntitle: A\n---\n\nsee [b](b.md#intro)\n", encoding="utf-8")
+    (site / "b.md").write_text("---\ntitle: B\n---\n\n## Intro\n\ntext\n", encoding="utf-8")
+    (site / "c.md").write_text("---\ntitle: C\n---\n\nalone\n", encoding="utf-8")
+    args = (str(site), "--out", str(tmp_path / "dist"), "-j", "1")
+    publish(tmp_path, *args)
+    (site / "b.md").write_text("---\ntitle: B\n---\n\n## Other\n\ntext\n", encoding="utf-8")
+    code, report, _ = publish(tmp_path, *args)
+    assert code == 0
+    assert statuses(report) == {"a.md": "ok", "b.md": "ok", "c.md": "skipped (up to date)"}
+    a = next(entry for entry in report["articles"] if entry["relative"] == "a.md")
+    assert any("missing anchor #intro" in w["message"] for w in a["warnings"])

@@ -25,9 +25,17 @@ class Context:
 
     source: Source
     config: Config
+    #: Root-confined, and only ever asked to `locate` here (normalize never fetches). The pipeline
+    #: passes the recording resolver it later gives the exporters, so every file a link or image
+    #: points at (found or not) is known to the incremental build.
+    resolver: Resolver = field(default=None)  # type: ignore[assignment]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: Ids of other articles' headings, by file, filled lazily by the links transform.
     foreign_ids: dict[Path, frozenset[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.resolver is None:
+            self.resolver = Resolver.for_config(self.source.root, self.config)
 
     def report(self, severity: Severity, message: str, line: int | None = None, fix: str = "") -> None:
         """Record a notice or warning; `line` is 1-based within the body and mapped to the file."""
@@ -48,12 +56,6 @@ class Context:
         """The first body line (1-based) matching a regular expression (multiline mode)."""
         match = re.search(pattern, self.source.body, re.MULTILINE)
         return None if match is None else self.source.body.count("\n", 0, match.start()) + 1
-
-    @property
-    def resolver(self) -> Resolver:
-        """The same root-confined resolver the exporters get (never fetches in normalize)."""
-        return Resolver(root=(self.config.root or self.source.root).resolve(),
-                        site_root=self.config.site_root, allow_remote=False)
 
 
 @functools.lru_cache(maxsize=256)
