@@ -176,9 +176,12 @@ _INLINE = (
 
 def _first_heading(body: str) -> str | None:
     match = _ATX.search(_FENCE.sub("", body))
-    if match is None:
-        return None
-    text = match.group(1)
+    return None if match is None else inline_text(match.group(1)) or None
+
+
+def inline_text(markdown: str) -> str:
+    """The text of one line of inline Markdown, as pandoc's `stringify` gives it: markup and
+    `{#id}` attributes dropped, link text kept, `snake_case` intact."""
     for pattern, replacement in _INLINE:
-        text = pattern.sub(replacement, text)
-    return text.strip() or None
+        markdown = pattern.sub(replacement, markdown)
+    return markdown.strip()

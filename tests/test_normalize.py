@@ -405,3 +405,13 @@ def test_check_reads_the_config_file(tmp_path: Path, config: str, warnings: int)
     post.write_text("---\ntitle: T\n---\n\n[a]({{ site.url }}/x)\n")
     result = CliRunner().invoke(main, ["check", str(post)])
     assert f"{warnings} warning(s)" in result.output, result.output
+
+
+def test_ids_of_another_article_match_the_ids_pandoc_gives() -> None:
+    """A link to other.md#using-my_func is checked against the same ids the heading really gets."""
+    from publish.normalize.headings import ids_in_markdown
+
+    markdown = "## Using my_func\n\n## **Bold** `code` [link](x)\n\n## Named {#given}\n"
+    ast, _html, _diagnostics = normalize_markdown(markdown)
+    real = {n["c"][1][0] for n in ast["blocks"] if n["t"] == "Header"}
+    assert ids_in_markdown(markdown, "Case") == real == {"using-my_func", "bold-code-link", "given"}

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from markdown_it import MarkdownIt
 
 from publish.ast import stringify, walk
+from publish.metadata import inline_text
 from publish.model import Heading, PandocAst
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def ids_in_markdown(body: str, title: str) -> frozenset[str]:
             raw = raw[: match.start()]
             found = re.search(r"#([^\s}]+)", match.group(1))
             explicit = found.group(1) if found else ""
-        items.append((_plain(raw), explicit))
+        items.append((inline_text(raw), explicit))
     if items and not items[0][1] and slug(items[0][0]) == slug(title):
         items = items[1:]
     return frozenset(assign_ids(items))
@@ -104,12 +105,6 @@ def ids_in_markdown(body: str, title: str) -> frozenset[str]:
 
 _MD = MarkdownIt("commonmark")
 _ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
-
-
-def _plain(markdown: str) -> str:
-    """Inline Markdown → its text, close to pandoc's `stringify` (markup dropped, link text kept)."""
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
-    return re.sub(r"[*_`~]", "", text)
 
 
 def _has_id(node: dict[str, Any]) -> bool:
