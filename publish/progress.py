@@ -33,6 +33,10 @@ class Progress:
     """Receives `started`/`finished` from `batch.run` and prints in the chosen mode."""
 
     def __init__(self, mode: Mode, total: int, strict: bool = False) -> None:
+        if mode == "rich" and total <= 1:
+            # One article takes about a second: its `wrote …` line says more than a bar that
+            # vanishes, and no display thread runs while `publish.offload` forks its helper.
+            mode = "plain"
         self.mode = mode
         self.strict = strict
         self.total = total

@@ -22,7 +22,7 @@ from publish.cli import main
 from publish.discover import Target
 from publish.errors import UsageError
 from publish.manifest import NAME as MANIFEST
-from publish.progress import choose_mode
+from publish.progress import Progress, choose_mode
 
 PLUGINS = Path(__file__).parent / "fixtures" / "plugins"
 
@@ -440,6 +440,15 @@ def test_progress_mode(monkeypatch: pytest.MonkeyPatch, quiet: bool, tty: bool, 
     else:
         monkeypatch.setenv("CI", ci)
     assert choose_mode(quiet, _Terminal() if tty else io.StringIO()) == mode
+
+
+@pytest.mark.parametrize(("total", "mode"), [(1, "plain"), (2, "rich")])
+def test_one_article_on_a_terminal_gets_its_wrote_line_not_a_bar(total: int, mode: str) -> None:
+    display = Progress("rich", total)
+    try:
+        assert display.mode == mode
+    finally:
+        display.close()
 
 
 def test_editing_a_linked_article_rebuilds_the_article_that_links_to_it(
