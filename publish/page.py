@@ -11,11 +11,11 @@ from publish.themes import Theme
 
 Target = Literal["screen", "print", "epub"]
 
-#: CSS files per target, from the theme folder, in cascade order.
+#: CSS files per page target, from the theme folder, in cascade order. (The EPUB exporter writes
+#: its own self-contained `epub.css`; it only shares `font_css` with the pages.)
 STYLESHEETS: dict[Target, tuple[str, ...]] = {
     "screen": ("base.css", "highlight.css", "highlight-dark.css", "screen.css"),
     "print": ("base.css", "highlight.css", "print.css"),
-    "epub": ("base.css", "highlight.css", "epub.css"),
 }
 
 

@@ -223,7 +223,7 @@ def package(article: Article, documents: Sequence[tuple[Chapter, bytes]], media:
     buffer = io.BytesIO()
     epub.write_epub(buffer, book, {"mtime": when, "raise_exceptions": True, "epub3_pages": False,
                                    "landmark_title": labels.landmarks,
-                                   "compresslevel": 9})
+                                   "compresslevel": 0})  # stable_zip deflates it, once
     return stable_zip(buffer.getvalue(), when)
 
 
