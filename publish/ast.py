@@ -68,3 +68,28 @@ def attr(identifier: str = "", classes: list[str] | None = None,
          pairs: list[list[str]] | None = None) -> list[Any]:
     """A pandoc `Attr` triple."""
     return [identifier, classes or [], pairs or []]
+
+
+def math_in_html_order(ast: dict[str, Any]) -> list[Node]:
+    """Every `Math` node in the order pandoc's HTML shows them: the body first, then each note's
+    (pandoc moves notes to the end), so formulas pair up with the HTML's `span.math`s."""
+    body: list[Node] = []
+    notes: list[list[Node]] = []
+
+    def visit(value: Any, into: list[Node]) -> None:
+        if isinstance(value, list):
+            for item in value:
+                visit(item, into)
+        elif isinstance(value, dict):
+            kind = value.get("t")
+            if kind == "Math":
+                into.append(value)
+            elif kind == "Note":
+                notes.append([])
+                visit(value["c"], notes[-1])
+            else:
+                for child in value.values():
+                    visit(child, into)
+
+    visit(ast.get("blocks", []), body)
+    return body + [node for note in notes for node in note]

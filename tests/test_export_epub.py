@@ -558,3 +558,15 @@ def test_any_tag_soup_becomes_clean_well_formed_xhtml(html: str) -> None:
             assert all(etree.QName(c).localname == "li" for c in el) and not (el.text or "").strip()
         if local in ("p", "span", "em", "h2", "h3"):  # phrasing content holds no block
             assert not [c for c in el if etree.QName(c).localname in ("div", "p", "ul", "table", "section")]
+
+
+def test_a_formula_in_a_footnote_keeps_its_own_mathml(tmp_path: Path) -> None:
+    """Pandoc moves notes to the end of the HTML: formulas pair up with spans in that order."""
+    post = tmp_path / "m.md"
+    post.write_text("---\ntitle: M\n---\n\nText with note[^1] and then $b^2$ after.\n\n"
+                    "[^1]: Note math $a^1$.\n", encoding="utf-8")
+    book = build(post, tmp_path)
+    text = b"".join(data for name, data in book.files.items() if name.endswith(".xhtml")).decode()
+    body, note = text.split("epub:type=\"footnote\"", 1)
+    assert "<mi>b</mi>" in body and "<mi>a</mi>" not in body
+    assert "<mi>a</mi>" in note and "<mi>b</mi>" not in note

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 from lxml import etree
 
-from publish.ast import walk
+from publish.ast import math_in_html_order
 from publish.epub import tree
 from publish.epub.tree import Element
 from publish.model import Article
@@ -32,7 +31,7 @@ def to_mathml(article: Article, body: Element) -> int:
     do not pair up (raw HTML that imitates them), nothing is touched.
     """
     spans = tree.select(body, ".//span[contains(concat(' ', @class, ' '), ' math ')]")
-    formulas: list[dict[str, Any]] = [n for n in walk(article.ast["blocks"]) if n["t"] == "Math"]
+    formulas = math_in_html_order(article.ast)
     if not spans or len(spans) != len(formulas):
         return 0
     document = {**{k: v for k, v in article.ast.items() if k != "blocks"}, "meta": {},

@@ -15,6 +15,7 @@ from typing import Any
 
 import lxml.etree
 
+from publish.ast import math_in_html_order
 from publish.model import PandocAst
 from publish.wechat.tree import Element, make, replace
 
@@ -53,26 +54,7 @@ def typeset(tex: str, display: bool) -> str | None:
 
 def formulas(ast: PandocAst) -> list[tuple[bool, str]]:
     """(display?, TeX) of every Math node in the order pandoc's HTML shows them: body, then notes."""
-    body: list[tuple[bool, str]] = []
-    notes: list[list[tuple[bool, str]]] = []
-
-    def visit(value: Any, into: list[tuple[bool, str]]) -> None:
-        if isinstance(value, list):
-            for item in value:
-                visit(item, into)
-        elif isinstance(value, dict):
-            kind = value.get("t")
-            if kind == "Math":
-                into.append((value["c"][0]["t"] == "DisplayMath", value["c"][1]))
-            elif kind == "Note":
-                notes.append([])
-                visit(value["c"], notes[-1])
-            else:
-                for child in value.values():
-                    visit(child, into)
-
-    visit(ast.get("blocks", []), body)
-    return body + [formula for note in notes for formula in note]
+    return [(node["c"][0]["t"] == "DisplayMath", node["c"][1]) for node in math_in_html_order(ast)]
 
 
 def svg_element(svg: str, display: bool, tex: str) -> Element:
