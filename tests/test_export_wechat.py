@@ -483,7 +483,7 @@ RAW = ["<script>alert(1)</script>", "<iframe src=x>", "<div onclick=x>", "</div>
        "<svg><script>x</script></svg>", "<table><tr><td>", "</td></tr></table>", "<p>", "</p>",
        "<h2 id=x class=y>", "</h2>", "<!-- c -->", "<noscript><p>x</p></noscript>", "<base href=x>",
        "<meta http-equiv=refresh>", "<link rel=stylesheet href=x>", "<blockquote>", "</blockquote>",
-       "<font color=black>", "<font color='red;position:fixed'>", "<input type=checkbox checked>", "<section class=footnotes><ol><li id=fn1>",
+       "<font color=black>", "<span style='color:#000 !important'>", "<font color='red;position:fixed'>", "<input type=checkbox checked>", "<section class=footnotes><ol><li id=fn1>",
        "<a class=footnote-ref href='#fn1'>", "&nbsp;&amp;&lt;", "<br>", "<hr>", "<div class=warning>"]
 
 
@@ -493,6 +493,13 @@ def test_any_raw_html_gives_a_clean_snippet(parts: list[str]) -> None:
     article = dataclasses.replace(sora_article(), html="".join(parts))
     files, _ = export(article)
     assert check(files[".wechat.html"]) == []
+
+
+def test_pure_black_marked_important_is_dropped_not_warned_about() -> None:
+    article = dataclasses.replace(sora_article(), html="<p><span style='color:#000 !important'>x</span></p>")
+    files, warnings = export(article)
+    assert check(files[".wechat.html"]) == []
+    assert not [w for w in warnings if "black" in w]
 
 
 @functools.cache

@@ -82,9 +82,11 @@ def test_pygments_is_not_imported_for_an_article_without_code() -> None:
     assert out.stdout.strip() == "False"
 
 
-@pytest.mark.parametrize("target", ["screen", "print", "epub"])
+# The EPUB exporter does not render pages: it writes its own self-contained epub.css (code in
+# the reader's colours, for night modes), so "epub" is not a page target here.
+@pytest.mark.parametrize("target", ["screen", "print"])
 def test_every_page_target_carries_the_token_colours(article: Callable[..., Article],
-                                                     target: Literal["screen", "print", "epub"]) -> None:
+                                                     target: Literal["screen", "print"]) -> None:
     page = render_page(article("code"), Config(), load_theme(), target)
     assert f".{CSS_CLASS} .k {{" in page
     assert ("prefers-color-scheme: dark) {\n  .highlight" in page) is (target == "screen")

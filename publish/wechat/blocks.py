@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import re
 
+from publish.wechat.check import PURE_BLACK
 from publish.wechat.tree import BLOCKS, Element, make, replace
-
-#: `color: #000` from raw HTML: WeChat swallows pure black (mdnice `basic.js`) and it turns
-#: unreadable on dark custom backgrounds; without it the element keeps the theme's text colour.
-_PURE_BLACK = re.compile(r"(?<![-\w])color\s*:\s*(#000(000)?|black|rgb\(\s*0\s*,\s*0\s*,\s*0\s*\))\s*(;|$)",
-                         re.IGNORECASE)
 
 #: An empty paragraph before and after the content: without it the editor loses the styling of
 #: the first or last block when it is a code block or an SVG (doocs `createEmptyNode`, PR #183).
@@ -74,7 +70,9 @@ def add_guards(root: Element) -> None:
 
 
 def _drop_pure_black(element: Element) -> None:
-    style = _PURE_BLACK.sub("", element.get("style", "")).strip()
+    # `color: #000` from raw HTML: WeChat swallows pure black (mdnice `basic.js`) and it turns
+    # unreadable on dark custom backgrounds; without it the element keeps the theme's text colour.
+    style = PURE_BLACK.sub("", element.get("style", "")).strip()
     if style:
         element.set("style", style)
     else:

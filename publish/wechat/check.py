@@ -29,8 +29,10 @@ FORBIDDEN_VALUES = (("var(", "CSS variable"), ("calc(", "calc()"), ("gradient(",
                     ("color-mix(", "color-mix()"))
 PSEUDO = re.compile(r"::?(before|after|hover|first-line|first-letter|marker)\b", re.IGNORECASE)
 TEXT_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption", "th", "td"})
-_PURE_BLACK = re.compile(r"(?<![-\w])color\s*:\s*(#000\b|#000000\b|black\b|rgb\(\s*0\s*,\s*0\s*,\s*0\s*\))",
-                         re.IGNORECASE)
+#: A `color` declaration of pure black (`!important` too), whole: `blocks` removes what this finds.
+PURE_BLACK = re.compile(
+    r"(?<![-\w])color\s*:\s*(?:#000(?:000)?|black|rgb\(\s*0\s*,\s*0\s*,\s*0\s*\))\s*(?:!important\s*)?(?:;|$)",
+    re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +95,7 @@ def _check_element(element: lxml.html.HtmlElement) -> list[Problem]:
         found.append(Problem("link outside mp.weixin.qq.com", element.get("href", "(no href)")))
     if tag in TEXT_TAGS and not {"color", "font-family"} <= declarations.keys():
         found.append(Problem("text element without inline color and font-family", _excerpt(element)))
-    if _PURE_BLACK.search(style):
+    if PURE_BLACK.search(style):
         found.append(Problem("pure black text (swallowed by WeChat, bad in dark mode)", _excerpt(element)))
     if tag == "pre":
         for text in _texts(element):
