@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 from publish import highlight, normalize, parse
 from publish.atomic import write_atomic
 from publish.config import Config
-from publish.dependencies import RecordingResolver, Reference, referenced
+from publish.dependencies import RecordingResolver, Reference
 from publish.discover import Target
 from publish.errors import PublishError
 from publish.exporters import ExportContext, Exporter, Output
@@ -142,7 +142,7 @@ def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme
             result.formats[exporter.name] = list(produced)
             files.update(produced)
         result.diagnostics.extend(ctx.diagnostics)
-        result.references = list(dict.fromkeys(referenced(article) + resolver.seen))
+        result.references = list(dict.fromkeys(resolver.seen))
         write_atomic(files)
         result.outputs = list(files)
     except PublishError as exc:
