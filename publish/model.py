@@ -73,6 +73,14 @@ class Source:
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
+    def line_of(self, text: str) -> int | None:
+        """The file line where `text` first occurs in the body, for a warning's location (None when
+        it does not: pandoc's AST has no positions, but what a warning names is nearly always there
+        verbatim)."""
+        index = self.body.find(text) if text else -1
+        return None if index < 0 else self.body_line + self.body.count("\n", 0, index)
+
+
 @dataclass(frozen=True, slots=True)
 class Heading:
     """A normalized body heading; the same `id` is used by TOC, PDF bookmarks and EPUB nav."""

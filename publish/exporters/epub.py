@@ -81,11 +81,7 @@ def _cover_page(image: Media, article: Article) -> bytes:
 
 def _line_of(article: Article, ref: str) -> int | None:
     """The source line where `ref` (an href or src) first appears, for the warning's location."""
-    body = article.source.body
     if not ref:
         return None
-    for needle in (f"({ref})", f'"{ref}"', f"'{ref}'", f"={ref}", ref):  # Markdown, then HTML forms
-        index = body.find(needle)
-        if index >= 0:
-            return article.source.body_line + body.count("\n", 0, index)
-    return None
+    needles = (f"({ref})", f'"{ref}"', f"'{ref}'", f"={ref}", ref)  # Markdown, then HTML forms
+    return next((line for needle in needles if (line := article.source.line_of(needle)) is not None), None)

@@ -94,4 +94,4 @@ class PdfExporter:
 
 def _line(article: Article, text: str) -> int | None:
     """The line of the first occurrence of `text` (or of its file name) in the source body."""
-    return coverage.first_line(article, text) or coverage.first_line(article, text.rpartition("/")[2])
+    return article.source.line_of(text) or article.source.line_of(text.rpartition("/")[2])

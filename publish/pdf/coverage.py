@@ -117,11 +117,3 @@ def page_text(article: Article) -> str:
     meta = article.metadata
     head = " ".join([meta.title, meta.subtitle or "", meta.description or "", *meta.authors])
     return head + html.unescape(_TAG.sub(" ", article.html))
-
-
-def first_line(article: Article, text: str) -> int | None:
-    """The source line where `text` first occurs in the body (None when only the metadata has it)."""
-    index = article.source.body.find(text) if text else -1
-    if index < 0:
-        return None
-    return article.source.body_line + article.source.body.count("\n", 0, index)
