@@ -27,11 +27,6 @@ if TYPE_CHECKING:
 Status = Literal["ok", "skipped", "failed"]
 
 
-def resolver_for(root: Path, config: Config) -> Resolver:
-    """The resolver that confines one article's resources to its source root."""
-    return Resolver.for_config(root, config)
-
-
 def prepare(target: Target, config: Config, timings: dict[str, float] | None = None) -> Article:
     """Stages 1–3 plus the shared body HTML: everything every exporter starts from."""
     start = time.perf_counter()

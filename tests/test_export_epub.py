@@ -25,7 +25,8 @@ from publish.epub import package, xhtml
 from publish.errors import PublishError, UsageError
 from publish.exporters import ExportContext, load
 from publish.model import Article, Diagnostic
-from publish.pipeline import prepare, resolver_for
+from publish.pipeline import prepare
+from publish.resources import Resolver
 from publish.themes import load_theme
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,7 +83,7 @@ def build(path: Path, root: Path | None = None, config: Config | None = None, **
     if options:
         config = replace(config, exporters={"epub": options})
     article = prepare(target_for(path, root), config)
-    ctx = ExportContext(config, load_theme("default"), resolver_for(article.source.root, config))
+    ctx = ExportContext(config, load_theme("default"), Resolver.for_config(article.source.root, config))
     data = load("epub").export(article, ctx)
     assert isinstance(data, bytes)
     return Book(data, article, ctx.diagnostics)

@@ -13,7 +13,8 @@ from publish import exporters as registry
 from publish.config import Config
 from publish.exporters import ExportContext
 from publish.model import Article
-from publish.pipeline import prepare, resolver_for
+from publish.pipeline import prepare
+from publish.resources import Resolver
 from publish.themes import load_theme
 
 SORA_TITLE = "sora最大的三个亮点，普通人也能抓住AI最新机会"
@@ -22,7 +23,7 @@ SORA_DESCRIPTION = "sora最大的三个亮点，了解sora从这里开始"
 
 def export(article: Article, config: Config | None = None) -> str:
     config = config or Config()
-    ctx = ExportContext(config, load_theme(), resolver_for(article.source.root, config))
+    ctx = ExportContext(config, load_theme(), Resolver.for_config(article.source.root, config))
     data = registry.load("html").export(article, ctx)
     assert isinstance(data, bytes)
     return data.decode("utf-8")

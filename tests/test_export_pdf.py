@@ -21,7 +21,8 @@ from publish.errors import ExportError, UsageError
 from publish.exporters import ExportContext
 from publish.exporters.pdf import PdfExporter
 from publish.model import Article
-from publish.pipeline import prepare, resolver_for
+from publish.pipeline import prepare
+from publish.resources import Resolver
 from publish.themes import load_theme
 
 REPO = Path(__file__).resolve().parents[1]
@@ -48,7 +49,7 @@ def build(path: Path, root: Path | None = None, **options: object) -> Built:
                     exporters={"pdf": options})
     target = Target(path.resolve(), (root or path.parent).resolve(), Path(path.name), explicit=True)
     article = prepare(target, config)
-    ctx = ExportContext(config, load_theme(), resolver_for(target.root, config))
+    ctx = ExportContext(config, load_theme(), Resolver.for_config(target.root, config))
     return Built(article, PdfExporter().export(article, ctx), ctx)
 
 
@@ -385,7 +386,7 @@ def test_article_link_points_at_the_web_page_under_site_url() -> None:
     config = Config(site_url="https://blog.example", exporters={"pdf": {}})
     target = Target(path, path.parent, Path(path.name), explicit=True)
     article = prepare(target, config)
-    ctx = ExportContext(config, load_theme(), resolver_for(target.root, config))
+    ctx = ExportContext(config, load_theme(), Resolver.for_config(target.root, config))
     links = pdf_links(pdfium.PdfDocument(PdfExporter().export(article, ctx)))
     assert "https://blog.example/other.html#sec" in links
     assert not [u for u in links if u.startswith("file:")]

@@ -28,7 +28,8 @@ from publish.exporters import ExportContext
 from publish.exporters import load as load_exporter
 from publish.load import load
 from publish.model import Article
-from publish.pipeline import prepare, resolver_for
+from publish.pipeline import prepare
+from publish.resources import Resolver
 from publish.themes import load_theme
 from publish.wechat import clipboard, theme
 from publish.wechat.check import check
@@ -61,7 +62,7 @@ def article_at(path: Path, root: Path | None = None) -> Article:
 def export(article: Article, **options: Any) -> tuple[dict[str, str], list[str]]:
     """Both outputs as text, and the warnings, for `article` with wechat `options`."""
     config = Config(exporters={"wechat": options})
-    ctx = ExportContext(config, load_theme(), resolver_for(article.source.root, config))
+    ctx = ExportContext(config, load_theme(), Resolver.for_config(article.source.root, config))
     out = load_exporter("wechat").export(article, ctx)
     assert isinstance(out, dict)
     return {k: v.decode("utf-8") for k, v in out.items()}, [d.message for d in ctx.diagnostics]

@@ -26,7 +26,7 @@ from publish.model import Diagnostic, Metadata, PandocAst, Source
 from publish.normalize import xref
 from publish.normalize.autolink import find_urls
 from publish.normalize.prose import looks_like_prose
-from publish.pipeline import prepare, resolver_for
+from publish.pipeline import prepare
 from publish.resources import Resolver, find_site_root
 from publish.themes import load_theme
 
@@ -158,7 +158,7 @@ def test_site_root_is_the_nearest_config_yml(tmp_path: Path) -> None:
 def sora_page() -> Any:
     target = next(expand([SORA]))
     article = prepare(target, Config())
-    ctx = ExportContext(Config(), load_theme("default"), resolver_for(target.root, Config()))
+    ctx = ExportContext(Config(), load_theme("default"), Resolver.for_config(target.root, Config()))
     page = HtmlExporter().export(article, ctx)
     assert isinstance(page, bytes)
     return article, lxml_html.fromstring(page.decode("utf-8"))
@@ -212,7 +212,7 @@ def test_html_exporter_links_the_html_sibling(tmp_path: Path) -> None:
     target = next(t for t in expand([tmp_path]) if t.path.name == "a.md")
     article = prepare(target, Config())
     assert not [d for d in article.diagnostics if d.severity == "warning"]
-    ctx = ExportContext(Config(), load_theme("default"), resolver_for(target.root, Config()))
+    ctx = ExportContext(Config(), load_theme("default"), Resolver.for_config(target.root, Config()))
     page = lxml_html.fromstring(HtmlExporter().export(article, ctx))
     assert page.xpath("//a[text()='B']/@href") == ["b/post.html#第二节"]
     assert page.xpath(f"//@{xref.ARTICLE_ATTR}") == []

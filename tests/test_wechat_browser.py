@@ -14,7 +14,8 @@ import pytest
 from publish.config import Config
 from publish.discover import Target
 from publish.exporters import ExportContext, load
-from publish.pipeline import prepare, resolver_for
+from publish.pipeline import prepare
+from publish.resources import Resolver
 from publish.themes import load_theme
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -35,7 +36,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     article = prepare(Target(ARTICLE, ARTICLE.parent, Path(ARTICLE.name), True), Config())
     config = Config()
     files = load("wechat").export(article, ExportContext(config, load_theme(),
-                                                         resolver_for(ARTICLE.parent, config)))
+                                                         Resolver.for_config(ARTICLE.parent, config)))
     assert not isinstance(files, bytes)
     for suffix, data in files.items():
         (folder / f"tricky{suffix}").write_bytes(data)
