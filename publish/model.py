@@ -27,10 +27,22 @@ class Diagnostic:
     severity: Severity
     message: str
     fix: str = ""
+    #: Last line of a span (`post.md:44-56:`), when the problem covers several lines.
+    end_line: int | None = None
+    #: A short stable name of the kind of problem (`lost-text`, `missing-anchor`), so that repeated
+    #: diagnostics of one kind can be grouped and counted; empty when not classified.
+    kind: str = ""
+
+    @property
+    def location(self) -> str:
+        """`path:line`, or `path:first-last` for a span."""
+        first = self.line or 1
+        span = f"-{self.end_line}" if self.end_line is not None and self.end_line > first else ""
+        return f"{self.path}:{first}{span}"
 
     def __str__(self) -> str:
         text = f"{self.message} — {self.fix}" if self.fix else self.message
-        return f"{self.path}:{self.line or 1}: {self.severity}: {text}"
+        return f"{self.location}: {self.severity}: {text}"
 
 
 @dataclass(frozen=True, slots=True)
