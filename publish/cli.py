@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import IO, Any
 import click
 from click.core import ParameterSource
 
-from publish import __version__, batch, config_file, report
+from publish import __version__, batch, config_file, diagnostics, report
 from publish import exporters as registry
 from publish.config import Config
 from publish.config_file import FileConfig, Layer, Settings
@@ -275,7 +276,7 @@ def _check(sources: Sequence[Path], check_formats: str | None, config_path: Path
     base = settings.config()
     targets = list(expand(sources, base.root))
     exporters = [registry.load(name) for name in (_formats(check_formats.split(",")) if check_formats else [])]
-    counts = {"error": 0, "warning": 0, "notice": 0}
+    counts, kinds = Counter({"error": 0, "warning": 0, "notice": 0}), Counter[str]()
     for target in targets:
         try:
             source = load(target.path, target.root, target.relative)
@@ -283,15 +284,18 @@ def _check(sources: Sequence[Path], check_formats: str | None, config_path: Path
             article = prepare_article(source, config)
             export_ctx = ExportContext(config, load_theme(config.theme), Resolver.for_config(target.root, config))
             for exporter in exporters:
-                exporter.export(article, export_ctx)
-            diagnostics = list(article.diagnostics) + export_ctx.diagnostics
+                registry.export(exporter, article, export_ctx)
+            found = diagnostics.unique([*article.diagnostics, *export_ctx.diagnostics])
         except PublishError as exc:
             click.echo(f"{exc.location()}: error: {exc}")
             counts["error"] += 1
             continue
-        for diagnostic in sorted(diagnostics, key=lambda d: d.line or 0):
+        for diagnostic in sorted(diagnostics.group(found), key=lambda d: d.line or 0):  # repeats: one line
             click.echo(str(dataclasses.replace(diagnostic, path=_shown(diagnostic.path))))
-            counts[diagnostic.severity] += 1
+        counts.update(d.severity for d in found)
+        kinds.update(diagnostics.counts(found))
+    if kinds:
+        click.echo(diagnostics.count_line(kinds))
     click.echo(f"checked {len(targets)} file(s): {counts['error']} error(s), "
                f"{counts['warning']} warning(s), {counts['notice']} notice(s)")
     return EXIT_FAILED if counts["error"] or (base.strict and counts["warning"]) else EXIT_OK

@@ -80,11 +80,13 @@ class Entry:
 
 
 def diagnostic_to_json(d: Diagnostic) -> dict[str, Any]:
-    return {"path": str(d.path), "line": d.line, "severity": d.severity, "message": d.message, "fix": d.fix}
+    return {"path": str(d.path), "line": d.line, "severity": d.severity, "message": d.message, "fix": d.fix,
+            "end_line": d.end_line, "kind": d.kind}
 
 
 def diagnostic_from_json(d: Mapping[str, Any]) -> Diagnostic:
-    return Diagnostic(Path(d["path"]), d["line"], d["severity"], d["message"], d["fix"])
+    return Diagnostic(Path(d["path"]), d["line"], d["severity"], d["message"], d["fix"],
+                      d.get("end_line"), d.get("kind", ""))
 
 
 class Manifest:

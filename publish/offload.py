@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from typing import Any, Protocol, runtime_checkable
 
+from publish import library_logs
 from publish.errors import PublishError
-from publish.exporters import ExportContext, Exporter, Output
+from publish.exporters import ExportContext, Exporter, Output, export
 from publish.model import Article, Diagnostic
 
 
@@ -96,8 +97,9 @@ def start(exporters: Mapping[str, Exporter], cores: int) -> dict[str, Helper]:
 
 
 def _serve(conn: multiprocessing.connection.Connection, exporter: Exporter) -> None:
-    if isinstance(exporter, WarmsUp):
-        exporter.warm_up()
+    with library_logs.captured() as warming:  # what importing and warming up logs: the article's too
+        if isinstance(exporter, WarmsUp):
+            exporter.warm_up()
     try:
         message = conn.recv()
     except EOFError:
@@ -107,7 +109,9 @@ def _serve(conn: multiprocessing.connection.Connection, exporter: Exporter) -> N
     article, ctx = message
     start = time.perf_counter()
     try:
-        output = exporter.export(article, ctx)
+        output = export(exporter, article, ctx)
+        ctx.diagnostics.extend(library_logs.diagnostics(warming, article.source,
+                                                           library_logs.label(exporter.name)))
         seen = list(getattr(ctx.resolver, "seen", []))
         conn.send(("ok", Exported(output, ctx.diagnostics, seen, time.perf_counter() - start)))
     except PublishError as exc:

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from publish import highlight, normalize, parse
+from publish import diagnostics, highlight, normalize, parse
 from publish.atomic import write_atomic
 from publish.config import Config
 from publish.dependencies import RecordingResolver, Reference
 from publish.discover import Target
 from publish.errors import PublishError
-from publish.exporters import ExportContext, Exporter, Output
+from publish.exporters import ExportContext, Exporter, Output, export
 from publish.load import load
 from publish.model import Article, Diagnostic, Source
 from publish.normalize import headings
@@ -46,7 +46,8 @@ def build(source: Source, config: Config, timings: dict[str, float] | None = Non
     ctx = normalize.Context(source, config, resolver or Resolver.for_config(source.root, config))
     text = normalize.before_parse(source.body, ctx)
     ast = parse.parse(text, source.path, source.body_line, config.pandoc_timeout,
-                      warn=lambda message, fix: ctx.report("warning", message, None, fix))
+                      warn=lambda message, fix: ctx.report("warning", message, None, fix,
+                                                             kind="pandoc-footnotes"))
     clock.lap("parse")
     ast = normalize.after_parse(ast, ctx)
     clock.lap("normalize")
@@ -96,6 +97,7 @@ def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme
     the theme then follows that config. `helpers` run their formats in processes of their own
     (`publish.offload`); the others run here, meanwhile. A `PublishError` marks the source failed and is kept in
     the result (the other sources go on); any other exception is a bug and propagates.
+    What the exporters' libraries log becomes warnings too; exact repeats are dropped.
     """
     result = Result(target)
     try:
@@ -123,7 +125,7 @@ def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme
         for exporter in exporters:
             if exporter.name not in helpers:
                 start = time.perf_counter()
-                outputs[exporter.name] = exporter.export(article, ctx)
+                outputs[exporter.name] = export(exporter, article, ctx)
                 result.timings[exporter.name] = time.perf_counter() - start
         for name, helper in helpers.items():
             exported = helper.result()
@@ -142,6 +144,7 @@ def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme
         result.outputs = list(files)
     except PublishError as exc:
         result.status, result.error = "failed", exc
+    result.diagnostics = diagnostics.unique(result.diagnostics)
     return result
 
 

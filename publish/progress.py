@@ -1,5 +1,8 @@
 """What a run shows while it works: a rich progress bar on a terminal, one line per article in CI
-logs (no TTY, or `CI` set), or errors only with `-q`; then the same summary line in every mode."""
+logs (no TTY, or `CI` set), or errors only with `-q`; then the same summary line in every mode.
+
+Repeated warnings of one kind in an article are one line here (`publish.diagnostics.group`), and
+the run ends with a count per kind; `--report` keeps every single one."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typing import TYPE_CHECKING, Literal, TextIO
 
 import click
 
+from publish import diagnostics
 from publish.batch import Outcome, Run
 from publish.discover import Target
 from publish.model import Diagnostic
@@ -61,7 +65,7 @@ class Progress:
         name = outcome.target.relative.as_posix()
         if name in self.running:
             self.running.remove(name)
-        for diagnostic in outcome.diagnostics:
+        for diagnostic in diagnostics.group(outcome.diagnostics):
             self._diagnostic(diagnostic)
         line = _line(outcome) if self.mode == "plain" else None
         if line is not None:
@@ -76,7 +80,10 @@ class Progress:
             self._bar = None
 
     def summary(self, run: Run) -> None:
-        """The last line: converted, up to date, warnings, failed, time."""
+        """The last lines: warnings per kind, then converted, up to date, warnings, failed, time."""
+        kinds = diagnostics.count_line(diagnostics.counts(d for o in run.outcomes for d in o.diagnostics))
+        if kinds and self.mode != "quiet":
+            click.echo(kinds)
         parts = [f"converted {run.count('ok')}", f"up to date {run.count('skipped', 'up to date')}"]
         if drafts := run.count("skipped", "draft"):
             parts.append(f"drafts skipped {drafts}")

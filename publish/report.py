@@ -10,9 +10,13 @@ Schema (version 1)::
                    "reason": "" | "up to date" | "draft" | "worker died" | ...,
                    "outputs": [{"format": "html", "path": "dist/posts/a.html"}],
                    "warnings": [{"location": "posts/a.md:12", "file": ..., "line": 12,
+                                 "end_line": null, "kind": "missing-anchor",
                                  "message": ..., "fix": ...}],
                    "errors": [...same shape...],
                    "timings": {"load": 0.01, "parse": 0.1, ..., "html": 0.02}}]}
+
+Every warning is listed on its own, as the terminal does not (it groups repeats of a kind):
+`kind` is its stable name (`""` when unclassified), `end_line` the last line of a span.
 """
 
 from __future__ import annotations
@@ -69,5 +73,5 @@ def _article(outcome: Outcome) -> dict[str, Any]:
 
 
 def _diagnostic(d: Diagnostic) -> dict[str, Any]:
-    return {"location": f"{d.path}:{d.line or 1}", "file": str(d.path), "line": d.line,
-            "message": d.message, "fix": d.fix}
+    return {"location": d.location, "file": str(d.path), "line": d.line, "end_line": d.end_line,
+            "kind": d.kind, "message": d.message, "fix": d.fix}

@@ -27,9 +27,10 @@ from publish.resources import Resolver, ResourceRefused, is_external_link
 
 
 class Warn(Protocol):
-    """`warn(message, fix, ref)`: `ref` is the text in the source (an href or src) to find the line by."""
+    """`warn(message, fix, ref, kind)`: `ref` is the text in the source (an href or src) to find the
+    line by, `kind` the warning's stable name (see `publish.diagnostics`)."""
 
-    def __call__(self, message: str, fix: str, ref: str = "") -> None: ...
+    def __call__(self, message: str, fix: str, ref: str = "", kind: str = "") -> None: ...
 
 
 @dataclass(slots=True)
@@ -164,19 +165,19 @@ class Linker:
                 link.set("href", target_url)
                 return
             self.warn(f"link '{label}' points to the article {href}, which is not in this EPUB; kept as text",
-                      "set site_url so links to other articles become web links", href)
+                      "set site_url so links to other articles become web links", href, "epub-link")
         elif href.startswith("#"):
             target = urllib.parse.unquote(href[1:])
             if target in where:
                 link.set("href", href if where[target] == current else where[target] + href)
                 return
             self.warn(f"link '{label}' points to #{target}, which does not exist; kept as text",
-                      "fix the anchor or remove the link", href)
+                      "fix the anchor or remove the link", href, "missing-anchor")
         elif is_external_link(href):
             if urllib.parse.urlsplit(href).scheme in ("http", "https", "mailto", "ftp", "tel"):
                 return
             self.warn(f"link '{label}' uses the {urllib.parse.urlsplit(href).scheme}: scheme; kept as text",
-                      "use an http(s) link", href)
+                      "use an http(s) link", href, "epub-link")
         elif not href:
             del link.attrib["href"]
             return
@@ -185,7 +186,7 @@ class Linker:
             exists = bool(path) and (self.base / path).exists()
             why = "is not part of the EPUB" if exists else "does not exist"
             self.warn(f"link '{label}' points to {href}, which {why}; kept as text",
-                      "link to the published page with a full https:// URL", href)
+                      "link to the published page with a full https:// URL", href, "epub-link")
         tree.unwrap(link)
 
     def cover(self, ref: str) -> Media | None:
@@ -193,12 +194,13 @@ class Linker:
         try:
             data = self.resolver.fetch(ref, self.base).data
         except ResourceRefused as exc:
-            self.warn(f"cover {ref} not used ({exc.detail})", "put the cover image inside the source folder", ref)
+            self.warn(f"cover {ref} not used ({exc.detail})", "put the cover image inside the source folder", ref,
+                      "bad-cover")
             return None
         item = media_for(data)
         if item is None or item.media_type == "image/svg+xml":
             self.warn(f"cover {ref} is not a PNG, JPEG, GIF or WebP image; the book has no cover",
-                      "convert the cover to JPEG or PNG", ref)
+                      "convert the cover to JPEG or PNG", ref, "bad-cover")
             return None
         self.media.setdefault(item.uid, item)
         return item
@@ -223,13 +225,14 @@ class Linker:
         except ResourceRefused as exc:
             fix = ("pass --allow-remote to embed remote images" if exc.kind == "remote"
                    else "put the image inside the source folder")
-            self.warn(f"image {src or '(no src)'} not embedded ({exc.detail}); its alt text is used", fix, src)
+            self.warn(f"image {src or '(no src)'} not embedded ({exc.detail}); its alt text is used", fix, src,
+                      "epub-image")
             tree.replace(img, alt)
             return
         item = media_for(data)
         if item is None:
             self.warn(f"image {src} is not PNG, JPEG, GIF, WebP or SVG; its alt text is used",
-                      "convert it to PNG or JPEG", src)
+                      "convert it to PNG or JPEG", src, "epub-image")
             tree.replace(img, alt)
             return
         self.media.setdefault(item.uid, item)

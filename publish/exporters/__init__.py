@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
+from publish import library_logs
 from publish.config import Config
 from publish.errors import PluginError, UnknownFormat
 from publish.model import Article, Diagnostic
@@ -35,9 +36,13 @@ class ExportContext:
     resolver: Resolver
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def warn(self, article: Article, message: str, fix: str = "", line: int | None = None) -> None:
-        """Report a problem in the output that the writer should fix; never stops the export."""
-        self.diagnostics.append(Diagnostic(article.path, line, "warning", message, fix))
+    def warn(self, article: Article, message: str, fix: str = "", line: int | None = None,
+             kind: str = "") -> None:
+        """Report a problem in the output that the writer should fix; never stops the export.
+
+        `kind` is a short stable name (`missing-anchor`): repeats of a kind are grouped and counted.
+        """
+        self.diagnostics.append(Diagnostic(article.path, line, "warning", message, fix, kind=kind))
 
     def option(self, exporter: str, key: str, default: Any = None) -> Any:
         """Shortcut for `config.option`."""
@@ -56,6 +61,15 @@ class Exporter(Protocol):
     """One line for `publish formats`."""
 
     def export(self, article: Article, ctx: ExportContext) -> Output: ...
+
+
+def export(exporter: Exporter, article: Article, ctx: ExportContext) -> Output:
+    """`exporter.export(article, ctx)` with what its libraries log turned into warnings in `ctx`
+    instead of printed (see `publish.library_logs`): how the pipeline runs every exporter."""
+    with library_logs.captured() as logged:
+        output = exporter.export(article, ctx)
+    ctx.diagnostics.extend(library_logs.diagnostics(logged, article.source, library_logs.label(exporter.name)))
+    return output
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,10 +37,10 @@ class EpubExporter:
 
         reported = [d.message for d in article.diagnostics if d.severity == "warning"]
 
-        def warn(message: str, fix: str, ref: str = "") -> None:
+        def warn(message: str, fix: str, ref: str = "", kind: str = "") -> None:
             if ref and any(ref in earlier for earlier in reported):
                 return  # normalize already told the writer about this reference
-            ctx.warn(article, message, fix, _line_of(article, ref))
+            ctx.warn(article, message, fix, _line_of(article, ref), kind)
 
         content = book.build(article, ctx.resolver, split_level, warn, ctx.config.site_url)
         body_class = "cjk" if meta.is_cjk else ""

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, ClassVar
 
 from publish import fonts
+from publish.diagnostics import mentioned
 from publish.errors import ExportError
 from publish.exporters import ExportContext
 from publish.model import Article
 from publish.page import render_page
-from publish.pdf import coverage, layout, refs, render
+from publish.pdf import coverage, layout, messages, refs, render
 from publish.resources import ResourceRefused
 from publish.themes import load_theme
 
@@ -48,38 +48,26 @@ class PdfExporter:
         for ref in unlinked:
             ctx.warn(article, f"PDF: the link to {ref.path} is plain text (a PDF cannot link to a "
                      "relative page)", "give --site-url to link to its web page",
-                     _line(article, f"{ref.path.name}"))
+                     _line(article, f"{ref.path.name}"), "pdf-link")
         html = render_page(printed, ctx.config, ctx.theme, "print", extra_css=extra_css)
 
         def refused(exc: ResourceRefused) -> None:
-            ctx.warn(article, f"PDF: not loading {exc.ref}: {exc.detail}",
-                     "put the file inside the source folder, or pass --allow-remote for URLs",
-                     _line(article, exc.ref))
+            if not mentioned(article.diagnostics, exc.ref):  # normalize: "image 'a.png' not found"
+                ctx.warn(article, f"PDF: not loading {exc.ref}: {exc.detail}",
+                         "put the file inside the source folder, or pass --allow-remote for URLs",
+                         _line(article, exc.ref), "resource-refused")
 
         result = render.render(html, article.path.parent, ctx.resolver, refused, meta,
-                                   tags=bool(opt["tags"]), variant=opt["variant"])
-        for error in result.errors:
-            if "ResourceRefused" not in error:  # `refused` has reported those already
-                self._report(article, ctx, error)
+                               tags=bool(opt["tags"]), variant=opt["variant"])
+        ctx.diagnostics.extend(messages.warnings(result.logged, article))
         return result.pdf
-
-    def _report(self, article: Article, ctx: ExportContext, error: str) -> None:
-        """A problem WeasyPrint recovered from (broken image, missing alt) as a warning."""
-        error = re.sub(r"""(['"])""" + refs.ROOT_SCHEME, r"\1", error).rstrip(": ")
-        named = re.search(r"""['"]([^'"]+)['"]""", error)
-        name = named.group(1) if named else ""
-        if "alt description" in error:
-            ctx.warn(article, f"PDF: {error}", "describe the image for screen readers: "
-                     "![what it shows](file)", _line(article, f"![]({name}"))
-        else:
-            ctx.warn(article, f"PDF: {error}", "check the file WeasyPrint names", _line(article, name))
 
     def _check_fonts(self, article: Article, ctx: ExportContext, *chosen: str | None) -> None:
         """Warn (or fail with --strict) before rendering when a character would print as tofu."""
         for family in filter(None, chosen):
             if not coverage.installed(family):
                 ctx.warn(article, f"PDF: font '{family}' is not installed; the default faces are used",
-                         "install it, or check its name with: fc-list : family")
+                         "install it, or check its name with: fc-list : family", kind="missing-font")
         primary = chosen[0] or fonts.cjk_family(article.metadata.language) or ""
         missing = coverage.missing_characters(coverage.page_text(article), primary)
         if not missing:
@@ -89,7 +77,7 @@ class PdfExporter:
         line = _line(article, missing[0])
         if ctx.config.strict:
             raise ExportError(self.name, article.path, message, fix, line)
-        ctx.warn(article, f"PDF: {message}", fix, line)
+        ctx.warn(article, f"PDF: {message}", fix, line, "missing-glyphs")
 
 
 def _line(article: Article, text: str) -> int | None:

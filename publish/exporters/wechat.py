@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from publish.diagnostics import quoted_line
 from publish.exporters import ExportContext
 from publish.model import Article
 
@@ -30,8 +31,8 @@ class WechatExporter:
 
         values = {key: ctx.option(self.name, key, default) for key, default in self.options.items()}
         result = snippet.render(article, snippet.Options.from_mapping(values), ctx.resolver)
-        for message, fix in result.warnings:
-            ctx.warn(article, message, fix)
+        for message, fix, kind in result.warnings:
+            ctx.warn(article, message, fix, quoted_line(message, article.source), kind)
         return {
             ".wechat.html": result.html.encode("utf-8"),
             ".wechat.preview.html": preview.render(article, result.html).encode("utf-8"),

@@ -37,10 +37,14 @@ class Context:
         if self.resolver is None:
             self.resolver = Resolver.for_config(self.source.root, self.config)
 
-    def report(self, severity: Severity, message: str, line: int | None = None, fix: str = "") -> None:
-        """Record a notice or warning; `line` is 1-based within the body and mapped to the file."""
+    def report(self, severity: Severity, message: str, line: int | None = None, fix: str = "",
+               kind: str = "") -> None:
+        """Record a notice or warning; `line` is 1-based within the body and mapped to the file.
+
+        `kind` is a short stable name (`missing-anchor`): repeats of a kind are grouped and counted.
+        """
         file_line = self.source.body_line + line - 1 if line is not None else None
-        self.diagnostics.append(Diagnostic(self.source.path, file_line, severity, message, fix))
+        self.diagnostics.append(Diagnostic(self.source.path, file_line, severity, message, fix, kind=kind))
 
     def line_of(self, needle: str) -> int | None:
         """The first body line (1-based) holding `needle`, for reports made after parsing.

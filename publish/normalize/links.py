@@ -66,7 +66,7 @@ def _link(node: dict[str, Any], ctx: Context, ids: set[str]) -> list[Inline]:
     if not parts.path:
         if parts.fragment and urllib.parse.unquote(parts.fragment) not in ids:
             ctx.report("warning", f"link to a missing anchor #{parts.fragment}", line,
-                       "check the heading's text or give it an explicit {#id}")
+                       "check the heading's text or give it an explicit {#id}", kind="missing-anchor")
         return [node]
     suffix = PurePosixPath(parts.path).suffix.lower()
     if suffix not in ARTICLE_SUFFIXES:
@@ -77,12 +77,12 @@ def _link(node: dict[str, Any], ctx: Context, ids: set[str]) -> list[Inline]:
         path = ctx.resolver.locate(parts.path, ctx.source.path.parent)
     except ResourceRefused as refused:
         ctx.report("warning", f"link to {target!r} removed, text kept: {refused.detail}", line,
-                   "fix the path or remove the link")
+                   "fix the path or remove the link", kind="link-refused")
         return list(node["c"][1])
     fragment = urllib.parse.unquote(parts.fragment)
     if fragment and fragment not in _ids_of(path, ctx):
         ctx.report("warning", f"link to a missing anchor #{fragment} in {parts.path}", line,
-                   "check the heading's text in that article")
+                   "check the heading's text in that article", kind="missing-anchor")
     rel = PurePosixPath(path.relative_to(ctx.resolver.root).as_posix())
     node["c"][0][2].append([xref.ARTICLE_ATTR, str(xref.ArticleRef(rel, fragment))])
     return [node]
@@ -93,7 +93,7 @@ def _check_file(path_text: str, ctx: Context, line: int | None) -> None:
         ctx.resolver.locate(path_text, ctx.source.path.parent)
     except ResourceRefused as refused:
         if refused.kind == "missing":
-            ctx.report("warning", f"link to a missing file {path_text!r}", line, "fix the path")
+            ctx.report("warning", f"link to a missing file {path_text!r}", line, "fix the path", kind="missing-file")
 
 
 def _image(node: dict[str, Any], ctx: Context) -> list[Inline]:
@@ -108,10 +108,10 @@ def _image(node: dict[str, Any], ctx: Context) -> list[Inline]:
         path = ctx.resolver.locate(local or src, ctx.source.path.parent)
     except ResourceRefused as refused:
         if refused.kind == "missing":
-            ctx.report("warning", f"image {src!r} not found", line, "fix the path or add the file")
+            ctx.report("warning", f"image {src!r} not found", line, "fix the path or add the file", kind="missing-image")
             return [node]
         ctx.report("warning", f"image {src!r} dropped, alt text kept: {refused.detail}", line,
-                   "keep images inside the source folder")
+                   "keep images inside the source folder", kind="image-refused")
         return list(node["c"][1])
     node["c"][0][2].append([xref.IMAGE_ATTR, path.relative_to(ctx.resolver.root).as_posix()])
     return [node]
@@ -126,7 +126,7 @@ def _check_image(src: str, ctx: Context, what: str) -> None:
         ctx.resolver.locate(local or src, ctx.source.path.parent)
     except ResourceRefused as refused:
         ctx.report("warning", f"{what} {src!r} will not be loaded: {refused.detail}", ctx.line_of(src),
-                   "keep images inside the source folder")
+                   "keep images inside the source folder", kind="resource-refused")
 
 
 def _under_site_url(src: str, ctx: Context) -> str | None:

@@ -51,13 +51,13 @@ def run(text: str, ctx: Context) -> str:
     text = _RAW.sub(hold, text)
     if held:
         ctx.report("notice", f"removed {len(held)} {{% raw %}} marker pair(s), content kept as written",
-                   raw_line)
+                   raw_line, kind="template-raw")
     text = _BLOCK.sub(lambda m: _fence(m, ctx), text)
     text = _site_vars(text, ctx)
     text = _POST.sub(lambda m: _post(m, ctx), text)
     for match in _OTHER.finditer(text):
         ctx.report("notice", f"template tag {match.group(0)!r} left as text",
-                   ctx.line_of(match.group(0)), "remove it, or wrap it in {% raw %}")
+                   ctx.line_of(match.group(0)), "remove it, or wrap it in {% raw %}", kind="template-tag")
     return _HELD.sub(lambda m: held[int(m.group(1))], text)
 
 
@@ -71,7 +71,7 @@ def _fence(match: re.Match[str], ctx: Context) -> str:
     longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
     fence = "`" * max(3, longest + 1)
     ctx.report("notice", f"{{% {tag} %}} block made a fenced code block", ctx.line_of(match.group(0).split("\n")[0]),
-               "write a ``` fence in the source")
+               "write a ``` fence in the source", kind="template-block")
     before = "" if match.start() == 0 or match.string[match.start() - 1] == "\n" else "\n"
     return f"{before}{fence}{lang}\n{body}\n{fence}\n"
 
@@ -86,7 +86,7 @@ def _post(match: re.Match[str], ctx: Context) -> str:
     found = _find_post(args[0], ctx) if args else None
     if found is None:
         ctx.report("warning", f"{match.group(0)!r}: no such post under the source root",
-                   ctx.line_of(match.group(0)), "check the post's file name")
+                   ctx.line_of(match.group(0)), "check the post's file name", kind="missing-post")
         return match.group(0)
     ref = Path(os.path.relpath(found, folder)).as_posix()
     if tag == "post_url":
@@ -114,7 +114,7 @@ def _site_vars(text: str, ctx: Context) -> str:
     url = (ctx.config.site_url or "").rstrip("/")
     if not url and any(m.group("key") == "url" for m in _SITE.finditer(text)):
         ctx.report("warning", "{{ site.url }} used but no site URL is configured; replaced by nothing",
-                   ctx.line_of("site.url"), "pass --site-url https://example.com")
+                   ctx.line_of("site.url"), "pass --site-url https://example.com", kind="site-url")
     base = urllib.parse.urlsplit(url).path.rstrip("/")
     text = _SITE_PAIR.sub(lambda _m: url, text)
     return _SITE.sub(lambda m: url if m.group("key") == "url" else base, text)

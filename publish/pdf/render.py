@@ -6,14 +6,13 @@ Everything that touches WeasyPrint's API lives here, imported lazily (the import
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from publish import library_logs
 from publish.errors import UsageError
+from publish.library_logs import Logged
 from publish.model import Metadata
 from publish.pdf import layout, native
 from publish.pdf.fetch import OnRefused, url_fetcher
@@ -25,10 +24,10 @@ _FONT_CONFIG: Any = None
 
 @dataclass(slots=True)
 class Rendered:
-    """The PDF bytes and what WeasyPrint logged at ERROR level while making them."""
+    """The PDF bytes and what WeasyPrint (and fontTools, subsetting its fonts) logged meanwhile."""
 
     pdf: bytes
-    errors: list[str] = field(default_factory=list)
+    logged: list[Logged] = field(default_factory=list)
 
 
 def check_variant(variant: str | None) -> None:
@@ -45,13 +44,13 @@ def render(html: str, base: Path, resolver: Resolver, on_refused: OnRefused, met
     """The PDF of `html`, resources resolved from `base`, Info and date from `meta`."""
     weasyprint = native.weasyprint()
     check_variant(variant)
-    with _errors() as errors:
+    with library_logs.captured() as logged:
         document = weasyprint.HTML(string=html, base_url=str(base),
                                    url_fetcher=url_fetcher(resolver, base, on_refused)
                                    ).render(font_config=_font_config(), pdf_tags=tags, pdf_variant=variant)
         _set_metadata(document.metadata, meta)
         pdf: bytes = document.write_pdf(pdf_tags=tags, pdf_variant=variant)
-    return Rendered(pdf, errors)
+    return Rendered(pdf, logged)
 
 
 def warm_up() -> None:
@@ -79,28 +78,3 @@ def _set_metadata(metadata: Any, meta: Metadata) -> None:
     metadata.generator = "publish"
     metadata.created = layout.creation_date(meta)
     metadata.modified = None
-
-
-class _Collector(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@contextmanager
-def _errors() -> Iterator[list[str]]:
-    """What WeasyPrint logs at ERROR level inside the block (a broken image, a missing alt).
-
-    WeasyPrint logs the problems it recovers from and carries on; a library must not print, so
-    we collect them for the exporter to turn into warnings.
-    """
-    logger = logging.getLogger("weasyprint")
-    collector = _Collector()
-    logger.addHandler(collector)
-    try:
-        yield collector.messages
-    finally:
-        logger.removeHandler(collector)

@@ -53,8 +53,8 @@ class Snippet:
     """The HTML fragment to paste, and what the writer should know about it."""
 
     html: str
-    warnings: tuple[tuple[str, str], ...] = ()
-    """(message, fix) pairs: local images it could not carry, constructs WeChat will drop."""
+    warnings: tuple[tuple[str, str, str], ...] = ()
+    """(message, fix, kind): local images it could not carry, constructs WeChat will drop."""
 
 
 def render(article: Article, options: Options, resolver: Resolver) -> Snippet:
@@ -78,7 +78,8 @@ def render(article: Article, options: Options, resolver: Resolver) -> Snippet:
     tree.strip_block_whitespace(root)
     inlined = tree.parse(theme.inline(tree.serialize(root), css))[0]
     html = finish(inlined)
-    return Snippet(html, tuple([(p.message, p.fix) for p in problems] + _css_warnings(html, options)))
+    return Snippet(html, tuple([(p.message, p.fix, "wechat-image") for p in problems]
+                               + _css_warnings(html, options)))
 
 
 def finish(root: tree.Element) -> str:
@@ -94,15 +95,15 @@ def finish(root: tree.Element) -> str:
     return tree.serialize(root).replace("\u00a0", "&nbsp;")
 
 
-def _css_warnings(html: str, options: Options) -> list[tuple[str, str]]:
+def _css_warnings(html: str, options: Options) -> list[tuple[str, str, str]]:
     """What of the writer's CSS the editor drops, and (a safety net for theme and user CSS)
     whatever forbidden construct is still in the snippet."""
     warnings = []
     if options.css is not None:
         warnings += [(f"{options.css} uses {construct}, which the WeChat editor drops",
-                      "style real elements with plain declarations instead")
+                      "style real elements with plain declarations instead", "wechat-css")
                      for construct in theme.lint_user_css(options.css.read_text(encoding="utf-8"))]
-    warnings += [(f"the WeChat snippet has {rule} ({where})", "remove it from the theme or CSS file")
+    warnings += [(f"the WeChat snippet has {rule} ({where})", "remove it from the theme or CSS file", "wechat-css")
                  for rule, where in {p.rule: p.where for p in check(html)}.items()]
     return warnings
 

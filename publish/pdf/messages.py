@@ -1,0 +1,88 @@
+"""What WeasyPrint (and fontTools under it) logged while making an article's PDF, as our warnings.
+
+WeasyPrint logs what it recovers from: an image it could not load, a link to an anchor that does
+not exist, a CSS declaration it ignores. Each becomes one warning at the article line it is about,
+unless it was said already (normalize checks anchors and images, our fetcher reports what it
+refuses) or it is about our own page template and stylesheets, which the writer cannot change.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+from publish import library_logs
+from publish.diagnostics import mentioned, quoted_line
+from publish.library_logs import Logged
+from publish.model import Article, Diagnostic
+from publish.pdf.refs import ROOT_SCHEME
+
+_ANCHOR = re.compile(r"No anchor #(\S+) for internal URI reference")
+_TWICE = re.compile(r"Anchor defined twice: '([^']+)'")
+_IMAGE = re.compile(r"Failed to load image at '([^']*)'")
+_CSS = re.compile(r"Ignored `([^`:]+)\s*:")
+
+
+def warnings(logged: Iterable[Logged], article: Article) -> list[Diagnostic]:
+    """One warning per record that tells the writer something new about the article."""
+    found: list[Diagnostic] = []
+    for record in logged:
+        if record.library != "weasyprint":
+            found += library_logs.diagnostics([record], article.source, "PDF")
+        elif (warning := _weasyprint(record, article)) is not None:
+            found.append(warning)
+    return found
+
+
+def _weasyprint(record: Logged, article: Article) -> Diagnostic | None:
+    message = re.sub(r"""(['"])""" + ROOT_SCHEME, r"\1", record.message).rstrip(": ")
+    if "ResourceRefused" in message:
+        return None  # the fetcher's `on_refused` has reported it, with the reason
+    source = article.source
+
+    def warning(text: str, fix: str, line: int | None, kind: str) -> Diagnostic:
+        return Diagnostic(article.path, line, "warning", f"PDF: {text}", fix, kind=kind)
+
+    if anchor := _ANCHOR.search(message) or _TWICE.search(message):
+        name = "#" + anchor.group(1)
+        if mentioned(article.diagnostics, name):
+            return None  # normalize's missing-anchor or duplicate-id warning
+        if anchor.re is _TWICE:
+            return warning(f"the id {name} is used more than once", "give each heading or element its own id",
+                           source.line_of(anchor.group(1)), "duplicate-id")
+        return warning(f"link to a missing anchor {name}", "fix the anchor or remove the link",
+                       source.line_of(name), "missing-anchor")
+    if "alt description" in message:
+        name = _quoted(message)
+        return warning(message, "describe the image for screen readers: ![what it shows](file)",
+                       source.line_of(f"![]({name}") or _line(article, name), "missing-alt")
+    if image := _IMAGE.search(message):
+        name = image.group(1)
+        return warning(message, "check the file WeasyPrint names: is it a PNG, JPEG, GIF, WebP or SVG image?",
+                       _line(article, name), "broken-image")
+    line = quoted_line(message, source)
+    if record.level < logging.ERROR and not _the_writers(message, line, article):
+        return None  # about our page template or stylesheet: nothing the writer can do
+    return warning(message, "check this part of the PDF; the HTML page shows what was meant",
+                   line, library_logs.KIND)
+
+
+def _the_writers(message: str, line: int | None, article: Article) -> bool:
+    """Whether a WeasyPrint warning is about the article: a CSS declaration only when the writer
+    put it in a `style` attribute, anything else when the article holds what it quotes."""
+    css = _CSS.search(message)
+    if css is None:
+        return line is not None
+    pattern = r"style\s*=\s*['\"][^'\"]*\b" + re.escape(css.group(1).strip()) + r"\s*:"
+    return re.search(pattern, article.source.body) is not None
+
+
+def _quoted(message: str) -> str:
+    match = re.search(r"""['"]([^'"]+)['"]""", message)
+    return match.group(1) if match else ""
+
+
+def _line(article: Article, text: str) -> int | None:
+    """The line of the first occurrence of `text` (or of its file name) in the source body."""
+    return article.source.line_of(text) or article.source.line_of(text.rpartition("/")[2])
