@@ -84,12 +84,13 @@ def quoted_line(message: str, source: Source) -> int | None:
 
 
 def group(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """Repeated notices and warnings of one kind in one file as one diagnostic each, in the order of
-    their first occurrence; unclassified ones are grouped only when their message is the same.
-    Errors stay single: there are few, and each needs its own fix."""
+    """Repeated warnings of one kind in one file as one warning each, in the order of their first
+    occurrence; unclassified ones are grouped only when their message is the same. Errors and
+    notices stay single: errors are few and each needs its own fix, and notices are shown only
+    by `publish check`, which is asked for each change publish makes."""
     groups: dict[tuple[object, ...], list[Diagnostic]] = {}
     for index, d in enumerate(diagnostics):
-        if d.severity == "error":
+        if d.severity != "warning":
             key: tuple[object, ...] = (index,)
         else:
             key = (d.path, d.severity, d.kind, "" if d.kind else d.message)

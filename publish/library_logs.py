@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from publish.model import Diagnostic, Source
 
 #: Loggers of the libraries publish calls during an export. Their records stop at our handler
 #: while a capture is active; records logged on the root logger itself (ebooklib and ziamath call
-#: `logging.error()` directly) are caught by the same handler on the root logger.
+#: `logging.error()` directly) are diverted by a filter on the root logger before its handlers.
 LIBRARIES = ("weasyprint", "fontTools", "ebooklib", "PIL", "pydyf", "tinycss2", "cssselect2",
              "ziamath", "ziafont", "latex2mathml", "pypandoc")
 
@@ -61,23 +62,38 @@ _HANDLER = _Handler()
 _propagate: dict[str, bool] = {}
 
 
+def _divert(record: logging.LogRecord) -> bool:
+    """Root-logger filter: a record logged on the root logger itself goes to the capture, not to
+    the root's handlers (a logger's filters see only its own records, never propagated ones)."""
+    if record.levelno >= _HANDLER.level:
+        _HANDLER.emit(record)
+    return False
+
+
 @contextmanager
 def captured() -> Iterator[list[Logged]]:
-    """Collect, instead of printing, what the libraries log (WARNING and up) inside the block."""
+    """Collect, instead of printing, what the libraries log (WARNING and up) inside the block, and
+    the Python warnings they raise (Pillow's `UserWarning`s; deprecations are for developers and
+    stay as the warning filters say)."""
     records: list[Logged] = []
     if not _HANDLER.stack:
         _install()
     _HANDLER.stack.append(records)
     try:
-        yield records
+        with warnings.catch_warnings(record=True) as caught:
+            yield records
     finally:
         _HANDLER.stack.pop()
         if not _HANDLER.stack:
             _uninstall()
+    records += [Logged(_package(w.filename) or "python", logging.WARNING, f"{w.category.__name__}: {w.message}")
+                for w in caught if not issubclass(w.category, DeprecationWarning | PendingDeprecationWarning)]
 
 
 def _install() -> None:
-    logging.getLogger().addHandler(_HANDLER)  # also keeps `logging.error()` from running basicConfig
+    root = logging.getLogger()
+    root.addHandler(_HANDLER)  # catches other loggers' records; keeps `logging.error()` from basicConfig
+    root.addFilter(_divert)
     for name in LIBRARIES:
         logger = logging.getLogger(name)
         _propagate[name] = logger.propagate
@@ -86,7 +102,9 @@ def _install() -> None:
 
 
 def _uninstall() -> None:
-    logging.getLogger().removeHandler(_HANDLER)
+    root = logging.getLogger()
+    root.removeHandler(_HANDLER)
+    root.removeFilter(_divert)
     for name in LIBRARIES:
         logger = logging.getLogger(name)
         logger.removeHandler(_HANDLER)
@@ -98,11 +116,16 @@ def _library(record: logging.LogRecord) -> str:
     its code lives in (`…/site-packages/ebooklib/epub.py` → ebooklib)."""
     if record.name != "root":
         return record.name.split(".")[0]
-    parts = Path(record.pathname).parts
+    return _package(record.pathname) or record.module or "a library"
+
+
+def _package(path: str) -> str:
+    """The installed package a file belongs to, or "" outside site-packages."""
+    parts = Path(path).parts
     for index, part in enumerate(parts[:-1]):
         if part in ("site-packages", "dist-packages"):
             return parts[index + 1].removesuffix(".py")
-    return record.module or "a library"
+    return ""
 
 
 #: Fixes for library messages that are known to come from something in the article.

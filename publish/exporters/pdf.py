@@ -59,7 +59,7 @@ class PdfExporter:
 
         result = render.render(html, article.path.parent, ctx.resolver, refused, meta,
                                tags=bool(opt["tags"]), variant=opt["variant"])
-        ctx.diagnostics.extend(messages.warnings(result.logged, article))
+        ctx.diagnostics.extend(messages.warnings(result.logged, article, ctx.diagnostics))
         return result.pdf
 
     def _check_fonts(self, article: Article, ctx: ExportContext, *chosen: str | None) -> None:

@@ -57,7 +57,7 @@ def run(text: str, ctx: Context) -> str:
                 out[start], spans[start] = rewritten, end
                 if _count(rewritten) > 1:
                     ctx.report("notice", f"indented lines split into {_count(rewritten)} paragraphs",
-                               start + 1, "separate paragraphs with a blank line", kind="indented-prose")
+                               start + 1, "separate paragraphs with a blank line", kind="indented-lines")
     if not out:
         return text
     result: list[str] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from publish import library_logs
 from publish.diagnostics import mentioned, quoted_line
@@ -21,21 +21,24 @@ from publish.pdf.refs import ROOT_SCHEME
 _ANCHOR = re.compile(r"No anchor #(\S+) for internal URI reference")
 _TWICE = re.compile(r"Anchor defined twice: '([^']+)'")
 _IMAGE = re.compile(r"Failed to load image at '([^']*)'")
+_NOTDEF = re.compile(r'\.notdef glyph rendered .*: "(.+)" \((U\+[0-9A-F]+)\)')
 _CSS = re.compile(r"Ignored `([^`:]+)\s*:")
 
 
-def warnings(logged: Iterable[Logged], article: Article) -> list[Diagnostic]:
-    """One warning per record that tells the writer something new about the article."""
+def warnings(logged: Iterable[Logged], article: Article, earlier: Sequence[Diagnostic] = ()) -> list[Diagnostic]:
+    """One warning per record that tells the writer something new about the article (`earlier`:
+    what the exporter said already, besides the article's own diagnostics)."""
     found: list[Diagnostic] = []
+    said = [*article.diagnostics, *earlier]
     for record in logged:
         if record.library != "weasyprint":
             found += library_logs.diagnostics([record], article.source, "PDF")
-        elif (warning := _weasyprint(record, article)) is not None:
+        elif (warning := _weasyprint(record, article, said)) is not None:
             found.append(warning)
     return found
 
 
-def _weasyprint(record: Logged, article: Article) -> Diagnostic | None:
+def _weasyprint(record: Logged, article: Article, said: Sequence[Diagnostic]) -> Diagnostic | None:
     message = re.sub(r"""(['"])""" + ROOT_SCHEME, r"\1", record.message).rstrip(": ")
     if "ResourceRefused" in message:
         return None  # the fetcher's `on_refused` has reported it, with the reason
@@ -46,13 +49,19 @@ def _weasyprint(record: Logged, article: Article) -> Diagnostic | None:
 
     if anchor := _ANCHOR.search(message) or _TWICE.search(message):
         name = "#" + anchor.group(1)
-        if mentioned(article.diagnostics, name):
+        if mentioned(said, name):
             return None  # normalize's missing-anchor or duplicate-id warning
         if anchor.re is _TWICE:
             return warning(f"the id {name} is used more than once", "give each heading or element its own id",
                            source.line_of(anchor.group(1)), "duplicate-id")
         return warning(f"link to a missing anchor {name}", "fix the anchor or remove the link",
                        source.line_of(name), "missing-anchor")
+    if glyph := _NOTDEF.search(message):
+        if mentioned(said, glyph.group(2)):
+            return None  # the exporter's own check named it before rendering
+        return warning(f"no installed font has {glyph.group(2)} ({glyph.group(1)}); it prints as a box",
+                       "install a font that has it (fonts-noto-cjk for CJK), or set body_font",
+                       source.line_of(glyph.group(1)), "missing-glyphs")
     if "alt description" in message:
         name = _quoted(message)
         return warning(message, "describe the image for screen readers: ![what it shows](file)",
