@@ -16,6 +16,7 @@ from publish import library_logs
 from publish.diagnostics import mentioned, quoted_line
 from publish.library_logs import Logged
 from publish.model import Article, Diagnostic
+from publish.pdf.fetch import reference
 from publish.pdf.refs import ROOT_SCHEME
 
 _ANCHOR = re.compile(r"No anchor #(\S+) for internal URI reference")
@@ -66,8 +67,9 @@ def _weasyprint(record: Logged, article: Article, said: Sequence[Diagnostic]) ->
         name = _quoted(message)
         return warning(message, "describe the image for screen readers: ![what it shows](file)",
                        source.line_of(f"![]({name}") or _line(article, name), "missing-alt")
-    if image := _IMAGE.search(message):
-        name = image.group(1)
+    if image := _IMAGE.search(message):  # raw <img> arrive as file:// URLs: say what the writer wrote
+        name = reference(image.group(1), article.path.parent)
+        message = message.replace(image.group(1), name)
         return warning(message, "check the file WeasyPrint names: is it a PNG, JPEG, GIF, WebP or SVG image?",
                        _line(article, name), "broken-image")
     line = quoted_line(message, source)
