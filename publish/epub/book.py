@@ -252,7 +252,7 @@ def build(article: Article, resolver: Resolver, split_level: int, warn: Warn,
           site_url: str | None = None) -> Content:
     """Clean the article body, split it into chapters after a title page, fix notes, links, images."""
     body = xhtml.parse_body(article.html)
-    xhtml.clean(body, warn)
+    xhtml.clean(body, lambda message, fix, ref: warn(message, fix, ref, "epub-element"))
     math.to_mathml(article, body)
     notes = take_footnotes(body)
     name_headings(body)
