@@ -32,6 +32,7 @@ TITLES: Mapping[str, str] = {
     "epub-link": "links kept as text in the EPUB",
     "epub-image": "images left out of the EPUB",
     "pdf-link": "links kept as text in the PDF",
+    "pdf-css": "CSS declarations the PDF ignores",
     "wechat-image": "images the WeChat editor cannot take",
     "wechat-css": "styles the WeChat editor drops",
     "template-tag": "template tags left as text",
@@ -116,9 +117,9 @@ def _merge(members: list[Diagnostic]) -> Diagnostic:
     messages = [d.message for d in members]
     prefix, subjects, suffix = _varying(messages)
     details = [_subjects(subjects)] if subjects else []
-    lines = sorted({d.line for d in members if d.line is not None})
-    if lines:
-        details.append(_lines(lines))
+    spans = sorted({(d.line, max(d.line, d.end_line or d.line)) for d in members if d.line is not None})
+    if spans:
+        details.append(_lines(spans))
     detail = f" ({'; '.join(details)})" if details else ""
     title = TITLES.get(first.kind)
     if title is not None:
@@ -126,7 +127,7 @@ def _merge(members: list[Diagnostic]) -> Diagnostic:
     else:
         shape = f"{prefix}…{suffix}" if subjects else first.message
         message = f"{len(members)} × {shape}{detail}"
-    return replace(first, line=lines[0] if lines else None, end_line=None, message=message)
+    return replace(first, line=spans[0][0] if spans else None, end_line=None, message=message)
 
 
 #: Where a varying part may end: the suffix shared by every message starts at a space or a mark.
@@ -161,9 +162,10 @@ def _subjects(subjects: list[str]) -> str:
     return ", ".join(shown + (["…"] if len(subjects) > SHOWN else []))
 
 
-def _lines(lines: list[int]) -> str:
-    if len(lines) == 1:
-        return f"line {lines[0]}"
-    if len(lines) <= LISTED_LINES:
-        return "lines " + ", ".join(map(str, lines))
-    return f"lines {lines[0]}–{lines[-1]}"
+def _lines(spans: list[tuple[int, int]]) -> str:
+    """`line 5`, `lines 5, 9, 44–56`, or for many `lines 5–2488`, from (first, last) line pairs."""
+    if len(spans) == 1 and spans[0][0] == spans[0][1]:
+        return f"line {spans[0][0]}"
+    if len(spans) <= LISTED_LINES:
+        return "lines " + ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
+    return f"lines {spans[0][0]}–{max(b for _a, b in spans)}"

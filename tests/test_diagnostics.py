@@ -75,6 +75,17 @@ def test_a_broken_image_used_twice_is_one_pdf_warning(tmp_path: Path) -> None:
     assert broken.startswith(f"{post}:12: warning: PDF: Failed to load image at 'broken.png' — ")
 
 
+def test_only_the_writers_css_is_reported_by_the_pdf(tmp_path: Path) -> None:
+    """WeasyPrint ignores `text-size-adjust` in our own stylesheet too: not the writer's to fix."""
+    post = tmp_path / "styled.md"
+    post.write_text('---\ntitle: Styles\n---\n\nText.\n\n<p style="color: red; zoom: 2">styled</p>\n',
+                    encoding="utf-8")
+    result = run_cli([post, "--to", "pdf", "--out", tmp_path / "out", "-j", "1"], cwd=tmp_path)
+    assert result.stderr.splitlines() == [
+        (f"{post}:7: warning: PDF: Ignored `zoom: 2` at 1:13, unknown property. — WeasyPrint does not "
+        "support it: remove it, or accept that the PDF differs from the HTML page here")]
+
+
 def test_captured_takes_root_and_library_records_even_after_basic_config() -> None:
     root = logging.getLogger()
     handler = logging.StreamHandler(sys.stderr)  # what basicConfig leaves on the root logger
@@ -175,6 +186,14 @@ def test_any_kind_is_grouped_by_the_shape_of_its_messages() -> None:
     assert str(grouped) == ("post.md:40: warning: 3 × the WeChat snippet lost … characters "
                             "(100, 101, 102; lines 40, 41, 42) — do this")
     assert grouped.kind == "lost-text"
+
+
+def test_spans_keep_their_last_line() -> None:
+    spans = [Diagnostic(Path("post.md"), first, "warning", f"the EPUB lost {n} characters", "do this",
+                        end_line=last, kind="lost-text") for n, (first, last) in enumerate([(44, 56), (80, 80)])]
+    [grouped] = diagnostics.group(spans)
+    assert str(grouped) == ("post.md:44: warning: 2 × the EPUB lost … characters (0, 1; lines 44–56, 80) "
+                            "— do this")
 
 
 def test_unclassified_warnings_are_grouped_by_exact_message_only() -> None:

@@ -75,6 +75,9 @@ def _weasyprint(record: Logged, article: Article, said: Sequence[Diagnostic]) ->
     line = quoted_line(message, source)
     if record.level < logging.ERROR and not _the_writers(message, line, article):
         return None  # about our page template or stylesheet: nothing the writer can do
+    if _CSS.search(message):
+        return warning(message, "WeasyPrint does not support it: remove it, or accept that the PDF "
+                       "differs from the HTML page here", line, "pdf-css")
     return warning(message, "check this part of the PDF; the HTML page shows what was meant",
                    line, library_logs.KIND)
 
