@@ -18,6 +18,10 @@ from publish.fidelity.prose import Line
 
 #: Shorter prefixes than this are found in any long text by chance and prove nothing.
 MIN_KEPT = 6
+#: A piece found far from where the text around it is must be this long to count as kept.
+MIN_ANYWHERE = 16
+#: How far (in letters) past the last kept piece the next one counts as "near".
+LOCAL = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,26 +60,46 @@ def runs(lines: Sequence[Line], text: str) -> list[Run]:
 
 
 def _walk(segment: str, text: str, hint: int) -> list[tuple[int, int | None]]:
-    """`segment` as pieces: (size, end of the kept piece in `text`) or (size, None) when lost."""
+    """`segment` as pieces: (size, end of the kept piece in `text`) or (size, None) when lost.
+
+    A piece is kept when the output has it near where the last kept one was (`LOCAL` letters on),
+    as at least `MIN_KEPT` letters, or anywhere as at least `MIN_ANYWHERE` letters: short pieces of
+    a lost sentence ("the model", "视频") are elsewhere in any article by chance.
+    """
     at = text.find(segment, hint)
     if at < 0:
         at = text.find(segment)
     if at >= 0:
         return [(len(segment), at + len(segment))]
     pieces: list[tuple[int, int | None]] = []
-    rest = segment
-    while rest:
+    start = 0
+    while start < len(segment):
+        rest = segment[start:]
+        near = text[hint:hint + LOCAL]
         if len(rest) < MIN_KEPT:
-            pieces.append((len(rest), None if rest not in text else text.find(rest) + len(rest)))
+            pieces.append((len(rest), hint + near.find(rest) + len(rest) if rest in near else None))
             break
-        if rest[:MIN_KEPT] not in text:
+        if rest[:MIN_KEPT] not in text:  # lost: step a window at a time (a swallowed page is long)
             pieces.append((MIN_KEPT, None))
-            rest = rest[MIN_KEPT:]
+            start += MIN_KEPT
             continue
-        size = _longest_prefix(rest, text)
-        pieces.append((size, text.find(rest[:size]) + size))
-        rest = rest[size:]
-    return _merged(pieces)
+        if pieces and pieces[-1][1] is None:  # kept text may begin inside the last lost window
+            back = next((b for b in range(min(MIN_KEPT, pieces[-1][0]) - 1, 0, -1)
+                         if segment[start - b:start + MIN_KEPT] in text), 0)
+            pieces[-1] = (pieces[-1][0] - back, None)
+            start -= back
+            rest = segment[start:]
+        if rest[:MIN_KEPT] in near:
+            size = _longest_prefix(rest, near)
+            hint += near.find(rest[:size]) + size
+            pieces.append((size, hint))
+        else:
+            size = _longest_prefix(rest, text)
+            kept = size >= MIN_ANYWHERE
+            pieces.append((size, text.find(rest[:size]) + size if kept else None))
+            hint = pieces[-1][1] or hint
+        start += size
+    return _merged([piece for piece in pieces if piece[0]])
 
 
 def _longest_prefix(rest: str, text: str) -> int:

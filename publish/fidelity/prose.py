@@ -89,7 +89,7 @@ def _kinds(raw: list[str]) -> list[str]:
     """What each line belongs to, named as a writer would look for it in the source."""
     kinds: list[str] = []
     fence: str | None = None
-    block = "paragraph"
+    block = ""  # a block's kind is decided at its first line; a heading is one line long
     for line in raw:
         opened = _FENCE.match(line)
         if fence is not None:
@@ -103,10 +103,10 @@ def _kinds(raw: list[str]) -> list[str]:
             continue
         stripped = line.strip()
         if not stripped:
-            block = "paragraph"
-        elif block == "paragraph" or not line[:1].isspace():
+            block = ""
+        elif block in ("", "heading") or stripped.startswith("#"):
             block = _kind_of(stripped, line)
-        kinds.append(block)
+        kinds.append(block or "paragraph")
     return kinds
 
 

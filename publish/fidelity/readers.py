@@ -80,7 +80,7 @@ def epub_text(book: bytes) -> str:
 
     with zipfile.ZipFile(io.BytesIO(book)) as archive:
         container = etree.fromstring(archive.read("META-INF/container.xml"))
-        opf_path = str(container.find(".//{*}rootfile").get("full-path"))
+        opf_path = str(container.xpath("string(//*[local-name()='rootfile']/@full-path)"))
         opf = etree.fromstring(archive.read(opf_path))
         base = posixpath.dirname(opf_path)
         items = {item.get("id"): item for item in opf.iterfind(".//{*}manifest/{*}item")}
