@@ -7,10 +7,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import SORA, TESTS, run_cli, target_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SORA, TESTS, run_cli, target_for
 from publish import exporters as registry
 from publish import fidelity
 from publish.config import Config
@@ -148,9 +148,11 @@ def test_a_format_that_drops_a_paragraph_is_reported_with_its_lines(tmp_path: Pa
     done = run_cli(["post.md", "--to", "html,lossy"], cwd=tmp_path, pythonpath=[LOSSY])
     assert done.returncode == 0, done.stderr
     lost = [line for line in done.stderr.splitlines() if "lost" in line]
-    assert [line.rpartition("/")[2] for line in lost] == [f"post.md:9: warning: the lossy output lost {len(readers.letters(POST.splitlines()[8]))} "
-                    "characters (lines 9: paragraph) — check these lines in the output; write the "
-                    "construct as plain Markdown, or report it as a publish bug with the lines"]
+    size = len(readers.letters(POST.splitlines()[8]))
+    assert [line.rpartition("/")[2] for line in lost] == [
+        (f"post.md:9: warning: the lossy output lost {size} characters (lines 9: paragraph) — check "
+        "these lines in the output; write the construct as plain Markdown, or report it as a "
+        "publish bug with the lines")]
     assert (tmp_path / "dist" / "post.lossy.html").is_file()
 
 
@@ -166,3 +168,62 @@ def test_strict_writes_nothing_when_a_format_loses_words(tmp_path: Path) -> None
 @pytest.mark.slow
 def test_sora_loses_nothing_in_any_format() -> None:
     assert _verify(prepare(target_for(SORA), Config())) == []
+
+
+# --- the property: generated articles lose nothing in any format --------------------------------
+
+ZH = "视频生成模型理解物理世界镜头连续画面人物光线故事创作者想法作品时间空间数据变换扩散"
+EN = ["model", "video", "camera", "scene", "light", "story", "frame", "motion", "physics", "shadow",
+      "river", "window", "garden", "signal", "number", "letter"]
+zh_words = st.text(alphabet=ZH, min_size=4, max_size=14)
+en_words = st.lists(st.sampled_from(EN), min_size=3, max_size=10).map(" ".join)
+sentence = st.one_of(zh_words.map(lambda w: w + "。"), en_words.map(lambda w: w.capitalize() + "."))
+phrase = st.one_of(zh_words, en_words)
+
+
+@st.composite
+def blocks(draw: st.DrawFn) -> str:
+    kind = draw(st.sampled_from(["prose", "indented", "list", "ordered", "table", "code",
+                                 "html-div", "html-list", "html-table", "html-details", "quote"]))
+    items = draw(st.lists(phrase, min_size=1, max_size=4))
+    if kind == "prose":
+        return " ".join(draw(st.lists(sentence, min_size=1, max_size=4)))
+    if kind == "indented":
+        return "\t" + "".join(draw(st.lists(zh_words.map(lambda w: w + "，"), min_size=2, max_size=5))) + "。"
+    if kind == "list":
+        return "\n".join(f"- {item}" for item in items)
+    if kind == "ordered":
+        return "\n".join(f"{n}. {item}" for n, item in enumerate(items, 1))
+    if kind == "table":
+        return "| 名称 | 说明 |\n|---|---|\n" + "\n".join(f"| {item} | {item[::-1]} |" for item in items)
+    if kind == "code":
+        return "```python\n" + "\n".join(f"print('{item}')" for item in items) + "\n```"
+    if kind == "html-div":
+        return '<div class="note">\n' + "".join(f"<p>{item}</p>" for item in items) + "\n</div>"
+    if kind == "html-list":
+        return "<ul>\n" + "\n".join(f"<li>{item}</li>" for item in items) + "\n</ul>"
+    if kind == "html-table":
+        return "<table>\n" + "\n".join(f"<tr><td>{item}</td></tr>" for item in items) + "\n</table>"
+    if kind == "html-details":
+        return f"<details>\n<summary>{items[0]}</summary>\n\n{' '.join(items)}\n\n</details>"
+    return "\n".join(f"> {item}" for item in items)
+
+
+@st.composite
+def articles(draw: st.DrawFn) -> str:
+    body = [draw(sentence), *draw(st.lists(blocks(), min_size=1, max_size=6))]
+    notes = draw(st.lists(phrase, max_size=2))
+    for number, note in enumerate(notes, 1):
+        body[0] += f"[^{number}]"  # cited from prose (in raw HTML, `[^1]` is no citation)
+        body.append(f"[^{number}]: {note}")
+    return "---\ntitle: 生成的文章\n---\n\n" + "\n\n".join(body) + "\n"
+
+
+@pytest.mark.slow
+@settings(max_examples=12, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(text=articles())
+def test_generated_articles_lose_nothing_in_any_format(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "post.md"
+    path.write_text(text, encoding="utf-8")
+    assert _verify(prepare(target_for(path), Config())) == [], text
