@@ -12,7 +12,7 @@ from typing import IO, Any
 import click
 from click.core import ParameterSource
 
-from publish import __version__, batch, config_file, report
+from publish import __version__, batch, config_file, fidelity, report
 from publish import exporters as registry
 from publish.config import Config
 from publish.config_file import FileConfig, Layer, Settings
@@ -282,9 +282,9 @@ def _check(sources: Sequence[Path], check_formats: str | None, config_path: Path
             config = settings.for_article(source)
             article = prepare_article(source, config)
             export_ctx = ExportContext(config, load_theme(config.theme), Resolver.for_config(target.root, config))
-            for exporter in exporters:
-                exporter.export(article, export_ctx)
-            diagnostics = list(article.diagnostics) + export_ctx.diagnostics
+            produced = [(exporter, exporter.export(article, export_ctx)) for exporter in exporters]
+            diagnostics = [*article.diagnostics, *export_ctx.diagnostics,
+                           *fidelity.verify(article, produced)]
         except PublishError as exc:
             click.echo(f"{exc.location()}: error: {exc}")
             counts["error"] += 1

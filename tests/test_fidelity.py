@@ -227,3 +227,11 @@ def test_generated_articles_lose_nothing_in_any_format(tmp_path: Path, text: str
     path = tmp_path / "post.md"
     path.write_text(text, encoding="utf-8")
     assert _verify(prepare(target_for(path), Config())) == [], text
+
+
+@pytest.mark.slow
+def test_check_runs_the_guard_on_the_formats_it_is_given(tmp_path: Path) -> None:
+    (tmp_path / "post.md").write_text(POST, encoding="utf-8")
+    done = run_cli(["check", "post.md", "--to", "lossy"], cwd=tmp_path, pythonpath=[LOSSY])
+    assert "post.md:9: warning: the lossy output lost" in done.stdout
+    assert not (tmp_path / "dist").exists()
