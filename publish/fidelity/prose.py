@@ -42,13 +42,16 @@ def _blank(match: re.Match[str]) -> str:
     return SEPARATOR + "\n" * match.group().count("\n")
 
 
+#: Elements whose content is not the article's words: code the page runs, and form controls and
+#: embedded graphics, which a book or a platform editor drops (each exporter warns when it does).
+_HIDDEN = "script|style|template|form|button|select|textarea|object|canvas|svg|math"
 _Rule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
 _M, _S, _I = re.MULTILINE, re.DOTALL, re.IGNORECASE
 #: In order: whole regions first (comments, hidden elements, display math), then inline syntax.
 _RULES: tuple[_Rule, ...] = (
     (re.compile(r"<!--.*?-->", _S), _blank),
-    (re.compile(r"^[ \t]*<(script|style|template)\b[^>]*>.*?</\1\s*>", _S | _M | _I), _blank),
-    (re.compile(r"<(script|style|template)\b[^>]*>[^\n]*?</\1\s*>", _I), _blank),
+    (re.compile(rf"^[ \t]*<({_HIDDEN})\b[^>]*>.*?</\1\s*>", _S | _M | _I), _blank),
+    (re.compile(rf"<({_HIDDEN})\b[^>]*>[^\n]*?</\1\s*>", _I), _blank),
     (re.compile(r"\$\$.+?\$\$", _S), _blank),
     (re.compile(r"(?<![\\$\w])\$(?=[^\s$])(?:[^$\n\\]|\\.)+?(?<=\S)\$(?!\d)"), SEPARATOR),
     (re.compile(r"^[ \t]*(?:`{3,}|~{3,}|:{3,}).*$", _M), SEPARATOR),
