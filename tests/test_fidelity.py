@@ -95,15 +95,24 @@ def test_html_text_hides_what_an_unclosed_raw_text_element_swallows() -> None:
 @pytest.mark.slow
 def test_epub_and_pdf_text_are_read_back() -> None:
     outputs = _export(prepare(target_for(SORA), Config()))
-    pdf = readers.letters(readers.pdf_text(outputs["pdf"]))
+    laid_out = readers.letters(readers.pdf_text(outputs["pdf"]))  # WeasyPrint's boxes
+    read_back = readers.letters(readers.pdf_text(bytes(outputs["pdf"])))  # PDFium on the file
     epub = readers.letters(readers.epub_text(outputs["epub"]))
     for words in ("降维打击", "这个亮点到底有多牛逼呢"):
-        assert words in pdf and words in epub
+        assert words in laid_out and words in read_back and words in epub
     heading = "单视频多角度镜头"  # in the navigation document and in its chapter: read once
     with zipfile.ZipFile(io.BytesIO(outputs["epub"])) as book:
         assert any(heading in readers.html_text(book.read(name)) for name in book.namelist()
                    if "nav" in name)
     assert epub.count(heading) == 1
+
+
+def test_laid_out_text_crosses_process_boundaries() -> None:
+    """Batch workers and the PDF helper send outputs through pipes: the text must come along."""
+    import pickle
+
+    output = pickle.loads(pickle.dumps(readers.LaidOut(b"%PDF-1.7", "the words")))
+    assert isinstance(output, readers.LaidOut) and output == b"%PDF-1.7" and output.text == "the words"
 
 
 # --- end to end --------------------------------------------------------------------------------

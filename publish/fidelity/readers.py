@@ -9,19 +9,18 @@ layout placed on its pages, read back with PDFium.
 
 from __future__ import annotations
 
+import functools
 import io
 import posixpath
 import re
 import unicodedata
 import zipfile
-from html.parser import HTMLParser
+from typing import Any, Self
 
 #: Elements whose content a reader never sees as text. The raw-text ones (`script`, `style`)
 #: swallow everything up to their closing tag, exactly the failure the guard exists to catch.
 _HIDDEN = frozenset({"script", "style", "template", "title", "textarea", "xmp", "iframe",
                      "noscript", "noembed", "noframes", "head", "svg", "math"})
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                   "source", "track", "wbr"})
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
@@ -34,44 +33,28 @@ def letters(text: str) -> str:
     return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
-class _TextParser(HTMLParser):
-    """Collects the text outside hidden elements; `html.parser` ends `<script>`/`<style>` only at
-    their own closing tag, as browsers do, so an unclosed one hides the rest of the page."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HIDDEN and tag not in _VOID:
-            self.hidden.append(tag)
-        elif tag in ("img",) and not self.hidden:
-            self.parts.append(" ")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """`<x/>`: XHTML's empty elements open nothing."""
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.hidden:
-            while self.hidden and self.hidden.pop() != tag:
-                pass
-        if not self.hidden:
-            self.parts.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data)
-
-
 def html_text(document: str | bytes) -> str:
-    """The visible text of an HTML page or fragment (or an XHTML document)."""
-    if isinstance(document, bytes):
-        document = document.decode("utf-8", "replace")
-    parser = _TextParser()
-    parser.feed(document)
-    parser.close()
-    return "".join(parser.parts)
+    """The visible text of an HTML page or fragment (or an XHTML document).
+
+    libxml2's HTML parser (through lxml) ends `<script>`, `<style>` and `<textarea>` only at their
+    own closing tag, as browsers do, so an unclosed one hides the rest of the page here too.
+    """
+    from lxml import etree, html
+
+    if isinstance(document, str):
+        document = document.encode("utf-8")
+    if not document.strip():
+        return ""
+    root = html.document_fromstring(document, parser=_parser())
+    etree.strip_elements(root, *_HIDDEN, with_tail=False)
+    return " ".join(str(part) for part in root.itertext())
+
+
+@functools.cache
+def _parser() -> Any:
+    from lxml import html
+
+    return html.HTMLParser(encoding="utf-8", remove_comments=True)
 
 
 def epub_text(book: bytes) -> str:
@@ -93,8 +76,29 @@ def epub_text(book: bytes) -> str:
     return "\n".join(texts)
 
 
+class LaidOut(bytes):
+    """An output's bytes together with the text its layout engine placed on the pages.
+
+    Reading a long PDF back costs ~0.2 s, walking WeasyPrint's boxes ~0.01 s; the text travels
+    with the bytes (through worker pipes too: it pickles), so the guard reads it for free.
+    """
+
+    text: str
+
+    def __new__(cls, data: bytes, text: str) -> Self:
+        made = super().__new__(cls, data)
+        made.text = text
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (LaidOut, (bytes(self), self.text))
+
+
 def pdf_text(pdf: bytes) -> str:
-    """The text PDFium reads from every page (what copy-paste and screen readers get)."""
+    """The text of a PDF: from its layout when it carries it (`LaidOut`), else what PDFium reads
+    from every page (what copy-paste and screen readers get)."""
+    if isinstance(pdf, LaidOut):
+        return pdf.text
     import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from publish.errors import UsageError
+from publish.fidelity.readers import LaidOut
 from publish.model import Metadata
 from publish.pdf import layout, native
 from publish.pdf.fetch import OnRefused, url_fetcher
@@ -25,9 +26,10 @@ _FONT_CONFIG: Any = None
 
 @dataclass(slots=True)
 class Rendered:
-    """The PDF bytes and what WeasyPrint logged at ERROR level while making them."""
+    """The PDF bytes (with the text the layout placed, for the guard) and what WeasyPrint logged
+    at ERROR level while making them."""
 
-    pdf: bytes
+    pdf: LaidOut
     errors: list[str] = field(default_factory=list)
 
 
@@ -51,7 +53,22 @@ def render(html: str, base: Path, resolver: Resolver, on_refused: OnRefused, met
                                    ).render(font_config=_font_config(), pdf_tags=tags, pdf_variant=variant)
         _set_metadata(document.metadata, meta)
         pdf: bytes = document.write_pdf(pdf_tags=tags, pdf_variant=variant)
-    return Rendered(pdf, errors)
+    return Rendered(LaidOut(pdf, _text(document)), errors)
+
+
+def _text(document: Any) -> str:
+    """Every piece of text the layout put on a page, in box order (running heads included)."""
+    from weasyprint.formatting_structure import boxes
+
+    parts: list[str] = []
+    stack = [page._page_box for page in reversed(document.pages)]
+    while stack:
+        box = stack.pop()
+        if isinstance(box, boxes.TextBox):
+            parts.append(box.text)
+        elif isinstance(box, boxes.ParentBox):
+            stack.extend(reversed(box.children))
+    return " ".join(parts)
 
 
 def warm_up() -> None:
