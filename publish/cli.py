@@ -13,7 +13,7 @@ from typing import IO, Any
 import click
 from click.core import ParameterSource
 
-from publish import __version__, batch, config_file, diagnostics, report
+from publish import __version__, batch, config_file, diagnostics, fidelity, report
 from publish import exporters as registry
 from publish.config import Config
 from publish.config_file import FileConfig, Layer, Settings
@@ -283,9 +283,9 @@ def _check(sources: Sequence[Path], check_formats: str | None, config_path: Path
             config = settings.for_article(source)
             article = prepare_article(source, config)
             export_ctx = ExportContext(config, load_theme(config.theme), Resolver.for_config(target.root, config))
-            for exporter in exporters:
-                registry.export(exporter, article, export_ctx)
-            found = diagnostics.unique([*article.diagnostics, *export_ctx.diagnostics])
+            produced = [(exporter, registry.export(exporter, article, export_ctx)) for exporter in exporters]
+            found = diagnostics.unique([*article.diagnostics, *export_ctx.diagnostics,
+                                        *fidelity.verify(article, produced)])
         except PublishError as exc:
             click.echo(f"{exc.location()}: error: {exc}")
             counts["error"] += 1

@@ -84,6 +84,10 @@ class ExportError(PublishError):
         return f"{self.path}:{self.line or 1}"
 
 
+class LostText(SourceError):
+    """With `--strict`, an output lacks words of its source (the guard, `publish.fidelity`)."""
+
+
 class OutputError(PublishError):
     """An output file cannot be written (the folder is a file, read-only, or the disk is full)."""
 

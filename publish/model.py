@@ -112,6 +112,9 @@ class Article:
     html: str
     headings: tuple[Heading, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
+    #: The Markdown body after the text transforms: what pandoc read, and what the guard
+    #: (`publish.fidelity`) checks every output's words against.
+    body: str = ""
 
     @property
     def path(self) -> Path:

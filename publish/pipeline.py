@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from publish import diagnostics, highlight, normalize, parse
+from publish import diagnostics, fidelity, highlight, normalize, parse
 from publish.atomic import write_atomic
 from publish.config import Config
 from publish.dependencies import RecordingResolver, Reference
 from publish.discover import Target
-from publish.errors import PublishError
+from publish.errors import LostText, PublishError
 from publish.exporters import ExportContext, Exporter, Output, export
 from publish.load import load
 from publish.model import Article, Diagnostic, Source
@@ -54,7 +55,7 @@ def build(source: Source, config: Config, timings: dict[str, float] | None = Non
     html = highlight.highlight(parse.to_html(ast, source.path, config.pandoc_timeout))
     clock.lap("render")
     return Article(source=source, metadata=source.metadata, ast=ast, html=html,
-                   headings=headings.collect(ast),
+                   headings=headings.collect(ast), body=text,
                    diagnostics=source.diagnostics + tuple(ctx.diagnostics))
 
 
@@ -133,19 +134,34 @@ def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme
             result.timings[name] = exported.seconds
             ctx.diagnostics.extend(exported.diagnostics)
             resolver.seen.extend(exported.seen)
+        result.diagnostics.extend(ctx.diagnostics)
+        result.references = list(dict.fromkeys(resolver.seen))
+        start = time.perf_counter()
+        losses = fidelity.verify(article, [(e, outputs[e.name]) for e in exporters])
+        result.timings["verify"] = time.perf_counter() - start
+        _report_losses(losses, config.strict, result.diagnostics)
         files: dict[Path, bytes] = {}
         for exporter in exporters:
             produced = outputs_for(article, exporter, out_dir, outputs[exporter.name])
             result.formats[exporter.name] = list(produced)
             files.update(produced)
-        result.diagnostics.extend(ctx.diagnostics)
-        result.references = list(dict.fromkeys(resolver.seen))
         write_atomic(files)
         result.outputs = list(files)
     except PublishError as exc:
         result.status, result.error = "failed", exc
     result.diagnostics = diagnostics.unique(result.diagnostics)
     return result
+
+
+def _report_losses(losses: Sequence[Diagnostic], strict: bool, diagnostics: list[Diagnostic]) -> None:
+    """What the guard found, before anything is written: warnings, or with `--strict` errors
+    (the first one raised) so that none of this article's files is written at all."""
+    if not strict:
+        diagnostics.extend(losses)
+    elif losses:
+        first, *others = [dataclasses.replace(loss, severity="error") for loss in losses]
+        diagnostics.extend(others)
+        raise LostText(first.path, first.message, first.fix, first.line)
 
 
 class _Clock:

@@ -241,9 +241,11 @@ def repair_structure(body: Element) -> None:
         if not len(el) or el[0].tag != "summary" or (el.text or "").strip():
             el.tag = "div"  # the schema wants a summary first
     for el in list(body.iter("ruby")):
-        if not any(c.tag == "rt" for c in el) or not (el.text or "").strip() and el[0].tag in ("rt", "rp"):
+        baseless = len(el) > 0 and not (el.text or "").strip() and el[0].tag in ("rt", "rp")
+        if not any(c.tag == "rt" for c in el) or baseless:
             for annotation in [c for c in el if c.tag in ("rt", "rp")]:
-                remove(annotation)
+                # an annotation with nothing to annotate is the only place its words are: keep them
+                (unwrap if baseless and annotation.tag == "rt" else remove)(annotation)
             unwrap(el)
     for el in list(body.iter(*REQUIRED_PARENT)):
         parent = el.getparent()

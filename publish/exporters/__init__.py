@@ -51,7 +51,17 @@ class ExportContext:
 
 @runtime_checkable
 class Exporter(Protocol):
-    """One output format. Exporters return bytes and never write files: the pipeline does that."""
+    """One output format. Exporters return bytes and never write files: the pipeline does that.
+
+    Two optional members, looked up with `getattr` (a third-party exporter need not have them):
+
+    - `label: ClassVar[str]` names the output in messages ("the WeChat snippet"); the default is
+      "the <name> output".
+    - `text(self, output: Output) -> str` gives the words a reader of the output sees, for the
+      guard that checks every output against its source before anything is written
+      (`publish.fidelity`). The default reads the main file (`<stem><suffix>`) as HTML; a binary
+      format (PDF, EPUB, DOCX) must define it.
+    """
 
     name: ClassVar[str]
     """The `--to` value; must equal the entry-point name."""

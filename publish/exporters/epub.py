@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from publish.errors import UsageError
-from publish.exporters import ExportContext
+from publish.exporters import ExportContext, Output
 from publish.model import Article
 from publish.page import font_css
 
@@ -26,7 +26,15 @@ class EpubExporter:
     name: ClassVar[str] = "epub"
     suffix: ClassVar[str] = ".epub"
     description: ClassVar[str] = "EPUB 3 e-book (nav, NCX, cover, notes), EPUBCheck-clean"
+    label: ClassVar[str] = "the EPUB"
     options: ClassVar[dict[str, Any]] = {"split_level": 2, "toc_depth": 3}
+
+    def text(self, output: Output) -> str:
+        """The content documents' text in reading order (the navigation repeats the headings)."""
+        from publish.fidelity.readers import epub_text
+
+        assert isinstance(output, bytes)
+        return epub_text(output)
 
     def export(self, article: Article, ctx: ExportContext) -> bytes:
         from publish.epub import book, package, xhtml  # only when this format runs (~0.1 s)

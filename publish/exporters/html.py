@@ -17,6 +17,7 @@ class HtmlExporter:
     name: ClassVar[str] = "html"
     suffix: ClassVar[str] = ".html"
     description: ClassVar[str] = "standalone HTML5 page, stylesheet embedded"
+    label: ClassVar[str] = "the HTML page"
 
     def export(self, article: Article, ctx: ExportContext) -> bytes:
         return render_page(linked(article), ctx.config, ctx.theme, "screen").encode("utf-8")

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from publish import fonts
 from publish.diagnostics import mentioned
 from publish.errors import ExportError
-from publish.exporters import ExportContext
+from publish.exporters import ExportContext, Output
 from publish.model import Article
 from publish.page import render_page
 from publish.pdf import coverage, layout, messages, refs, render
@@ -21,6 +21,7 @@ class PdfExporter:
     name: ClassVar[str] = "pdf"
     suffix: ClassVar[str] = ".pdf"
     description: ClassVar[str] = "print-ready PDF (WeasyPrint), CJK fonts by language, bookmarks"
+    label: ClassVar[str] = "the PDF"
     options: ClassVar[dict[str, Any]] = {
         "page_size": "A4",
         "margin": "22mm 20mm 24mm",
@@ -30,6 +31,13 @@ class PdfExporter:
         "body_font": None,
         "heading_font": None,
     }
+
+    def text(self, output: Output) -> str:
+        """The text on the pages, as PDFium reads it back (what copy-paste and screen readers get)."""
+        from publish.fidelity.readers import pdf_text
+
+        assert isinstance(output, bytes)
+        return pdf_text(output)
 
     def warm_up(self) -> None:
         """Import WeasyPrint (~0.3 s) and compile the page template before the first article;

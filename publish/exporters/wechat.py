@@ -15,6 +15,7 @@ class WechatExporter:
     name: ClassVar[str] = "wechat"
     suffix: ClassVar[str] = ".wechat.html"
     description: ClassVar[str] = "WeChat Official Account snippet (inline styles) + preview page with Copy"
+    label: ClassVar[str] = "the WeChat snippet"
     options: ClassVar[dict[str, Any]] = {
         "theme": "default",
         "primary_color": None,

@@ -12,6 +12,7 @@ from typing import Any
 
 from publish import library_logs
 from publish.errors import UsageError
+from publish.fidelity.readers import LaidOut
 from publish.library_logs import Logged
 from publish.model import Metadata
 from publish.pdf import layout, native
@@ -24,9 +25,10 @@ _FONT_CONFIG: Any = None
 
 @dataclass(slots=True)
 class Rendered:
-    """The PDF bytes and what WeasyPrint (and fontTools, subsetting its fonts) logged meanwhile."""
+    """The PDF bytes (with the text the layout placed, for the guard) and what WeasyPrint (and
+    fontTools, subsetting its fonts) logged while making them."""
 
-    pdf: bytes
+    pdf: LaidOut
     logged: list[Logged] = field(default_factory=list)
 
 
@@ -50,7 +52,22 @@ def render(html: str, base: Path, resolver: Resolver, on_refused: OnRefused, met
                                    ).render(font_config=_font_config(), pdf_tags=tags, pdf_variant=variant)
         _set_metadata(document.metadata, meta)
         pdf: bytes = document.write_pdf(pdf_tags=tags, pdf_variant=variant)
-    return Rendered(pdf, logged)
+    return Rendered(LaidOut(pdf, _text(document)), logged)
+
+
+def _text(document: Any) -> str:
+    """Every piece of text the layout put on a page, in box order (running heads included)."""
+    from weasyprint.formatting_structure import boxes
+
+    parts: list[str] = []
+    stack = [page._page_box for page in reversed(document.pages)]
+    while stack:
+        box = stack.pop()
+        if isinstance(box, boxes.TextBox):
+            parts.append(box.text)
+        elif isinstance(box, boxes.ParentBox):
+            stack.extend(reversed(box.children))
+    return " ".join(parts)
 
 
 def warm_up() -> None:

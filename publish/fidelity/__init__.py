@@ -1,0 +1,73 @@
+"""The guard: every output's text is checked against its source's words before anything is written.
+
+A converter that writers trust must never drop their words quietly (mdformat refuses to write a
+file whose meaning changed; we refuse to stay silent). `verify` reads each output back as a
+reader would see it (`readers`), takes the words the source means to show (`prose`), and reports
+the runs of words an output lacks (`match`): one warning per format, naming the source lines and
+what they are. With `--strict` the pipeline turns them into a failure and writes nothing.
+
+Exporters say how their output is read by defining `text(output) -> str`; without it the output
+is read as HTML (the main file, `<stem><suffix>`), which fits every HTML-like format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from publish.exporters import Exporter, Output
+from publish.fidelity import match, prose, readers
+from publish.model import Article, Diagnostic
+
+#: A lost run this long is always reported (a sentence, a list item, a table row).
+MIN_RUN = 20
+#: Below `MIN_RUN`, scattered losses are reported once they add up to this share of the article.
+MAX_SHARE = 0.005
+KIND = "lost-text"
+
+
+def read_text(exporter: Exporter, output: Output) -> str:
+    """The text a reader of `output` sees, by the exporter's own `text` or as HTML."""
+    reader = getattr(exporter, "text", None)
+    if callable(reader):
+        return str(reader(output))
+    main = output if isinstance(output, bytes) else output[exporter.suffix]
+    return readers.html_text(main)
+
+
+def verify(article: Article, produced: Sequence[tuple[Exporter, Output]]) -> list[Diagnostic]:
+    """One warning per output that lost a run of `MIN_RUN` letters or `MAX_SHARE` of the article."""
+    lines = prose.lines(article.body)
+    total = sum(line.size for line in lines)
+    found: list[Diagnostic] = []
+    # Every format carries the title in a place of its own (the platform's title field for a
+    # snippet), and a body heading that repeats it may have been taken up into it.
+    title = readers.letters(article.metadata.title) + "\n"
+    for exporter, output in produced:
+        lost = match.runs(lines, title + readers.letters(read_text(exporter, output)))
+        shown = [run for run in lost if run.size >= MIN_RUN]
+        size = sum(run.size for run in lost)
+        if not shown and size > MAX_SHARE * total:
+            shown = lost
+        if shown:
+            found.append(_warning(article, exporter, shown, size, len(lost)))
+    return found
+
+
+def _warning(article: Article, exporter: Exporter, runs: list[match.Run], size: int,
+             count: int) -> Diagnostic:
+    offset = article.source.body_line - 1
+    spans = [f"{_span(run.first + offset, run.last + offset)}: {run.kind}" for run in runs[:3]]
+    more = f"; and {len(runs) - 3} more" if len(runs) > 3 else ""
+    places = "" if count == 1 else f" in {count} places"
+    label = getattr(exporter, "label", f"the {exporter.name} output")
+    first = runs[0]
+    return Diagnostic(
+        article.path, first.first + offset, "warning",
+        f"{label} lost {size} characters{places} (lines {'; '.join(spans)}{more})",
+        "check these lines in the output; write the construct as plain Markdown, "
+        "or report it as a publish bug with the lines",
+        end_line=first.last + offset, kind=KIND)
+
+
+def _span(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}–{last}"
