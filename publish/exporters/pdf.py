@@ -45,7 +45,7 @@ class PdfExporter:
                      + layout.paragraph_css(meta.is_cjk, bool(opt["cjk_indent"])))
         self._check_fonts(article, ctx, opt["body_font"], opt["heading_font"])
         printed, unlinked = refs.for_print(article, ctx.config.site_url)
-        for ref in unlinked:
+        for ref in (r for r in unlinked if not ctx.converts(r)):  # in the run: the reader has its file
             ctx.warn(article, f"PDF: the link to {ref.path} is plain text (a PDF cannot link to a "
                      "relative page)", "give --site-url to link to its web page",
                      _line(article, f"{ref.path.name}"))

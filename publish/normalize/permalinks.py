@@ -1,0 +1,280 @@
+"""Which article a link in the site's URL form means: `/2018/06/12/slug/`, `../guide/a.html`.
+
+Jekyll and Hexo publish every Markdown source at a URL of its own, and writers link between
+articles with those URLs, not with the `.md` file names. A post is served at its permalink (the
+front matter's `permalink:`, else `_config.yml`'s `permalink:`, else the engine's default,
+`/:categories/:year/:month/:day/:title.html` in Jekyll and `:year/:month/:day/:title/` in Hexo),
+a page at its path with `.html` (below Hexo's `source/` folder). To keep such a link a link, we map
+the URL back to its source: first by file name (`a.html` or `a/` next to `a.md`), then through an
+index of every article's URLs.
+
+The index is built only when a link needs it, once per source root (rebuilt only when a Markdown
+file below the root changes), and reads each front matter with the load stage. Nothing outside
+the source root is read, hidden folders and `node_modules` are skipped, and symbolic links that
+leave the root are ignored.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import urllib.parse
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from publish.errors import PublishError
+from publish.model import Metadata
+from publish.resources import SITE_MARKER, find_site_root
+
+if TYPE_CHECKING:
+    from publish.normalize import Context
+
+SUFFIXES = (".md", ".markdown")
+#: Jekyll's named permalink styles (`permalink: pretty` in `_config.yml`).
+STYLES = {
+    "date": "/:categories/:year/:month/:day/:title:output_ext",
+    "pretty": "/:categories/:year/:month/:day/:title/",
+    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
+    "none": "/:categories/:title:output_ext",
+}
+#: Tried for every post besides the configured pattern: Jekyll's default, then Hexo's.
+DEFAULT_PATTERNS = (STYLES["date"], ":year/:month/:day/:title/")
+_SKIP_DIRS = frozenset({"node_modules"})
+_DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
+_PLACEHOLDER = re.compile(r":([a-z_]+)")
+_DATED = re.compile(r"(?:^|/)(\d{4})/(\d{1,2})/(\d{1,2})/([^/]+)$")
+_PAGE_SUFFIX = re.compile(r"\.(html?|md|markdown)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """The URLs of every article below a source root, and the paths the site is served under."""
+
+    root: Path
+    #: URL path prefixes from `_config.yml` (Jekyll `baseurl`, Hexo `root`), e.g. `/blog`.
+    bases: tuple[str, ...]
+    #: Normalized URL (see `url_key`) → source file.
+    by_url: Mapping[str, Path]
+    #: Source file → its URLs as the site writes them, to resolve relative links from it.
+    urls_of: Mapping[Path, tuple[str, ...]]
+    #: (year, month, day, slug) → posts: a dated URL matches whatever comes before the date.
+    by_date: Mapping[tuple[int, int, int, str], tuple[Path, ...]]
+
+    def find(self, link_path: str, current: Path, bases: Sequence[str] = ()) -> Path | None:
+        """The source a URL path means, from the article `current`; None when it is no article."""
+        if link_path.startswith("/"):
+            candidates = [link_path]
+        else:
+            candidates = [urllib.parse.urljoin("http://site" + url, link_path)[len("http://site"):]
+                          for url in self.urls_of.get(current, ())]
+        for candidate in candidates:
+            for path in _unprefixed(candidate, (*bases, *self.bases)):
+                key = url_key(path)
+                if key in self.by_url:
+                    return self.by_url[key]
+                dated = _DATED.search(key)
+                if dated:
+                    y, m, d, slug = dated.groups()
+                    posts = self.by_date.get((int(y), int(m), int(d), slug), ())
+                    if len(posts) == 1:
+                        return posts[0]
+        return None
+
+
+def resolve(link_path: str, ctx: Context) -> Path | None:
+    """The article source (a resolved path inside the root) that a site-form link means, or None.
+
+    `link_path` is the path part of a link as written (`../a.html`, `/2018/06/12/slug/`).
+    """
+    root = ctx.resolver.root.resolve()
+    folder = ctx.source.path.parent
+    by_name = _by_file_name(urllib.parse.unquote(link_path), folder, root)
+    if by_name is not None:
+        return by_name
+    site_root = ctx.resolver.site_root or find_site_root(folder, root)
+    if not site_root.resolve().is_relative_to(root):
+        site_root = root
+    site = site_for(root, site_root.resolve())
+    base = urllib.parse.urlsplit(ctx.config.site_url or "").path.rstrip("/")
+    return site.find(link_path, ctx.source.path.resolve(), (base,) if base else ())
+
+
+def _by_file_name(path_text: str, folder: Path, root: Path) -> Path | None:
+    """`a.html`, `a/` or `a` next to the linking article means `a.md` (or `a/index.md`)."""
+    if path_text.startswith("/") or not path_text:
+        return None
+    stem = _PAGE_SUFFIX.sub("", path_text.rstrip("/"))
+    names = [stem + s for s in SUFFIXES] + [f"{stem}/index{s}" for s in SUFFIXES]
+    for name in names:
+        candidate = folder / name
+        if candidate.is_file() and candidate.resolve().is_relative_to(root):
+            return candidate.resolve()
+    return None
+
+
+def url_key(path: str) -> str:
+    """One spelling per URL: `/a/b/`, `/a/b.html`, `/a/b/index.html` and `a/b` are all `a/b`."""
+    text = urllib.parse.unquote(path).strip()
+    text = posixpath.normpath("/" + text) if text else "/"
+    text = re.sub(r"/index\.html?$", "", text)
+    text = _PAGE_SUFFIX.sub("", text)
+    return text.strip("/").casefold()
+
+
+def _unprefixed(path: str, bases: Iterable[str]) -> list[str]:
+    """The path as written, then without each base path it starts with."""
+    out = [path]
+    for base in bases:
+        base = "/" + base.strip("/")
+        if base != "/" and (path == base or path.startswith(base + "/")):
+            out.append(path[len(base):] or "/")
+    return out
+
+
+# --- the index --------------------------------------------------------------------------------
+
+_CACHE: dict[tuple[Path, Path], tuple[tuple[Any, ...], Site]] = {}
+_CACHE_SIZE = 16
+
+
+def site_for(root: Path, site_root: Path) -> Site:
+    """The index of `root` (both resolved), kept while no Markdown file below it changes."""
+    sources = _sources(root)
+    config_file = site_root / SITE_MARKER
+    signature = (tuple((p, _stamp(p)) for p in sources), _stamp(config_file))
+    cached = _CACHE.get((root, site_root))
+    if cached is not None and cached[0] == signature:
+        return cached[1]
+    site = _build(root, site_root, sources, _site_config(config_file, root))
+    if len(_CACHE) >= _CACHE_SIZE:  # a long test session sees many roots; a build sees one or two
+        _CACHE.clear()
+    _CACHE[(root, site_root)] = (signature, site)
+    return site
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _sources(root: Path) -> list[Path]:
+    """Every Markdown file below `root`, as discovery sees them (no hidden folders), sorted."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+        for name in sorted(files):
+            path = Path(folder) / name
+            if name.lower().endswith(SUFFIXES) and not name.startswith(".") and path.is_file():
+                resolved = path.resolve()
+                if resolved.is_relative_to(root):
+                    found.append(resolved)
+    return found
+
+
+def _site_config(path: Path, root: Path) -> dict[str, Any]:
+    """`_config.yml` of the site, when it lies inside the root; {} when absent or unreadable."""
+    if not path.is_file() or not path.resolve().is_relative_to(root):
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _build(root: Path, site_root: Path, sources: list[Path], config: Mapping[str, Any]) -> Site:
+    from publish.load import load  # the load stage, for every article's own front matter
+
+    configured = config.get("permalink")
+    patterns = list(dict.fromkeys(
+        ([STYLES.get(configured, configured)] if isinstance(configured, str) and configured else [])
+        + list(DEFAULT_PATTERNS)))
+    source_dir = site_root / str(config.get("source_dir") or "source")
+    by_url: dict[str, Path] = {}
+    urls_of: dict[Path, tuple[str, ...]] = {}
+    by_date: dict[tuple[int, int, int, str], list[Path]] = {}
+    for path in sources:
+        try:
+            meta: Metadata | None = load(path, root).metadata
+        except PublishError:
+            meta = None
+        urls = _urls(path, meta, site_root, source_dir, patterns, config)
+        urls_of[path] = urls
+        for url in urls:
+            by_url.setdefault(url_key(url), path)
+        if meta is not None and meta.date is not None and _is_post(path, site_root):
+            key = (meta.date.year, meta.date.month, meta.date.day, _slug(path, meta).casefold())
+            by_date.setdefault(key, []).append(path)
+    bases = tuple(b for b in (config.get("baseurl"), config.get("root")) if isinstance(b, str) and b.strip("/"))
+    return Site(root, bases, by_url, urls_of, {k: tuple(v) for k, v in by_date.items()})
+
+
+def _urls(path: Path, meta: Metadata | None, site_root: Path, source_dir: Path,
+          patterns: Sequence[str], config: Mapping[str, Any]) -> tuple[str, ...]:
+    """An article's URLs, most specific first: front-matter permalink, post patterns, page path."""
+    urls: list[str] = []
+    values = _values(path, meta, site_root, config) if meta is not None else {}
+    own = meta.extra.get("permalink") if meta is not None else None
+    if isinstance(own, str) and own.strip():
+        urls += _expand(own.strip(), values)
+    if _is_post(path, site_root):
+        for pattern in patterns:
+            urls += _expand(pattern, values)
+    for folder in (source_dir, site_root):
+        if path.is_relative_to(folder):
+            urls.append("/" + PurePosixPath(path.relative_to(folder).as_posix()).with_suffix(".html").as_posix())
+    return tuple(dict.fromkeys(u if u.startswith("/") else "/" + u for u in urls))
+
+
+def _is_post(path: Path, site_root: Path) -> bool:
+    parts = path.relative_to(site_root).parts if path.is_relative_to(site_root) else path.parts
+    return "_posts" in parts or "_drafts" in parts
+
+
+def _slug(path: Path, meta: Metadata) -> str:
+    """`:title`: the front matter's `slug`, else the file name without Jekyll's date prefix."""
+    slug = meta.extra.get("slug")
+    return str(slug).strip() if slug else _DATE_PREFIX.sub("", path.stem)
+
+
+def _values(path: Path, meta: Metadata, site_root: Path, config: Mapping[str, Any]) -> dict[str, str]:
+    """Placeholder values for one article, as Jekyll and Hexo fill them."""
+    slug = _slug(path, meta)
+    rel = path.relative_to(site_root) if path.is_relative_to(site_root) else Path(path.name)
+    above = list(rel.parts[: rel.parts.index("_posts")]) if "_posts" in rel.parts else []
+    categories = [c.casefold() for c in [*above, *meta.categories]]
+    values = {"title": slug, "slug": slug, "name": slug, "output_ext": ".html",
+              "categories": "/".join(dict.fromkeys(categories)),
+              "category": meta.categories[-1].casefold() if meta.categories
+              else str(config.get("default_category") or "uncategorized")}
+    if meta.date is not None:
+        date = meta.date
+        values.update(year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}",
+                      i_month=str(date.month), i_day=str(date.day), short_year=f"{date.year % 100:02d}",
+                      hour=f"{date.hour:02d}", minute=f"{date.minute:02d}", second=f"{date.second:02d}",
+                      y_day=f"{date.timetuple().tm_yday:03d}")
+    return values
+
+
+def _expand(pattern: str, values: Mapping[str, str]) -> list[str]:
+    """A permalink pattern filled in; [] when it needs a value this article lacks."""
+    missing = False
+
+    def fill(match: re.Match[str]) -> str:
+        nonlocal missing
+        value = values.get(match.group(1))
+        if value is None:
+            missing = True
+            return ""
+        return value
+
+    url = _PLACEHOLDER.sub(fill, pattern)
+    return [] if missing else [re.sub(r"/{2,}", "/", url)]
