@@ -473,6 +473,24 @@ def test_editing_a_linked_article_rebuilds_the_article_that_links_to_it(
     assert any("missing anchor #intro" in w["message"] for w in a["warnings"])
 
 
+def test_editing_an_article_linked_by_permalink_rebuilds_the_article_that_links_to_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The permalink index is read through the resolver: the linked source is a dependency too."""
+    monkeypatch.chdir(tmp_path)
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_posts" / "2024-01-02-a.md").write_text("---\ntitle: A\n---\n\nsee [b](/2024/01/03/b/#intro)\n")
+    (site / "_posts" / "2024-01-03-b.md").write_text("---\ntitle: B\n---\n\n## Intro\n\ntext\n")
+    args = (str(site), "--out", str(tmp_path / "dist"), "-j", "1")
+    publish(tmp_path, *args)
+    (site / "_posts" / "2024-01-03-b.md").write_text("---\ntitle: B\n---\n\n## Other\n\ntext\n")
+    code, report, _ = publish(tmp_path, *args)
+    assert code == 0
+    assert statuses(report) == {"_posts/2024-01-02-a.md": "ok", "_posts/2024-01-03-b.md": "ok"}
+    a = next(entry for entry in report["articles"] if entry["relative"] == "_posts/2024-01-02-a.md")
+    assert any("missing anchor #intro" in w["message"] for w in a["warnings"])
+
+
 def test_a_folder_run_links_articles_written_in_the_site_url_form(tmp_path: Path) -> None:
     """Two Jekyll posts link each other by permalink and by `.html` page: in a folder run each link
     points at the sibling's `.html` page, the EPUB and the WeChat snippet keep the text, and no
