@@ -252,6 +252,17 @@ def test_site_form_links_resolve_to_sibling_articles_of_a_hexo_site(tmp_path: Pa
     assert not diagnostics
 
 
+def test_a_permalink_never_leads_out_of_the_source_root(tmp_path: Path) -> None:
+    """A post symlinked from outside the root is not an article of the site: the link stays as written."""
+    root = tmp_path / "blog"
+    (root / "_posts").mkdir(parents=True)
+    outside = tmp_path / "secret.md"
+    outside.write_text("---\ntitle: S\n---\n\n## Key\n")
+    (root / "_posts" / "2024-01-01-leak.md").symlink_to(outside)
+    _ast, html, _diagnostics = normalize_markdown("[x](/2024/01/01/leak/#key)\n", path=root / "a.md", root=root)
+    assert html.strip() == '<p><a href="/2024/01/01/leak/#key">x</a></p>'
+
+
 @pytest.mark.parametrize(("current", "relative", "site_url", "expected"), [
     ("a.md", True, None, "b/post.html#sec"),
     ("c/d.md", True, None, "../b/post.html#sec"),

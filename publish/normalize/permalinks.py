@@ -48,6 +48,9 @@ _SKIP_DIRS = frozenset({"node_modules"})
 _DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
 _PLACEHOLDER = re.compile(r":([a-z_]+)")
 _DATED = re.compile(r"(?:^|/)(\d{4})/(\d{1,2})/(\d{1,2})/([^/]+)$")
+#: The line that closes a front matter (YAML, YAML's `...`, TOML); looked for in the first 64 KB.
+_FENCE = re.compile(rb"^(?:---|\.\.\.|\+\+\+)[ \t]*\r?$", re.MULTILINE)
+_HEAD = 65536
 _PAGE_SUFFIX = re.compile(r"\.(html?|md|markdown)$", re.IGNORECASE)
 
 
@@ -144,13 +147,13 @@ _CACHE_SIZE = 16
 
 def site_for(root: Path, site_root: Path) -> Site:
     """The index of `root` (both resolved), kept while no Markdown file below it changes."""
-    sources = _sources(root)
+    stamped = _sources(root)
     config_file = site_root / SITE_MARKER
-    signature = (tuple((p, _stamp(p)) for p in sources), _stamp(config_file))
+    signature = (tuple(stamped), _stamp(config_file))
     cached = _CACHE.get((root, site_root))
     if cached is not None and cached[0] == signature:
         return cached[1]
-    site = _build(root, site_root, sources, _site_config(config_file, root))
+    site = _build(root, site_root, [path for path, _ in stamped], _site_config(config_file, root))
     if len(_CACHE) >= _CACHE_SIZE:  # a long test session sees many roots; a build sees one or two
         _CACHE.clear()
     _CACHE[(root, site_root)] = (signature, site)
@@ -165,18 +168,29 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return stat.st_mtime_ns, stat.st_size
 
 
-def _sources(root: Path) -> list[Path]:
-    """Every Markdown file below `root`, as discovery sees them (no hidden folders), sorted."""
-    found: list[Path] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
-        for name in sorted(files):
-            path = Path(folder) / name
-            if name.lower().endswith(SUFFIXES) and not name.startswith(".") and path.is_file():
-                resolved = path.resolve()
-                if resolved.is_relative_to(root):
-                    found.append(resolved)
-    return found
+def _sources(root: Path) -> list[tuple[Path, tuple[int, int]]]:
+    """Every Markdown file below `root` as discovery sees them (no hidden folders), sorted, with
+    its modification time and size. Symbolic links to folders are not followed; a linked file
+    counts only when it resolves inside the root."""
+    found: list[tuple[Path, tuple[int, int]]] = []
+    folders = [root]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name not in _SKIP_DIRS:
+                        folders.append(Path(entry.path))
+                elif entry.name.lower().endswith(SUFFIXES) and entry.is_file():
+                    path = Path(entry.path)
+                    if entry.is_symlink():
+                        path = path.resolve()
+                        if not path.is_relative_to(root):
+                            continue
+                    stat = entry.stat()
+                    found.append((path, (stat.st_mtime_ns, stat.st_size)))
+    return sorted(found)
 
 
 def _site_config(path: Path, root: Path) -> dict[str, Any]:
@@ -191,7 +205,7 @@ def _site_config(path: Path, root: Path) -> dict[str, Any]:
 
 
 def _build(root: Path, site_root: Path, sources: list[Path], config: Mapping[str, Any]) -> Site:
-    from publish.load import load  # the load stage, for every article's own front matter
+    from publish.load import load_bytes  # the load stage, for every article's own front matter
 
     configured = config.get("permalink")
     patterns = list(dict.fromkeys(
@@ -203,8 +217,8 @@ def _build(root: Path, site_root: Path, sources: list[Path], config: Mapping[str
     by_date: dict[tuple[int, int, int, str], list[Path]] = {}
     for path in sources:
         try:
-            meta: Metadata | None = load(path, root).metadata
-        except PublishError:
+            meta: Metadata | None = load_bytes(_front_matter_bytes(path), path, root).metadata
+        except (OSError, PublishError):
             meta = None
         urls = _urls(path, meta, site_root, source_dir, patterns, config)
         urls_of[path] = urls
@@ -215,6 +229,19 @@ def _build(root: Path, site_root: Path, sources: list[Path], config: Mapping[str
             by_date.setdefault(key, []).append(path)
     bases = tuple(b for b in (config.get("baseurl"), config.get("root")) if isinstance(b, str) and b.strip("/"))
     return Site(root, bases, by_url, urls_of, {k: tuple(v) for k, v in by_date.items()})
+
+
+def _front_matter_bytes(path: Path) -> bytes:
+    """The file up to the line that closes its front matter: all the index needs, and the loader
+    then neither checks nor detects the language of a body it would not use (~8 ms per 30 KB).
+
+    The cut is at a newline byte, which no multi-byte UTF-8 or GB18030 character contains; UTF-16
+    files (no ASCII `---` line) are read whole.
+    """
+    data = path.read_bytes()
+    first = data.find(b"\n", 0, _HEAD)
+    closing = _FENCE.search(data, first + 1, _HEAD) if first >= 0 else None
+    return data[: closing.end()] + b"\n" if closing else data
 
 
 def _urls(path: Path, meta: Metadata | None, site_root: Path, source_dir: Path,
