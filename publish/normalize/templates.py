@@ -4,7 +4,8 @@ Blog engines expand `{% %}` and `{{ }}` before the Markdown renderer sees the te
 (code blocks included, which is why writers wrap examples in `{% raw %}`). We follow the same
 order on the raw body: `{% raw %}` regions are set aside untouched and their markers removed;
 `{% highlight lang %}` and Hexo's `{% codeblock %}`/`{% code %}` become fenced code blocks;
-`{{ site.url }}` and `{{ site.baseurl }}` take `Config.site_url`; links to other posts
+`{{ site.url }}` and `{{ site.baseurl }}` (Hexo: `{{ config.url }}`, `{{ config.root }}`,
+`{{ url_for('…') }}`) take `Config.site_url`; links to other posts
 (Jekyll's `{% post_url 2024-03-01-slug %}`, Hexo's `{% post_link slug [text] %}`) become relative
 links to those Markdown files, which the links transform then marks as article links; Hexo's
 `{% asset_img a.png [title] %}` becomes an image in the post's asset folder. Any other tag is

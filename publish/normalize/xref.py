@@ -10,9 +10,17 @@ stays a `Link` whose target is what the author wrote, plus the attribute
 
     <a href="../b/post.markdown#sec" data-publish-article="b/post.markdown#sec">…</a>
 
+A link in the site's URL form that `publish.normalize.permalinks` maps to a source is marked the
+same way: a page (`../guide/a.html`, `a/`), a permalink (`/2018/06/12/slug/`, also after
+`{{ site.baseurl }}` or under `site_url`), a front-matter `permalink:`. One to the linking article
+itself becomes `#fragment`.
+
 Resolve it per format with `href_for` (`.html` sibling, an absolute URL under `site_url`, or
-`None` = write the link text only and warn) and, on body HTML, `rewrite_links`. A link whose
-target is missing or outside the root was already turned into plain text by normalize.
+`None` = write the link text only) and, on body HTML, `rewrite_links`: HTML links the sibling page,
+the WeChat snippet makes the web page a note, the EPUB and PDF link the web page. With no page to
+link, they warn, unless the article is converted in the same run (`ExportContext.converts`): the
+reader has its own file then. A link whose target is missing or outside the root was already
+turned into plain text by normalize.
 
 **Local images.** An `Image` that resolved to a file inside the source root keeps its `src` as
 written (the HTML beside the source still works) and gains
