@@ -102,7 +102,7 @@ def resolve(link_path: str, ctx: Context) -> Path | None:
     site_root = ctx.resolver.site_root or find_site_root(folder, root)
     if not site_root.resolve().is_relative_to(root):
         site_root = root
-    site = site_for(root, site_root.resolve())
+    site = site_for(root, site_root.resolve(), ctx.source)
     base = urllib.parse.urlsplit(ctx.config.site_url or "").path.rstrip("/")
     return site.find(link_path, ctx.source.path.resolve(), (base,) if base else ())
 
@@ -111,6 +111,8 @@ def _by_file_name(path_text: str, folder: Path, root: Path) -> Path | None:
     """`a.html`, `a/` or `a` next to the linking article means `a.md` (or `a/index.md`)."""
     if path_text.startswith("/") or not path_text:
         return None
+    if not PurePosixPath(path_text).suffix and (folder / path_text).is_file():
+        return None  # `LICENSE` next to a `LICENSE.md` is that file, not a page
     stem = _PAGE_SUFFIX.sub("", path_text.rstrip("/"))
     names = [stem + s for s in SUFFIXES] + [f"{stem}/index{s}" for s in SUFFIXES]
     for name in names:
@@ -141,23 +143,37 @@ def _unprefixed(path: str, bases: Iterable[str]) -> list[str]:
 
 # --- the index --------------------------------------------------------------------------------
 
-_CACHE: dict[tuple[Path, Path], tuple[tuple[Any, ...], Site]] = {}
+@dataclass(slots=True)
+class _Cached:
+    signature: tuple[Any, ...]
+    site: Site
+    #: The article that last asked; it gets the same index without a new walk (one per article).
+    asker: object
+
+
+_CACHE: dict[tuple[Path, Path], _Cached] = {}
 _CACHE_SIZE = 16
 
 
-def site_for(root: Path, site_root: Path) -> Site:
-    """The index of `root` (both resolved), kept while no Markdown file below it changes."""
+def site_for(root: Path, site_root: Path, asker: object = None) -> Site:
+    """The index of `root` (both resolved), kept while no Markdown file below it changes.
+
+    Whether one changed is checked once per `asker` (the linking article's `Source`), so an article
+    with a hundred links walks the folder once, and a batch worker builds the index once per root.
+    """
+    cached = _CACHE.get((root, site_root))
+    if cached is not None and asker is not None and cached.asker is asker:
+        return cached.site
     stamped = _sources(root)
     config_file = site_root / SITE_MARKER
     signature = (tuple(stamped), _stamp(config_file))
-    cached = _CACHE.get((root, site_root))
-    if cached is not None and cached[0] == signature:
-        return cached[1]
-    site = _build(root, site_root, [path for path, _ in stamped], _site_config(config_file, root))
-    if len(_CACHE) >= _CACHE_SIZE:  # a long test session sees many roots; a build sees one or two
-        _CACHE.clear()
-    _CACHE[(root, site_root)] = (signature, site)
-    return site
+    if cached is None or cached.signature != signature:
+        site = _build(root, site_root, [path for path, _ in stamped], _site_config(config_file, root))
+        if len(_CACHE) >= _CACHE_SIZE:  # a long test session sees many roots; a build sees one or two
+            _CACHE.clear()
+        cached = _CACHE[(root, site_root)] = _Cached(signature, site, asker)
+    cached.asker = asker
+    return cached.site
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
