@@ -393,6 +393,15 @@ def test_article_link_to_an_article_of_the_same_run_is_text_without_a_warning() 
     assert not [d for d in ctx.diagnostics if "other.md" in d.message]
 
 
+def test_warning_about_a_permalink_link_names_its_line(tmp_path: Path) -> None:
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2024-01-02-b.md").write_text("---\ntitle: B\n---\n\nb\n", encoding="utf-8")
+    post = tmp_path / "a.md"
+    post.write_text("---\ntitle: A\n---\n\n正文\n\n见[B](/2024/01/02/b/)。\n", encoding="utf-8")
+    built = build(post)
+    assert [d.line for d in built.ctx.diagnostics if "2024-01-02-b.md" in d.message] == [7]
+
+
 def test_article_link_points_at_the_web_page_under_site_url() -> None:
     path = FIXTURES / "images" / "pictures.md"
     config = Config(site_url="https://blog.example", exporters={"pdf": {}})

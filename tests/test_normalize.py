@@ -280,6 +280,12 @@ def test_rewrite_links_unwraps_unresolved() -> None:
     assert (html, unresolved) == ("<p>B</p>", [xref.ArticleRef(PurePosixPath("b.md"))])
 
 
+def test_an_unresolved_link_keeps_the_target_as_written_for_its_warning_line() -> None:
+    body = '<p><a href="/2018/06/12/b/#x" data-publish-article="_posts/2018-06-12-b.md#x">B</a></p>'
+    _html, unresolved = xref.rewrite_links(body, lambda _ref: None)
+    assert [ref.written for ref in unresolved] == ["/2018/06/12/b/#x"]
+
+
 # --- publish check ----------------------------------------------------------------------------
 
 def test_check_prints_notices_with_lines_and_a_summary() -> None:

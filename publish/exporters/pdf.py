@@ -48,7 +48,7 @@ class PdfExporter:
         for ref in (r for r in unlinked if not ctx.converts(r)):  # in the run: the reader has its file
             ctx.warn(article, f"PDF: the link to {ref.path} is plain text (a PDF cannot link to a "
                      "relative page)", "give --site-url to link to its web page",
-                     _line(article, f"{ref.path.name}"))
+                     _line(article, ref.written) or _line(article, ref.path.name))
         html = render_page(printed, ctx.config, ctx.theme, "print", extra_css=extra_css)
 
         def refused(exc: ResourceRefused) -> None:
