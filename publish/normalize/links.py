@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from publish.ast import walk
 from publish.errors import PublishError
 from publish.model import PandocAst
-from publish.normalize import permalinks, xref
+from publish.normalize import site_links, xref
 from publish.normalize.headings import ids_in_markdown
 from publish.normalize.inlines import Inline, map_inlines
 from publish.resources import ResourceRefused, is_external_link
@@ -94,10 +94,10 @@ def _link(node: dict[str, Any], ctx: Context, ids: set[str]) -> list[Inline]:
 
 def _site_article(path_text: str, ctx: Context) -> Path | None:
     """The article a link in the site's URL form means (`/2018/06/12/slug/`, `../a.html`), found
-    by `permalinks` and recorded with the resolver like any file a link names; None otherwise."""
+    by `site_links` and recorded with the resolver like any file a link names; None otherwise."""
     if PurePosixPath(path_text).suffix.lower() not in _PAGE_SUFFIXES:
         return None
-    found = permalinks.resolve(path_text, ctx)
+    found = site_links.resolve(path_text, ctx)
     if found is None:
         return None
     folder = ctx.source.path.parent

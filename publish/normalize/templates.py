@@ -20,7 +20,7 @@ import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from publish.normalize import permalinks
+from publish.normalize import site_links
 
 if TYPE_CHECKING:
     from publish.normalize import Context
@@ -138,4 +138,4 @@ def _site_vars(text: str, ctx: Context) -> str:
 def _links_an_article(text: str, end: int, ctx: Context) -> bool:
     """Whether the site path written right after a site-URL tag (at `end`) is one of the site's articles."""
     after = _SITE_PATH.match(text, end)
-    return after is not None and permalinks.resolve(urllib.parse.urlsplit(after.group(1)).path, ctx) is not None
+    return after is not None and site_links.resolve(urllib.parse.urlsplit(after.group(1)).path, ctx) is not None

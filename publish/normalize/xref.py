@@ -10,7 +10,7 @@ stays a `Link` whose target is what the author wrote, plus the attribute
 
     <a href="../b/post.markdown#sec" data-publish-article="b/post.markdown#sec">…</a>
 
-A link in the site's URL form that `publish.normalize.permalinks` maps to a source is marked the
+A link in the site's URL form that `publish.normalize.site_links` maps to a source is marked the
 same way: a page (`../guide/a.html`, `a/`), a permalink (`/2018/06/12/slug/`, also after
 `{{ site.baseurl }}` or under `site_url`), a front-matter `permalink:`. One to the linking article
 itself becomes `#fragment`.
