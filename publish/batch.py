@@ -270,6 +270,8 @@ class _Worker:
         self.base = self.settings.config()
         self.theme: Theme = load_theme(self.base.theme)
         self.helpers: dict[str, offload.Helper] = {}
+        #: Every source of the run (all shards): a link to one of them is to a file the reader gets.
+        self.articles = frozenset(t.path for t in request.targets)
 
     def run(self, job: Job) -> Outcome:
         from publish.pipeline import convert  # the worker's import; the parent never needs it
@@ -277,7 +279,8 @@ class _Worker:
         exporters = [self.exporters[name] for name in job.formats]
         try:
             result = convert(job.target, exporters, self.base, self.theme, self.out_dir,
-                             configure=self.settings.for_article, helpers=self.helpers)
+                             configure=self.settings.for_article, helpers=self.helpers,
+                             articles=self.articles)
         except Exception as exc:  # noqa: BLE001 - a bug in publish or a plugin: fail this one article
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             return Outcome(job.index, job.target, "failed", "internal error", diagnostics=[

@@ -277,12 +277,14 @@ def _check(sources: Sequence[Path], check_formats: str | None, config_path: Path
     targets = list(expand(sources, base.root))
     exporters = [registry.load(name) for name in (_formats(check_formats.split(",")) if check_formats else [])]
     counts, kinds = Counter({"error": 0, "warning": 0, "notice": 0}), Counter[str]()
+    run = frozenset(t.path for t in targets)  # as a build of these sources would see them
     for target in targets:
         try:
             source = load(target.path, target.root, target.relative)
             config = settings.for_article(source)
             article = prepare_article(source, config)
-            export_ctx = ExportContext(config, load_theme(config.theme), Resolver.for_config(target.root, config))
+            export_ctx = ExportContext(config, load_theme(config.theme), Resolver.for_config(target.root, config),
+                                       articles=run)
             produced = [(exporter, registry.export(exporter, article, export_ctx)) for exporter in exporters]
             found = diagnostics.unique([*article.diagnostics, *export_ctx.diagnostics,
                                         *fidelity.verify(article, produced)])

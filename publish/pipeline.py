@@ -91,12 +91,13 @@ Configure = Callable[[Source], Config]
 
 def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme: Theme,
             out_dir: Path, configure: Configure | None = None,
-            helpers: Mapping[str, Helper] | None = None) -> Result:
+            helpers: Mapping[str, Helper] | None = None, articles: frozenset[Path] = frozenset()) -> Result:
     """Prepare one article once and run every exporter on it; files are written only on success.
 
     `configure`, when given, turns the loaded source into its config (front-matter overrides);
     the theme then follows that config. `helpers` run their formats in processes of their own
-    (`publish.offload`); the others run here, meanwhile. A `PublishError` marks the source failed and is kept in
+    (`publish.offload`); the others run here, meanwhile. `articles` are the sources the run converts
+    (see `ExportContext.articles`). A `PublishError` marks the source failed and is kept in
     the result (the other sources go on); any other exception is a bug and propagates.
     What the exporters' libraries log becomes warnings too; exact repeats are dropped.
     """
@@ -118,7 +119,7 @@ def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme
         resolver = RecordingResolver.for_config(target.root, config)
         article = build(source, config, result.timings, resolver)
         result.diagnostics.extend(article.diagnostics)
-        ctx = ExportContext(config, theme, resolver)
+        ctx = ExportContext(config, theme, resolver, articles=articles)
         helpers = helpers or {}
         for helper in helpers.values():
             helper.submit(article, ctx)

@@ -10,11 +10,14 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from conftest import run_cli
+from lxml import html as lxml_html
 
 from publish import manifest, themes
 from publish.batch import in_shard, parse_shard
@@ -468,3 +471,55 @@ def test_editing_a_linked_article_rebuilds_the_article_that_links_to_it(
     assert statuses(report) == {"a.md": "ok", "b.md": "ok", "c.md": "skipped (up to date)"}
     a = next(entry for entry in report["articles"] if entry["relative"] == "a.md")
     assert any("missing anchor #intro" in w["message"] for w in a["warnings"])
+
+
+def test_editing_an_article_linked_by_permalink_rebuilds_the_article_that_links_to_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The permalink index is read through the resolver: the linked source is a dependency too."""
+    monkeypatch.chdir(tmp_path)
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_posts" / "2024-01-02-a.md").write_text("---\ntitle: A\n---\n\nsee [b](/2024/01/03/b/#intro)\n")
+    (site / "_posts" / "2024-01-03-b.md").write_text("---\ntitle: B\n---\n\n## Intro\n\ntext\n")
+    args = (str(site), "--out", str(tmp_path / "dist"), "-j", "1")
+    publish(tmp_path, *args)
+    (site / "_posts" / "2024-01-03-b.md").write_text("---\ntitle: B\n---\n\n## Other\n\ntext\n")
+    code, report, _ = publish(tmp_path, *args)
+    assert code == 0
+    assert statuses(report) == {"_posts/2024-01-02-a.md": "ok", "_posts/2024-01-03-b.md": "ok"}
+    a = next(entry for entry in report["articles"] if entry["relative"] == "_posts/2024-01-02-a.md")
+    assert any("missing anchor #intro" in w["message"] for w in a["warnings"])
+
+
+def test_a_folder_run_links_articles_written_in_the_site_url_form(tmp_path: Path) -> None:
+    """Two Jekyll posts link each other by permalink and by `.html` page: in a folder run each link
+    points at the sibling's `.html` page, the EPUB and the WeChat snippet keep the text, and no
+    warning is printed (the reader gets every linked article from the same run)."""
+    site = tmp_path / "blog"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: blog\nbaseurl: /blog\n", encoding="utf-8")
+    (site / "_posts" / "2018-06-12-uefi-shell.md").write_text(
+        "---\ntitle: UEFI Shell\n---\n\n## 用法\n\n下一篇见[GRUB 的安装](/blog/2018/07/01/grub/#安装)，"
+        "或[它的页面](2018-07-01-grub.html)。\n", encoding="utf-8")
+    (site / "_posts" / "2018-07-01-grub.md").write_text(
+        "---\ntitle: GRUB\n---\n\n## 安装\n\n先读[UEFI Shell]({{ site.baseurl }}/2018/06/12/uefi-shell.html#用法)"
+        "与[上一篇](../2018/06/12/uefi-shell/)。\n", encoding="utf-8")
+    out = tmp_path / "dist"
+    result = run_cli([site, "--to", "html,wechat,epub", "--out", out, "-j", "2"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert ": warning:" not in result.stdout + result.stderr and "warnings 0," in result.stdout + result.stderr
+    pages = {name: lxml_html.fromstring((out / "_posts" / f"{name}.html").read_bytes())
+             for name in ("2018-06-12-uefi-shell", "2018-07-01-grub")}
+    assert pages["2018-06-12-uefi-shell"].xpath("//article//a/@href") == [
+        "2018-07-01-grub.html#安装", "2018-07-01-grub.html"]
+    assert pages["2018-07-01-grub"].xpath("//article//a/@href") == [
+        "2018-06-12-uefi-shell.html#用法", "2018-06-12-uefi-shell.html"]
+    snippet = (out / "_posts" / "2018-07-01-grub.wechat.html").read_text(encoding="utf-8")
+    assert "UEFI Shell" in snippet and "上一篇" in snippet and "<a " not in snippet
+    with zipfile.ZipFile(out / "_posts" / "2018-07-01-grub.epub") as book:
+        text = "".join(book.read(n).decode() for n in book.namelist() if n.endswith(".xhtml"))
+    assert "UEFI Shell" in text and "uefi-shell" not in text
+
+    alone = run_cli([site / "_posts" / "2018-07-01-grub.md", "--to", "epub", "--out", tmp_path / "one"],
+                    cwd=tmp_path)  # one article: the other is not converted, so the EPUB says so
+    assert "points to the article" in alone.stderr and "set site_url" in alone.stderr

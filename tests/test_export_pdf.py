@@ -381,6 +381,27 @@ def test_article_link_without_site_url_is_text_with_a_warning(pictures: Built) -
     assert [d.line for d in pictures.ctx.diagnostics if "other.md" in d.message] == [34]
 
 
+def test_article_link_to_an_article_of_the_same_run_is_text_without_a_warning() -> None:
+    """In a folder run the reader gets other.pdf too: no warning per link to it."""
+    path = (FIXTURES / "images" / "pictures.md").resolve()
+    config = Config(exporters={"pdf": {}})
+    article = prepare(Target(path, path.parent, Path(path.name), explicit=True), config)
+    ctx = ExportContext(config, load_theme(), Resolver.for_config(path.parent, config),
+                        articles=frozenset({path, path.with_name("other.md")}))
+    links = pdf_links(pdfium.PdfDocument(PdfExporter().export(article, ctx)))
+    assert not [u for u in links if "other" in u]
+    assert not [d for d in ctx.diagnostics if "other.md" in d.message]
+
+
+def test_warning_about_a_permalink_link_names_its_line(tmp_path: Path) -> None:
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2024-01-02-b.md").write_text("---\ntitle: B\n---\n\nb\n", encoding="utf-8")
+    post = tmp_path / "a.md"
+    post.write_text("---\ntitle: A\n---\n\n正文\n\n见[B](/2024/01/02/b/)。\n", encoding="utf-8")
+    built = build(post)
+    assert [d.line for d in built.ctx.diagnostics if "2024-01-02-b.md" in d.message] == [7]
+
+
 def test_article_link_points_at_the_web_page_under_site_url() -> None:
     path = FIXTURES / "images" / "pictures.md"
     config = Config(site_url="https://blog.example", exporters={"pdf": {}})

@@ -222,6 +222,25 @@ def test_bare_url_anchor_and_relative_link_are_plain_text(wechat: Any) -> None:
     assert "锚点、相对、https://example.org/x、" in body
 
 
+@pytest.mark.parametrize("site_url", [None, "https://blog.example"])
+def test_links_to_other_articles_are_notes_under_the_site_url(tmp_path: Path, site_url: str | None) -> None:
+    """Like any web link, a link to another article (as `.md` or as its `.html` page) becomes a note
+    pointing at that article's web page; without a site URL there is no page to name: its text."""
+    (tmp_path / "other.md").write_text("---\ntitle: O\n---\n\n## 节\n", encoding="utf-8")
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: P\n---\n\n见[另一篇](other.md#节)与[它的页面](other.html)。\n", encoding="utf-8")
+    config = Config(site_url=site_url)
+    article = prepare(Target(post, tmp_path, Path("post.md"), True), config)
+    ctx = ExportContext(config, load_theme(), Resolver.for_config(tmp_path, config))
+    out = load_exporter("wechat").export(article, ctx)
+    assert isinstance(out, dict)
+    root = lxml.html.fragment_fromstring(out[".wechat.html"].decode("utf-8"))
+    notes = [text(p) for p in root.xpath(".//p") if re.match(r"\[\d+\] ", text(p))]
+    assert "见另一篇" in text(root) and not ctx.diagnostics
+    assert notes == ([] if site_url is None else ["[1] 另一篇: https://blog.example/other.html#节",
+                                                  "[2] 它的页面: https://blog.example/other.html"])
+
+
 def test_footnote_has_no_id_or_fragment_href(wechat: Any) -> None:
     root, _ = wechat(LINKS)
     html = lxml.html.tostring(root, encoding="unicode")

@@ -89,6 +89,12 @@ DIAGNOSTICS = [
     ("[ref][r]\n\n[r]: gone.md\n", "warning", "link to 'gone.md' removed", 3),
     ("x\n\n{% include a.html %}\n", "notice", "left as text", 3),
     ("[a]({{ site.url }}/x)\n", "warning", "no site URL is configured", 1),
+    ("[a]({{ site.url }}/2018/06/12/uefi-shell/)\n", None, "no site URL is configured", None),
+    ("[a]({{ site.url }}{{ site.baseurl }}/x) [b]({{ site.url }}/about/me/)\n", "warning",
+     "no site URL is configured", 1),
+    ("x\n\n[a](/2018/06/12/uefi-shell/#nope)\n", "warning", "missing anchor #nope in /2018/06/12/uefi-shell/", 3),
+    ("[a](other.html#nope)\n", "warning", "missing anchor #nope in other.html", 1),
+    ("[a](/about/me/#联系方式) [b](/archives/2024/03/hello/#intro)\n", None, "anchor", None),
     ("正文\n\n# 一\n\n## 二\n", "notice", "moved from level 1 to 2", 3),
     ("## 一\n\n#### 二\n", "notice", "'二' moved up to level 3", 3),
     ("正文\n\n##\n", "notice", "dropped an empty heading", 3),
@@ -218,6 +224,45 @@ def test_html_exporter_links_the_html_sibling(tmp_path: Path) -> None:
     assert page.xpath(f"//@{xref.ARTICLE_ATTR}") == []
 
 
+def test_a_post_linking_to_itself_by_permalink_gets_an_in_page_link() -> None:
+    """Every format keeps an in-page link (the EPUB as a chapter link); a link to its own page would not."""
+    post = SITE / "_posts" / "2024-03-01-hello.md"
+    _ast, html, diagnostics = normalize_markdown("## Intro\n\n见[上文](/2024/03/01/hello/#intro)。\n", path=post)
+    assert '<a href="#intro">上文</a>' in html
+    assert not diagnostics
+
+
+def test_site_form_links_resolve_to_sibling_articles_of_a_hexo_site(tmp_path: Path) -> None:
+    """Hexo: posts in source/_posts dated by front matter, pages below source/, `root:` as base path."""
+    site = tmp_path / "blog"
+    (site / "source" / "_posts").mkdir(parents=True)
+    (site / "source" / "guide").mkdir()
+    (site / "_config.yml").write_text("url: https://blog.example\nroot: /docs/\npermalink: :year/:title.html\n")
+    (site / "source" / "_posts" / "uefi-shell.md").write_text("---\ntitle: U\ndate: 2018-06-12\n---\n\n## 用法\n")
+    (site / "source" / "guide" / "components.md").write_text("---\ntitle: C\n---\n\n## Props\n")
+    post = site / "source" / "_posts" / "grub.md"
+    post.write_text("x\n")
+    markdown = ("[a](/docs/2018/uefi-shell.html#用法) [b](/guide/components.html#props) "
+                "[c](../guide/components.html) [d](/2018/06/12/uefi-shell/)\n")
+    _ast, html, diagnostics = normalize_markdown(markdown, path=post, root=tmp_path)
+    page = lxml_html.fromstring(html)
+    assert page.xpath(f"//a/@{xref.ARTICLE_ATTR}") == [
+        "blog/source/_posts/uefi-shell.md#用法", "blog/source/guide/components.md#props",
+        "blog/source/guide/components.md", "blog/source/_posts/uefi-shell.md"]
+    assert not diagnostics
+
+
+def test_a_permalink_never_leads_out_of_the_source_root(tmp_path: Path) -> None:
+    """A post symlinked from outside the root is not an article of the site: the link stays as written."""
+    root = tmp_path / "blog"
+    (root / "_posts").mkdir(parents=True)
+    outside = tmp_path / "secret.md"
+    outside.write_text("---\ntitle: S\n---\n\n## Key\n")
+    (root / "_posts" / "2024-01-01-leak.md").symlink_to(outside)
+    _ast, html, _diagnostics = normalize_markdown("[x](/2024/01/01/leak/#key)\n", path=root / "a.md", root=root)
+    assert html.strip() == '<p><a href="/2024/01/01/leak/#key">x</a></p>'
+
+
 @pytest.mark.parametrize(("current", "relative", "site_url", "expected"), [
     ("a.md", True, None, "b/post.html#sec"),
     ("c/d.md", True, None, "../b/post.html#sec"),
@@ -233,6 +278,12 @@ def test_rewrite_links_unwraps_unresolved() -> None:
     body = '<p><a href="b.md" data-publish-article="b.md" class="x">B</a></p>'
     html, unresolved = xref.rewrite_links(body, lambda _ref: None)
     assert (html, unresolved) == ("<p>B</p>", [xref.ArticleRef(PurePosixPath("b.md"))])
+
+
+def test_an_unresolved_link_keeps_the_target_as_written_for_its_warning_line() -> None:
+    body = '<p><a href="/2018/06/12/b/#x" data-publish-article="_posts/2018-06-12-b.md#x">B</a></p>'
+    _html, unresolved = xref.rewrite_links(body, lambda _ref: None)
+    assert [ref.written for ref in unresolved] == ["/2018/06/12/b/#x"]
 
 
 # --- publish check ----------------------------------------------------------------------------

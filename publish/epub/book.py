@@ -146,6 +146,8 @@ class Linker:
     base: Path
     warn: Warn
     article_href: Callable[[xref.ArticleRef], str | None] = lambda ref: None
+    #: Whether an article is converted in the same run (its own book exists): then no warning.
+    in_run: Callable[[xref.ArticleRef], bool] = lambda ref: False
     media: dict[str, Media] = field(default_factory=dict)
 
     def fix_links(self, documents: list[Chapter]) -> None:
@@ -160,12 +162,14 @@ class Linker:
         label = tree.text_of(link) or href
         article = _take(link, xref.ARTICLE_ATTR)
         if article is not None:  # another article: its web address, or its text
-            target_url = self.article_href(xref.ArticleRef.parse(article))
+            ref = xref.ArticleRef.parse(article)
+            target_url = self.article_href(ref)
             if target_url is not None:
                 link.set("href", target_url)
                 return
-            self.warn(f"link '{label}' points to the article {href}, which is not in this EPUB; kept as text",
-                      "set site_url so links to other articles become web links", href, "epub-link")
+            if not self.in_run(ref):
+                self.warn(f"link '{label}' points to the article {href}, which is not in this EPUB; kept as text",
+                          "set site_url so links to other articles become web links", href, "epub-link")
         elif href.startswith("#"):
             target = urllib.parse.unquote(href[1:])
             if target in where:
@@ -249,7 +253,8 @@ class Content:
 
 
 def build(article: Article, resolver: Resolver, split_level: int, warn: Warn,
-          site_url: str | None = None) -> Content:
+          site_url: str | None = None,
+          in_run: Callable[[xref.ArticleRef], bool] = lambda ref: False) -> Content:
     """Clean the article body, split it into chapters after a title page, fix notes, links, images."""
     body = xhtml.parse_body(article.html)
     xhtml.clean(body, lambda message, fix, ref: warn(message, fix, ref, "epub-element"))
@@ -263,7 +268,7 @@ def build(article: Article, resolver: Resolver, split_level: int, warn: Warn,
     place_footnotes(documents, notes)
     current = xref.source_path(article.source)
     linker = Linker(resolver, article.path.parent, warn,
-                    lambda ref: xref.href_for(ref, current, site_url=site_url, relative=False))
+                    lambda ref: xref.href_for(ref, current, site_url=site_url, relative=False), in_run)
     linker.fix_links(documents)
     linker.embed_images(documents)
     cover = linker.cover(article.metadata.cover) if article.metadata.cover else None

@@ -11,7 +11,8 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from publish import library_logs
 from publish.config import Config
@@ -19,6 +20,9 @@ from publish.errors import PluginError, UnknownFormat
 from publish.model import Article, Diagnostic
 from publish.resources import Resolver
 from publish.themes import Theme
+
+if TYPE_CHECKING:
+    from publish.normalize.xref import ArticleRef
 
 GROUP = "publish.exporters"
 
@@ -35,6 +39,10 @@ class ExportContext:
     theme: Theme
     resolver: Resolver
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: The sources this run converts (resolved paths). A format that cannot link to another
+    #: article (an EPUB or a PDF without `site_url`) keeps such a link's text without a warning:
+    #: the reader gets that article's own file from the same run.
+    articles: frozenset[Path] = frozenset()
 
     def warn(self, article: Article, message: str, fix: str = "", line: int | None = None,
              kind: str = "") -> None:
@@ -43,6 +51,10 @@ class ExportContext:
         `kind` is a short stable name (`missing-anchor`): repeats of a kind are grouped and counted.
         """
         self.diagnostics.append(Diagnostic(article.path, line, "warning", message, fix, kind=kind))
+
+    def converts(self, ref: ArticleRef) -> bool:
+        """Whether the article a link points at (see `publish.normalize.xref`) is in this run."""
+        return (self.resolver.root / ref.path).resolve() in self.articles
 
     def option(self, exporter: str, key: str, default: Any = None) -> Any:
         """Shortcut for `config.option`."""

@@ -53,10 +53,10 @@ class PdfExporter:
                      + layout.paragraph_css(meta.is_cjk, bool(opt["cjk_indent"])))
         self._check_fonts(article, ctx, opt["body_font"], opt["heading_font"])
         printed, unlinked = refs.for_print(article, ctx.config.site_url)
-        for ref in unlinked:
+        for ref in (r for r in unlinked if not ctx.converts(r)):  # in the run: the reader has its file
             ctx.warn(article, f"PDF: the link to {ref.path} is plain text (a PDF cannot link to a "
                      "relative page)", "give --site-url to link to its web page",
-                     _line(article, f"{ref.path.name}"), "pdf-link")
+                     _line(article, ref.written) or _line(article, ref.path.name), "pdf-link")
         html = render_page(printed, ctx.config, ctx.theme, "print", extra_css=extra_css)
 
         def refused(exc: ResourceRefused) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, ClassVar
 
 from publish.diagnostics import quoted_line
 from publish.exporters import ExportContext
 from publish.model import Article
+from publish.normalize import xref
 
 
 class WechatExporter:
@@ -31,10 +33,20 @@ class WechatExporter:
         from publish.wechat import preview, snippet  # only when this format runs (~0.05 s)
 
         values = {key: ctx.option(self.name, key, default) for key, default in self.options.items()}
-        result = snippet.render(article, snippet.Options.from_mapping(values), ctx.resolver)
+        result = snippet.render(web_linked(article, ctx.config.site_url),
+                                snippet.Options.from_mapping(values), ctx.resolver)
         for message, fix, kind in result.warnings:
             ctx.warn(article, message, fix, quoted_line(message, article.source), kind)
         return {
             ".wechat.html": result.html.encode("utf-8"),
             ".wechat.preview.html": preview.render(article, result.html).encode("utf-8"),
         }
+
+
+def web_linked(article: Article, site_url: str | None) -> Article:
+    """Links to other articles at their web pages under `site_url` (the snippet makes them notes,
+    like any web link); without one, their text (a pasted article cannot link to a local file)."""
+    current = xref.source_path(article.source)
+    body, _ = xref.rewrite_links(
+        article.html, lambda ref: xref.href_for(ref, current, site_url=site_url, relative=False))
+    return dataclasses.replace(article, html=body)

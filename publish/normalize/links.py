@@ -7,6 +7,7 @@ out) is never read; `/img/a.png` means the site root; nothing remote is fetched 
 
 from __future__ import annotations
 
+import os
 import re
 import urllib.parse
 from pathlib import Path, PurePosixPath
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from publish.ast import walk
 from publish.errors import PublishError
 from publish.model import PandocAst
-from publish.normalize import xref
+from publish.normalize import site_links, xref
 from publish.normalize.headings import ids_in_markdown
 from publish.normalize.inlines import Inline, map_inlines
 from publish.resources import ResourceRefused, is_external_link
@@ -59,8 +60,14 @@ def _link(node: dict[str, Any], ctx: Context, ids: set[str]) -> list[Inline]:
     node["c"][1] = [n for inner in node["c"][1] for n in
                     (_image(inner, ctx) if inner["t"] == "Image" else [inner])]
     target: str = node["c"][2][0]
-    if not target or is_external_link(target):
+    if not target:
         return [node]
+    if is_external_link(target):  # under --site-url it may be one of the site's own articles
+        local = _under_site_url(target, ctx)
+        found = _site_article(urllib.parse.urlsplit(local).path, ctx) if local else None
+        if found is None:
+            return [node]
+        return _mark(node, found, urllib.parse.urlsplit(target).fragment, ctx, ids, target)
     line = ctx.line_of(f"({target}") or ctx.line_of(target)
     parts = urllib.parse.urlsplit(target)
     if not parts.path:
@@ -70,6 +77,9 @@ def _link(node: dict[str, Any], ctx: Context, ids: set[str]) -> list[Inline]:
         return [node]
     suffix = PurePosixPath(parts.path).suffix.lower()
     if suffix not in ARTICLE_SUFFIXES:
+        found = _site_article(parts.path, ctx)
+        if found is not None:
+            return _mark(node, found, parts.fragment, ctx, ids, target)
         if suffix not in _PAGE_SUFFIXES and not parts.path.startswith("/"):
             _check_file(parts.path, ctx, line)
         return [node]
@@ -79,12 +89,45 @@ def _link(node: dict[str, Any], ctx: Context, ids: set[str]) -> list[Inline]:
         ctx.report("warning", f"link to {target!r} removed, text kept: {refused.detail}", line,
                    "fix the path or remove the link", kind="link-refused")
         return list(node["c"][1])
-    fragment = urllib.parse.unquote(parts.fragment)
-    if fragment and fragment not in _ids_of(path, ctx):
-        ctx.report("warning", f"link to a missing anchor #{fragment} in {parts.path}", line,
+    return _mark(node, path, parts.fragment, ctx, ids, target)
+
+
+def _site_article(path_text: str, ctx: Context) -> Path | None:
+    """The article a link in the site's URL form means (`/2018/06/12/slug/`, `../a.html`), found
+    by `site_links` and recorded with the resolver like any file a link names; None otherwise."""
+    if PurePosixPath(path_text).suffix.lower() not in _PAGE_SUFFIXES:
+        return None
+    found = site_links.resolve(path_text, ctx)
+    if found is None:
+        return None
+    folder = ctx.source.path.parent
+    try:  # through the resolver, so an incremental build knows the output depends on it
+        return ctx.resolver.locate(Path(os.path.relpath(found, folder.resolve())).as_posix(), folder)
+    except ResourceRefused:
+        return None
+
+
+def _mark(node: dict[str, Any], path: Path, fragment: str, ctx: Context, ids: set[str],
+          written: str) -> list[Inline]:
+    """Mark a link to the article at `path` for the exporters (see `xref`), its anchor checked.
+
+    A link to the article itself (`/2018/06/12/slug/#sec` inside that post) becomes `#sec`: an
+    in-page link, which every format can keep (the EPUB as a link to the chapter).
+    """
+    line = ctx.line_of(f"({written}") or ctx.line_of(written)
+    name = urllib.parse.unquote(fragment)
+    if path.resolve() == ctx.source.path.resolve() and fragment:
+        if name not in ids:
+            ctx.report("warning", f"link to a missing anchor #{fragment}", line,
+                       "check the heading's text or give it an explicit {#id}", kind="missing-anchor")
+        node["c"][2][0] = f"#{fragment}"
+        return [node]
+    if name and name not in _ids_of(path, ctx):
+        where = urllib.parse.urlsplit(written).path
+        ctx.report("warning", f"link to a missing anchor #{name} in {where}", line,
                    "check the heading's text in that article", kind="missing-anchor")
     rel = PurePosixPath(path.relative_to(ctx.resolver.root).as_posix())
-    node["c"][0][2].append([xref.ARTICLE_ATTR, str(xref.ArticleRef(rel, fragment))])
+    node["c"][0][2].append([xref.ARTICLE_ATTR, str(xref.ArticleRef(rel, name))])
     return [node]
 
 

@@ -4,7 +4,8 @@ Blog engines expand `{% %}` and `{{ }}` before the Markdown renderer sees the te
 (code blocks included, which is why writers wrap examples in `{% raw %}`). We follow the same
 order on the raw body: `{% raw %}` regions are set aside untouched and their markers removed;
 `{% highlight lang %}` and Hexo's `{% codeblock %}`/`{% code %}` become fenced code blocks;
-`{{ site.url }}` and `{{ site.baseurl }}` take `Config.site_url`; links to other posts
+`{{ site.url }}` and `{{ site.baseurl }}` (Hexo: `{{ config.url }}`, `{{ config.root }}`,
+`{{ url_for('…') }}`) take `Config.site_url`; links to other posts
 (Jekyll's `{% post_url 2024-03-01-slug %}`, Hexo's `{% post_link slug [text] %}`) become relative
 links to those Markdown files, which the links transform then marks as article links; Hexo's
 `{% asset_img a.png [title] %}` becomes an image in the post's asset folder. Any other tag is
@@ -19,6 +20,8 @@ import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from publish.normalize import site_links
+
 if TYPE_CHECKING:
     from publish.normalize import Context
 
@@ -27,7 +30,11 @@ _BLOCK = re.compile(
     r"\{%-?\s*(?P<tag>highlight|codeblock|code)\b(?P<args>[^%]*?)-?%\}[ \t]*\n?"
     r"(?P<body>.*?)\n?[ \t]*\{%-?\s*end(?P=tag)\s*-?%\}",
     re.DOTALL)
-_SITE = re.compile(r"\{\{-?\s*site\.(?P<key>url|baseurl)\s*-?\}\}")
+#: Jekyll's `site.url`/`site.baseurl`, and the same for Hexo: `config.url`/`config.root`.
+_SITE = re.compile(r"\{\{-?\s*(?P<key>site\.url|site\.baseurl|config\.url|config\.root)\s*-?\}\}")
+_URL_FOR = re.compile(r"""\{\{-?\s*url_for\(\s*(?P<q>['"])(?P<path>[^'"]*)(?P=q)\s*\)\s*-?\}\}""")
+#: The site path written right after `{{ site.url }}` (through `{{ site.baseurl }}`, if any).
+_SITE_PATH = re.compile(r"(?:\{\{-?\s*site\.baseurl\s*-?\}\})?(/[^\s()\[\]<>\"']*)")
 _SITE_PAIR = re.compile(r"\{\{-?\s*site\.url\s*-?\}\}\{\{-?\s*site\.baseurl\s*-?\}\}")
 _POST = re.compile(r"\{%-?\s*(?P<tag>post_url|post_link|asset_img)\s+(?P<args>[^%]*?)\s*-?%\}")
 _OTHER = re.compile(r"\{%-?.*?-?%\}|\{\{-?.*?-?\}\}")
@@ -108,13 +115,28 @@ def _find_post(name: str, ctx: Context) -> Path | None:
 
 
 def _site_vars(text: str, ctx: Context) -> str:
-    """`{{ site.url }}` → the site URL; `{{ site.baseurl }}` → its path (Jekyll's split)."""
-    if not _SITE.search(text):
+    """`{{ site.url }}` → the site URL; `{{ site.baseurl }}` → its path (Jekyll's split).
+
+    Hexo's `{{ config.url }}`, `{{ config.root }}` and `{{ url_for('path') }}` likewise. Without a
+    site URL, `{{ site.url }}/2018/06/12/slug/` is left as the site path of one of the site's own
+    articles, which the links transform resolves: no warning for those.
+    """
+    if not _SITE.search(text) and not _URL_FOR.search(text):
         return text
     url = (ctx.config.site_url or "").rstrip("/")
-    if not url and any(m.group("key") == "url" for m in _SITE.finditer(text)):
+    if not url and any(m.group("key").endswith(".url") and not _links_an_article(text, m.end(), ctx)
+                       for m in _SITE.finditer(text)):
         ctx.report("warning", "{{ site.url }} used but no site URL is configured; replaced by nothing",
-                   ctx.line_of("site.url"), "pass --site-url https://example.com", kind="site-url")
+                   ctx.line_of("site.url") or ctx.line_of("config.url"), "pass --site-url https://example.com",
+                   kind="site-url")
     base = urllib.parse.urlsplit(url).path.rstrip("/")
+    values = {"site.url": url, "config.url": url, "site.baseurl": base, "config.root": base + "/"}
     text = _SITE_PAIR.sub(lambda _m: url, text)
-    return _SITE.sub(lambda m: url if m.group("key") == "url" else base, text)
+    text = _URL_FOR.sub(lambda m: f"{base}/{m.group('path').lstrip('/')}", text)
+    return _SITE.sub(lambda m: values[m.group("key")], text)
+
+
+def _links_an_article(text: str, end: int, ctx: Context) -> bool:
+    """Whether the site path written right after a site-URL tag (at `end`) is one of the site's articles."""
+    after = _SITE_PATH.match(text, end)
+    return after is not None and site_links.resolve(urllib.parse.urlsplit(after.group(1)).path, ctx) is not None

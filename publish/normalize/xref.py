@@ -10,9 +10,17 @@ stays a `Link` whose target is what the author wrote, plus the attribute
 
     <a href="../b/post.markdown#sec" data-publish-article="b/post.markdown#sec">…</a>
 
+A link in the site's URL form that `publish.normalize.site_links` maps to a source is marked the
+same way: a page (`../guide/a.html`, `a/`), a permalink (`/2018/06/12/slug/`, also after
+`{{ site.baseurl }}` or under `site_url`), a front-matter `permalink:`. One to the linking article
+itself becomes `#fragment`.
+
 Resolve it per format with `href_for` (`.html` sibling, an absolute URL under `site_url`, or
-`None` = write the link text only and warn) and, on body HTML, `rewrite_links`. A link whose
-target is missing or outside the root was already turned into plain text by normalize.
+`None` = write the link text only) and, on body HTML, `rewrite_links`: HTML links the sibling page,
+the WeChat snippet makes the web page a note, the EPUB and PDF link the web page. With no page to
+link, they warn, unless the article is converted in the same run (`ExportContext.converts`): the
+reader has its own file then. A link whose target is missing or outside the root was already
+turned into plain text by normalize.
 
 **Local images.** An `Image` that resolved to a file inside the source root keeps its `src` as
 written (the HTML beside the source still works) and gains
@@ -24,11 +32,12 @@ were dropped (alt text kept); missing ones have no attribute; remote ones are le
 
 from __future__ import annotations
 
+import dataclasses
 import html as html_lib
 import posixpath
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from publish.model import Source
@@ -43,6 +52,9 @@ class ArticleRef:
 
     path: PurePosixPath
     fragment: str = ""
+    #: The link target as the author wrote it, when known (`rewrite_links` fills it): it finds the
+    #: source line of a warning about the link (`/2018/06/12/slug/` does not name the file).
+    written: str = field(default="", compare=False)
 
     @classmethod
     def parse(cls, value: str) -> ArticleRef:
@@ -77,7 +89,7 @@ def href_for(ref: ArticleRef, current: PurePosixPath, *, suffix: str = ".html",
 
 
 _ANCHOR = re.compile(r"<a\b([^>]*?)\s" + ARTICLE_ATTR + r'="([^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)
-_HREF = re.compile(r'\shref="[^"]*"')
+_HREF = re.compile(r'\shref="([^"]*)"')
 
 
 def rewrite_links(body: str, resolve: Callable[[ArticleRef], str | None]) -> tuple[str, list[ArticleRef]]:
@@ -91,7 +103,8 @@ def rewrite_links(body: str, resolve: Callable[[ArticleRef], str | None]) -> tup
         ref = ArticleRef.parse(html_lib.unescape(match.group(2)))
         href = resolve(ref)
         if href is None:
-            unresolved.append(ref)
+            written = _HREF.search(match.group(1) + match.group(3))
+            unresolved.append(dataclasses.replace(ref, written=html_lib.unescape(written.group(1))) if written else ref)
             return match.group(4)
         attrs = _HREF.sub("", match.group(1) + match.group(3))
         return f'<a href="{html_lib.escape(href)}"{attrs}>{match.group(4)}</a>'
