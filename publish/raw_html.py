@@ -112,12 +112,15 @@ class Policy:
         `</div>`, `<a href>` … text … `</a>`), and a `<script>` spanning fragments goes whole.
 
         The fragments are joined with numbered comments, cleaned together, and split at the
-        comments again. A fragment whose comment did not survive (it was inside a removed
-        `<script>`) comes back empty, its output joined to the one before; should the parser have
-        reordered the comments, each fragment is cleaned alone instead.
+        comments again (so the author's comments stay too: harmless, and never cut out of the
+        serialized HTML by a pattern, which could cut across an attribute). The numbers carry a
+        hash of the fragments, which an author cannot write in advance. A fragment whose comment
+        did not survive (it was inside a removed `<script>`) comes back empty, its output joined
+        to the one before; should the parser have reordered the comments, each fragment is
+        cleaned alone instead.
         """
         if len(fragments) < 2:
-            return [self.clean(f) for f in fragments]
+            return [self.clean(f, keep_comments=True) for f in fragments]
         nonce = hashlib.sha256("\x00".join(fragments).encode()).hexdigest()[:16]
         joined = "".join(f if i == 0 else f"<!--publish-raw:{nonce}:{i}-->{f}" for i, f in enumerate(fragments))
         cleaned = self.clean(joined, keep_comments=True)
@@ -126,20 +129,12 @@ class Policy:
         pieces = marker.split(escaped.sub("", cleaned))
         found = [int(i) for i in pieces[1::2]]
         if found != sorted(set(found)):
-            return [self.clean(f) for f in fragments]
+            return [self.clean(f, keep_comments=True) for f in fragments]
         out = [""] * len(fragments)
-        out[0] = _uncommented(pieces[0])
+        out[0] = pieces[0]
         for index, text in zip(found, pieces[2::2], strict=True):
-            out[index] = _uncommented(text)
+            out[index] = text
         return out
-
-
-def _uncommented(html: str) -> str:
-    """Author comments go, as they would with a single fragment (markers had to keep comments)."""
-    return _COMMENT.sub("", html)
-
-
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 PAGE = Policy(

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
+import html5lib
 import lxml.html
 import pytest
 from click.testing import CliRunner
 from conftest import ARTICLES, SORA, target_for
+from hypothesis import HealthCheck, given, settings
+from html5lib.constants import DataLossWarning
+from hypothesis import strategies as st
 
 from publish.cli import main
 from publish.config import Config
@@ -203,6 +208,40 @@ def test_snippet_keeps_text_of_hand_written_blocks(html: str, tmp_path: Path) ->
 def test_snippet_policy_drops_only_what_the_page_drops_and_embeds() -> None:
     assert PAGE.dropped_with_content <= SNIPPET.dropped_with_content
     assert SNIPPET.dropped_with_content - PAGE.dropped_with_content <= EMBEDDED
+
+
+# --- property: whatever raw HTML an article holds, the safe page runs nothing ----------------------
+
+PARTS = ["<script>alert(1)</script>", "<script>", "</script>", "<div onclick=x>", "</div>", "<div class=tip>",
+         "<a href='javascript:x'>", "<a href=' java\tscript:x'>", "<a href='https://e.com/'>", "</a>",
+         "<img src=x onerror=y>", "<iframe src=x srcdoc='<script>1</script>'>", "</iframe>", "<textarea>",
+         "</textarea>", "<style>p{}</style>", "<template><p>t</p>", "</template>", "<svg><a href=javascript:x>",
+         "</svg>", "<math><mtext><style><img src=x onerror=y>", "</math>", "<noscript><img src=x onerror=y>",
+         "</noscript>", "<title>", "<!-- c", "-->", "<table><tr><td>", "</td></tr></table>", "<p title='<!--'>",
+         "<form action=javascript:x><button formaction=javascript:y>", "<object data=javascript:x>",
+         "<a href='data:text/html,<script>x</script>'>", "<img src='data:image/png;base64,AA'>",
+         "文字", "**粗体**", "`<script>x</script>`", "\n\n", "\n", "- 列表项\n", "> 引用\n", "[链接](https://e.com/)"]
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(parts=st.lists(st.sampled_from(PARTS), max_size=12))
+def test_any_raw_html_gives_a_page_that_runs_nothing(parts: list[str]) -> None:
+    source = load_bytes(("---\ntitle: T\n---\n\n" + "".join(parts) + "\n").encode(), Path("/tmp/p.md"),
+                        Path("/tmp"))
+    html = build(source, Config()).html
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataLossWarning)  # comments with `--`, names like `@click`
+        document = html5lib.parse(html, treebuilder="lxml", namespaceHTMLElements=False)
+    for element in document.iter():
+        if not isinstance(element.tag, str):
+            continue
+        assert element.tag.split("}")[-1] not in ("script", "style", "template"), html
+        for name, value in element.attrib.items():
+            assert not name.startswith("on") and name != "srcdoc", html
+            scheme = re.match(r"([a-z]+):", re.sub(r"[\x00-\x20]", "", value).lower())
+            assert not (scheme and scheme.group(1) in ("javascript", "vbscript")), html
+            assert not (scheme and scheme.group(1) == "data" and name != "src"), html
+    assert "publish-raw:" not in html
 
 
 # --- the inventory behind the warning -----------------------------------------------------------
