@@ -12,8 +12,8 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 from conftest import ARTICLES, SORA, target_for
-from hypothesis import HealthCheck, given, settings
 from html5lib.constants import DataLossWarning
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from publish.cli import main
