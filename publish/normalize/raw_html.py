@@ -37,10 +37,9 @@ def run(ast: PandocAst, ctx: Context) -> PandocAst:
         return ast
     fragments = [str(node["c"][1]) for node in nodes]
     cleaned = PAGE.clean_fragments(fragments)
-    lines = _node_lines(fragments, ctx)
     gone = removed(fragments, cleaned, PAGE)
     if gone:
-        _warn(gone, lines, ctx)
+        _warn(gone, _node_lines(fragments, ctx), ctx)
     new = {id(node): text for node, text in zip(nodes, cleaned, strict=True)}
     return {**ast, "blocks": _replaced(ast["blocks"], new)}
 
@@ -117,5 +116,5 @@ def _refused_trust(ctx: Context) -> None:
             ctx.source.path, None, "warning",
             "front matter asks for raw_html: trusted, which only the build's config can grant; "
             "the article's raw HTML is sanitized",
-            f"set {TRUST_KEY} = true in publish.toml if you trust what articles say about themselves",
+            f"set {TRUST_KEY} = true in publish.toml to let articles trust their own raw HTML",
             kind="raw-html-trust"))
