@@ -86,7 +86,7 @@ def _formats(names: Sequence[str]) -> list[str]:
 #: CLI option → where it goes in the option layers (a `Config` field, or (exporter, option)).
 _OPTION_KEYS: dict[str, str | tuple[str, str]] = {
     "root": "root", "toc": "toc", "drafts": "drafts", "allow_remote": "allow_remote",
-    "indented_prose": "indented_prose", "site_url": "site_url", "strict": "strict",
+    "indented_prose": "indented_prose", "site_url": "site_url", "strict": "strict", "raw_html": "raw_html",
     "page_size": ("pdf", "page_size"), "pdf_variant": ("pdf", "variant"),
     "theme": ("wechat", "theme"), "primary_color": ("wechat", "primary_color"),
     "user_css": ("wechat", "css"), "wechat_images": ("wechat", "images"), "copy": ("wechat", "copy"),
@@ -130,6 +130,9 @@ def _cli_layer(ctx: click.Context, values: dict[str, Any]) -> Layer:
               help="Keep indented blocks as code (no prose detection).")
 @click.option("--site-url", help="Absolute URL of the site, for {{ site.url }} and cross-links.")
 @click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
+@click.option("--raw-html", type=click.Choice(["safe", "trusted"]),
+              help="The author's raw HTML: 'safe' removes scripts, event handlers and javascript: URLs "
+                   "(the default), 'trusted' keeps everything.")
 @click.option("--page-size", help="PDF page size: A4 (default), A5, Letter or e.g. '150mm 220mm'.")
 @click.option("--pdf-variant", help="WeasyPrint PDF variant, e.g. pdf/ua-1 or pdf/a-3b.")
 @click.option("--theme", help="WeChat theme (default, elegant, tech).")
@@ -251,6 +254,8 @@ def _config_file(options: BuildOptions) -> FileConfig:
               help="Keep indented blocks as code (no prose detection).")
 @click.option("--site-url", help="Absolute URL of the site, for {{ site.url }} and cross-links.")
 @click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
+@click.option("--raw-html", type=click.Choice(["safe", "trusted"]),
+              help="The author's raw HTML: 'safe' (the default) or 'trusted', as for a build.")
 @click.pass_context
 def check(ctx: click.Context, /, sources: Sequence[Path], check_formats: str | None,
           config_path: Path | None, **options: Any) -> None:

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+RawHtml = Literal["safe", "trusted"]
+"""How the author's raw HTML reaches the outputs: `safe` through an allow-list
+(`publish.raw_html.PAGE`), `trusted` as written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +31,10 @@ class Config:
     drafts: bool = False
     indented_prose: bool = True
     theme: str = "default"
+    raw_html: RawHtml = "safe"
+    #: Whether an article's front matter may set `raw_html: trusted` for itself (only the
+    #: config file can say so: an article cannot vouch for its own author).
+    allow_front_matter_raw_html: bool = False
     exporters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def option(self, exporter: str, key: str, default: Any = None) -> Any:

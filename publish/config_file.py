@@ -30,7 +30,7 @@ RUN_KEYS = frozenset({"sources", "formats", "out", "jobs"})
 #: Global keys an article may not change for itself: which files may be read and whether the
 #: network is used are decided by whoever runs `publish`, not by the (possibly untrusted) article.
 NOT_PER_ARTICLE = frozenset({"root", "site_root", "allow_remote", "remote_timeout", "pandoc_timeout",
-                              "drafts", "strict"})
+                              "drafts", "strict", "allow_front_matter_raw_html"})
 
 #: Global keys that decide whether or how a run reports, never what an output contains.
 _NOT_IN_OUTPUT = frozenset({"strict", "drafts"})
@@ -175,6 +175,9 @@ class Settings:
             layer = validate(raw, f"{source.path}: front matter publish:", per_article=True)
         except UsageError as exc:
             raise SourceError(source.path, exc.what, exc.fix) from exc
+        if layer.get("raw_html") == "trusted" and not self.config().allow_front_matter_raw_html:
+            # an article's author cannot vouch for their own raw HTML; `normalize.raw_html` warns
+            del layer["raw_html"]
         return self.config(layer)
 
     def digest(self, fmt: str) -> str:
@@ -208,10 +211,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 @functools.cache
-def _global_types() -> dict[str, type]:
-    """`Config` field name → the one concrete type a value must have (`Path | None` → Path)."""
+def _global_types() -> dict[str, Any]:
+    """`Config` field name → the one concrete type a value must have (`Path | None` → Path), or a
+    `Literal[...]` of the values it may take."""
     hints = typing.get_type_hints(Config)
-    out: dict[str, type] = {}
+    out: dict[str, Any] = {}
     for name in GLOBAL_KEYS:
         hint = hints[name]
         if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
@@ -233,7 +237,13 @@ def _kind(kind: type) -> str:
             Path: "a path"}.get(kind, kind.__name__)
 
 
-def _coerce(value: Any, kind: type, where: str, key: str, base: Path | None) -> Any:
+def _coerce(value: Any, kind: Any, where: str, key: str, base: Path | None) -> Any:
+    if typing.get_origin(kind) is typing.Literal:
+        choices = typing.get_args(kind)
+        if value not in choices:
+            raise UsageError(f"{where}: {key} must be one of {', '.join(map(repr, choices))}, not {value!r}",
+                             "fix its value")
+        return value
     if kind is Path and isinstance(value, str):
         return (base / value) if base is not None else Path(value)
     if not _fits(value, kind):

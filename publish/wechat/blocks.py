@@ -18,9 +18,19 @@ _COLOUR = re.compile(r"#?[0-9a-zA-Z]{1,20}")
 ALERTS = {"note": "注意", "tip": "提示", "important": "重要", "warning": "警告", "caution": "小心"}
 
 
+#: Raw HTML blocks the editor does not know, as the `div` they look like (their text stays).
+AS_DIV = {"details": "", "center": "text-align:center"}
+
+
 def rewrite(root: Element, chinese: bool = False) -> None:
     """Tables in scrolling wrappers, alerts, `div` → `section`, `<font color>` → span, no leftovers."""
     _alerts(root, chinese)
+    for summary in root.iter("summary"):
+        summary.tag = "p"
+        _add_style(summary, "font-weight:bold")
+    for element in list(root.iter(*AS_DIV)):
+        _add_style(element, AS_DIV[element.tag])
+        element.tag = "div"
     for div in list(root.iter("div")):
         div.tag = "section" if any(child.tag in BLOCKS for child in div) else "p"
     for font in root.iter("font"):
@@ -67,6 +77,13 @@ def add_guards(root: Element) -> None:
     for position in (0, len(root) + 1):
         guard = make("p", "\u00a0", cls="wx-guard", style=GUARD_STYLE)
         root.insert(position, guard)
+
+
+def _add_style(element: Element, declarations: str) -> None:
+    """`declarations` before the element's own style (which wins, coming later)."""
+    style = ";".join(filter(None, [declarations, element.get("style", "").strip()]))
+    if style:
+        element.set("style", style)
 
 
 def _drop_pure_black(element: Element) -> None:

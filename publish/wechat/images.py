@@ -142,9 +142,13 @@ def _figures(root: Element, caption: Caption) -> None:
             paragraph.attrib.clear()
             paragraph.text = paragraph[0].tail = None
     for figure in list(root.iter("figure")):
-        for old in figure.findall("figcaption"):
-            figure.remove(old)
         image = next(figure.iter("img"), None)
+        made = {str(image.get(name, "")).strip() for name in ("alt", "title")} if image is not None else set()
+        captions = figure.findall("figcaption")
+        if any(old.text_content().strip() not in made for old in captions):
+            continue  # the author's own caption (raw HTML): their words stay, as written
+        for old in captions:
+            figure.remove(old)
         text = _caption(image, caption) if image is not None else ""
         if text:
             figure.append(make("figcaption", text))

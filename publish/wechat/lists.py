@@ -9,7 +9,7 @@ Ordered lists keep their start number; task items get ☐/☑.
 
 from __future__ import annotations
 
-from publish.wechat.tree import BLOCKS, Element, make, replace
+from publish.wechat.tree import BLOCKS, Element, append_text, make, replace
 
 #: Bullets by nesting depth, as browsers draw them (disc, circle, then square for every deeper level).
 BULLETS = ("•", "◦", "▪")
@@ -46,7 +46,7 @@ def marker_width(text: str) -> float:
 
 
 def _rewrite_list(lst: Element, depth: int) -> None:
-    items = [child for child in lst if child.tag == "li"]
+    items, leading = _items(lst)
     ordered = lst.tag == "ol"
     kind = lst.get("type", "1")
     try:
@@ -60,15 +60,46 @@ def _rewrite_list(lst: Element, depth: int) -> None:
     if any(tasks):
         width = max(width, 1.6)
     section = make("section", cls="wx-list")
+    if leading is not None:
+        section.append(_row(leading, None, width, False))
     for item, text, task in zip(items, markers, tasks, strict=True):
         section.append(_row(item, task or text, width, bool(task)))
     replace(lst, section)
 
 
-def _row(item: Element, text: str, width: float, task: bool) -> Element:
-    """One item: a padded row whose first line starts with the marker in the hanging indent."""
+def _items(lst: Element) -> tuple[list[Element], Element | None]:
+    """The list's `<li>`s, each holding what follows it up to the next one, and an item without a
+    marker for what comes before the first.
+
+    Hand-written HTML puts more than items in a list: a sub-list right inside its parent
+    (`<ul><li>a</li><ul>…</ul></ul>`, which browsers indent under the item before), text, a
+    paragraph, a `div`. Browsers show all of it, so the rows keep it where it was.
+    """
+    items: list[Element] = []
+    leading = make("li")
+    nodes: list[str | Element] = [lst.text or ""]
+    for child in list(lst):
+        tail, child.tail = child.tail, None
+        nodes += [child, tail or ""]
+    for node in nodes:
+        if not isinstance(node, str) and node.tag == "li":
+            items.append(node)
+            continue
+        holder = items[-1] if items else leading
+        if isinstance(node, str):
+            if node.strip():
+                append_text(holder, node)
+        else:
+            holder.append(node)
+    has_leading = bool((leading.text or "").strip()) or len(leading) > 0
+    return items, leading if has_leading else None
+
+
+def _row(item: Element, text: str | None, width: float, task: bool) -> Element:
+    """One item: a padded row whose first line starts with the marker in the hanging indent
+    (none for what a list holds before its first item)."""
     row = make("section", cls="wx-li", style=f"padding-left:{width}em")
-    mark = make("span", text + "\u00a0", cls="wx-task" if task else "wx-marker",
+    mark = make("span", (text or "") + "\u00a0", cls="wx-task" if task else "wx-marker",
                 style=f"display:inline-block;width:{width}em;margin-left:-{width}em;white-space:nowrap")
     children = list(item)
     first = make("p", cls="wx-li-p")

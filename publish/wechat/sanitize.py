@@ -1,36 +1,38 @@
 """The nh3 allow-list applied to the body HTML before any WeChat transform sees it.
 
-Raw HTML in Markdown passes straight through pandoc; an article from a pull request must not be
-able to put scripts, iframes, forms or event handlers into a snippet a writer pastes. Only the tags
-and attributes our transforms understand survive; `class` and `id` are kept here (pandoc marks
-footnotes and code languages with them) and removed after the theme is inlined.
+Raw HTML in Markdown passes straight through pandoc (cleaned by `publish.raw_html.PAGE` unless the
+author is trusted); the snippet is cleaned again, always, with the same kind of `Policy` narrowed to
+the tags and attributes our transforms understand and the editor keeps. `class` and `id` are kept
+here (pandoc marks footnotes and code languages with them) and removed after the theme is inlined.
+Whatever text the page keeps, the snippet keeps too: only what the page drops, and players,
+graphics and formulas the editor cannot hold, go with their content.
 """
 
 from __future__ import annotations
 
-import nh3
+from publish.raw_html import DROPPED_WITH_CONTENT, Policy
 
 TAGS = frozenset({
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code", "kbd", "samp",
     "span", "div", "section", "strong", "b", "em", "i", "u", "s", "del", "ins", "mark", "sub", "sup",
     "small", "a", "img", "figure", "figcaption", "table", "thead", "tbody", "tfoot", "tr", "th", "td",
     "caption", "ul", "ol", "li", "dl", "dt", "dd", "font", "input", "abbr", "q", "cite",
+    "details", "summary", "center",
 })
-#: Removed with their content: their text is never article prose.
-DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template", "textarea",
-                                  "select", "button", "noscript", "svg", "math", "video", "audio",
-                                  "canvas", "title"})
+#: Removed with their content: what the page drops too, and embedded players, canvases and
+#: formulas, whose content is fallback markup rather than words the reader sees.
+EMBEDDED = frozenset({"iframe", "object", "embed", "video", "audio", "canvas", "math"})
 ATTRIBUTES = {
-    "*": {"class", "id", "title", "style"},
-    "a": {"href"},
-    "img": {"src", "alt", "width", "height"},
-    "ol": {"start", "type"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan"},
-    "font": {"color"},
+    "*": frozenset({"class", "id", "title", "style"}),
+    "a": frozenset({"href"}),
+    "img": frozenset({"src", "alt", "width", "height"}),
+    "ol": frozenset({"start", "type"}),
+    "td": frozenset({"colspan", "rowspan"}),
+    "th": frozenset({"colspan", "rowspan"}),
+    "font": frozenset({"color"}),
 }
 #: Task-list checkboxes become ☐/☑ text in `lists.py`; nothing else about `<input>` is kept.
-ATTRIBUTE_VALUES = {"input": {"type": {"checkbox"}, "checked": {"", "checked"}}}
+ATTRIBUTE_VALUES = {"input": {"type": frozenset({"checkbox"}), "checked": frozenset({"", "checked"})}}
 #: Inline style properties a writer's raw HTML may keep (no `position`, `float`, `url()`...).
 STYLE_PROPERTIES = frozenset({
     "color", "background-color", "font-weight", "font-style", "font-size", "text-align",
@@ -38,6 +40,9 @@ STYLE_PROPERTIES = frozenset({
     "margin", "padding", "border", "border-left", "border-radius", "display",
 })
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
+SNIPPET = Policy(tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
+                 dropped_with_content=DROPPED_WITH_CONTENT | EMBEDDED, attribute_values=ATTRIBUTE_VALUES,
+                 style_properties=STYLE_PROPERTIES)
 #: Zero-width characters that break lines after full-width punctuation (raphael-publish#16);
 #: U+200D (ZWJ) stays because emoji sequences need it.
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
@@ -45,15 +50,4 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
 
 def clean(html: str) -> str:
     """`html` with everything outside the allow-list removed."""
-    return nh3.clean(
-        html.translate(_ZERO_WIDTH),
-        tags=set(TAGS),
-        clean_content_tags=set(DROPPED_WITH_CONTENT),
-        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
-        tag_attribute_values={tag: {k: set(v) for k, v in attrs.items()}
-                              for tag, attrs in ATTRIBUTE_VALUES.items()},
-        url_schemes=set(URL_SCHEMES),
-        filter_style_properties=set(STYLE_PROPERTIES),
-        link_rel=None,
-        strip_comments=True,
-    )
+    return SNIPPET.clean(html.translate(_ZERO_WIDTH))
