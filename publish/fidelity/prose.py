@@ -44,7 +44,7 @@ def _blank(match: re.Match[str]) -> str:
 
 #: Elements whose content is not the article's words: code the page runs, and form controls and
 #: embedded graphics, which a book or a platform editor drops (each exporter warns when it does).
-_HIDDEN = "script|style|template|form|button|select|textarea|object|canvas|svg|math"
+_HIDDEN = "script|style|template|noscript|form|button|select|textarea|object|canvas|svg|math"
 _Rule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
 _M, _S, _I = re.MULTILINE, re.DOTALL, re.IGNORECASE
 #: In order: whole regions first (comments, hidden elements, display math), then inline syntax.
