@@ -7,6 +7,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from publish.errors import UsageError
+from publish.fonts import CJK_FACES, DEFAULT_CJK_FALLBACK
+
 
 @dataclass(frozen=True, slots=True)
 class Config:
@@ -27,7 +30,14 @@ class Config:
     drafts: bool = False
     indented_prose: bool = True
     theme: str = "default"
+    cjk_fallback: str = DEFAULT_CJK_FALLBACK
     exporters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for key, allowed in CHOICES.items():
+            if getattr(self, key) not in allowed:
+                raise UsageError(f"{key} = {getattr(self, key)!r} is not a choice",
+                                 f"use one of {', '.join(allowed)}")
 
     def option(self, exporter: str, key: str, default: Any = None) -> Any:
         """An exporter option, or `default` when neither config nor CLI set it."""
@@ -35,3 +45,5 @@ class Config:
 
 
 GLOBAL_KEYS = frozenset(f.name for f in fields(Config)) - {"exporters"}
+#: Global keys whose value is one of a few names; a config file may write them in any case.
+CHOICES: Mapping[str, tuple[str, ...]] = {"cjk_fallback": CJK_FACES}

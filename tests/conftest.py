@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -86,3 +87,14 @@ def run_cli(args: Sequence[str | os.PathLike[str]], *, cwd: Path, pythonpath: Se
             [*map(str, pythonpath), *filter(None, [full_env.get("PYTHONPATH")])])
     return subprocess.run([sys.executable, "-m", "publish", *map(str, args)], cwd=cwd, env=full_env,
                           capture_output=True, text=True, encoding="utf-8", timeout=120, check=False)
+
+
+def font_stacks(css: str) -> list[list[str]]:
+    """Every `font-family` value in `css`, as a list of family names without quotes."""
+    return [[name.strip().strip("'\"") for name in value.split(",")]
+            for value in re.findall(r"font-family\s*:\s*([^;}]+)", css)]
+
+
+def first_cjk_faces(css: str) -> set[str]:
+    """The first CJK face (a name with `CJK`) of every font stack in `css` that has a CJK face."""
+    return {next(f for f in stack if "CJK" in f) for stack in font_stacks(css) if any("CJK" in f for f in stack)}
