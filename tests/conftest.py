@@ -94,7 +94,3 @@ def font_stacks(css: str) -> list[list[str]]:
     return [[name.strip().strip("'\"") for name in value.split(",")]
             for value in re.findall(r"font-family\s*:\s*([^;}]+)", css)]
 
-
-def first_cjk_faces(css: str) -> set[str]:
-    """The first CJK face (a name with `CJK`) of every font stack in `css` that has a CJK face."""
-    return {next(f for f in stack if "CJK" in f) for stack in font_stacks(css) if any("CJK" in f for f in stack)}
