@@ -19,6 +19,7 @@ from publish.config import Config
 from publish.config_file import FileConfig, Layer, Settings
 from publish.discover import expand
 from publish.errors import PublishError, UsageError
+from publish.fonts import CJK_FACES
 from publish.progress import Progress, choose_mode
 from publish.themes import load_theme
 
@@ -87,6 +88,7 @@ def _formats(names: Sequence[str]) -> list[str]:
 _OPTION_KEYS: dict[str, str | tuple[str, str]] = {
     "root": "root", "toc": "toc", "drafts": "drafts", "allow_remote": "allow_remote",
     "indented_prose": "indented_prose", "site_url": "site_url", "strict": "strict", "raw_html": "raw_html",
+    "cjk_fallback": "cjk_fallback",
     "page_size": ("pdf", "page_size"), "pdf_variant": ("pdf", "variant"),
     "theme": ("wechat", "theme"), "primary_color": ("wechat", "primary_color"),
     "user_css": ("wechat", "css"), "wechat_images": ("wechat", "images"), "copy": ("wechat", "copy"),
@@ -133,6 +135,9 @@ def _cli_layer(ctx: click.Context, values: dict[str, Any]) -> Layer:
 @click.option("--raw-html", type=click.Choice(["safe", "trusted"]),
               help="The author's raw HTML: 'safe' removes scripts, event handlers and javascript: URLs "
                    "(the default), 'trusted' keeps everything.")
+@click.option("--cjk-fallback", type=click.Choice(CJK_FACES, case_sensitive=False),
+              help="Noto CJK face for Chinese/Japanese/Korean quoted in an article in another "
+                   "language (HK: Hong Kong).  [default: SC]")
 @click.option("--page-size", help="PDF page size: A4 (default), A5, Letter or e.g. '150mm 220mm'.")
 @click.option("--pdf-variant", help="WeasyPrint PDF variant, e.g. pdf/ua-1 or pdf/a-3b.")
 @click.option("--theme", help="WeChat theme (default, elegant, tech).")

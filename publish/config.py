@@ -11,6 +11,9 @@ RawHtml = Literal["safe", "trusted"]
 """How the author's raw HTML reaches the outputs: `safe` through an allow-list
 (`publish.raw_html.PAGE`), `trusted` as written."""
 
+from publish.errors import UsageError
+from publish.fonts import CJK_FACES, DEFAULT_CJK_FALLBACK
+
 
 @dataclass(frozen=True, slots=True)
 class Config:
@@ -35,7 +38,14 @@ class Config:
     #: Whether an article's front matter may set `raw_html: trusted` for itself (only the
     #: config file can say so: an article cannot vouch for its own author).
     allow_front_matter_raw_html: bool = False
+    cjk_fallback: str = DEFAULT_CJK_FALLBACK
     exporters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for key, allowed in CHOICES.items():
+            if getattr(self, key) not in allowed:
+                raise UsageError(f"{key} = {getattr(self, key)!r} is not a choice",
+                                 f"use one of {', '.join(allowed)}")
 
     def option(self, exporter: str, key: str, default: Any = None) -> Any:
         """An exporter option, or `default` when neither config nor CLI set it."""
@@ -43,3 +53,5 @@ class Config:
 
 
 GLOBAL_KEYS = frozenset(f.name for f in fields(Config)) - {"exporters"}
+#: Global keys whose value is one of a few names; a config file may write them in any case.
+CHOICES: Mapping[str, tuple[str, ...]] = {"cjk_fallback": CJK_FACES}

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from publish import exporters as registry
-from publish.config import GLOBAL_KEYS, Config
+from publish.config import CHOICES, GLOBAL_KEYS, Config
 from publish.errors import PublishError, SourceError, UsageError
 from publish.model import Source
 
@@ -101,6 +101,8 @@ def validate(data: Mapping[str, Any], where: str, base: Path | None = None,
         key = raw_key.replace("-", "_")
         if key in GLOBAL_KEYS and not (per_article and key in NOT_PER_ARTICLE):
             layer[key] = _coerce(value, hints[key], where, raw_key, base)
+            if key in CHOICES:
+                layer[key] = _choice(layer[key], CHOICES[key], where, raw_key)
         elif isinstance(value, Mapping) and key in registry.available():
             layer[key] = _exporter_options(key, value, where)
         else:
@@ -249,6 +251,14 @@ def _coerce(value: Any, kind: Any, where: str, key: str, base: Path | None) -> A
     if not _fits(value, kind):
         raise UsageError(f"{where}: {key} must be {_kind(kind)}, not {value!r}", "fix its value")
     return value
+
+
+def _choice(value: str, allowed: tuple[str, ...], where: str, key: str) -> str:
+    """`value` spelled as in `allowed` (`sc` → `SC`); anything else is an error naming the choices."""
+    found = next((a for a in allowed if a.lower() == value.strip().lower()), None)
+    if found is None:
+        raise UsageError(f"{where}: {key} = {value!r} is not a choice", f"use one of {', '.join(allowed)}")
+    return found
 
 
 def _string(value: Any, where: str, key: str) -> str:

@@ -2,6 +2,11 @@
 
 Without this, fontconfig picks Noto CJK **JP** for Chinese (Han unification), and Chinese quotes
 and dashes fall into the Latin face, half width. Putting the right CJK face first fixes both.
+
+An article in another language still names one CJK face, after its Latin faces: Han characters
+quoted in an English article would otherwise fall back to fontconfig's first CJK face (JP) in the
+PDF, and to whatever the browser or reading system likes. Which one is the `cjk_fallback` option
+(default SC): without `lang` on the quoted text, nothing in the article says which it should be.
 """
 
 from __future__ import annotations
@@ -16,19 +21,27 @@ _REGIONS = {
     "zh-tw": "TC", "zh-hant": "TC", "zh-hk": "TC", "zh-mo": "TC", "zh-hant-tw": "TC",
     "ja": "JP", "ko": "KR",
 }
+#: The Noto CJK regional faces `cjk_fallback` may name (Simplified and Traditional Chinese, Hong
+#: Kong, Japanese, Korean), and the default: Simplified Chinese has the most readers.
+CJK_FACES = ("SC", "TC", "HK", "JP", "KR")
+DEFAULT_CJK_FALLBACK = "SC"
 #: Platform fonts that readers of each script have, for screen output.
 _PLATFORM = {
     ("SC", "sans"): ["PingFang SC", "Hiragino Sans GB", "Microsoft YaHei"],
     ("SC", "serif"): ["Songti SC", "SimSun"],
     ("TC", "sans"): ["PingFang TC", "Microsoft JhengHei"],
     ("TC", "serif"): ["Songti TC", "PMingLiU"],
+    ("HK", "sans"): ["PingFang HK", "Microsoft JhengHei"],
+    ("HK", "serif"): ["Songti TC", "MingLiU_HKSCS"],
     ("JP", "sans"): ["Hiragino Sans", "Yu Gothic", "Meiryo"],
     ("JP", "serif"): ["Hiragino Mincho ProN", "Yu Mincho"],
     ("KR", "sans"): ["Apple SD Gothic Neo", "Malgun Gothic"],
     ("KR", "serif"): ["AppleMyungjo", "Batang"],
 }
-_LATIN = {"serif": ["Noto Serif", "Georgia", "Times New Roman"],
-          "sans": ["Noto Sans", "Helvetica Neue", "Arial"],
+#: Latin faces; each list ends in a face Linux has (DejaVu, which fontconfig picks for `serif` and
+#: `sans-serif` when Noto is missing): a CJK face listed after them must not take over Latin text.
+_LATIN = {"serif": ["Noto Serif", "Georgia", "Times New Roman", "DejaVu Serif"],
+          "sans": ["Noto Sans", "Helvetica Neue", "Arial", "DejaVu Sans"],
           "mono": ["Noto Sans Mono", "DejaVu Sans Mono", "Menlo", "Consolas"]}
 _GENERIC = {"serif": "serif", "sans": "sans-serif", "mono": "monospace"}
 EMOJI = ["Noto Color Emoji", "Apple Color Emoji", "Segoe UI Emoji"]
@@ -44,28 +57,34 @@ def cjk_region(language: str) -> str | None:
     return None
 
 
-def cjk_family(language: str, style: Style = "serif") -> str | None:
-    """The Noto CJK family for a language (`Noto Serif CJK SC` for zh-CN), or None."""
-    region = cjk_region(language)
-    if region is None:
-        return None
+def cjk_family(language: str, style: Style = "serif", fallback: str | None = None) -> str | None:
+    """The Noto CJK family for a language (`Noto Serif CJK SC` for zh-CN); for a language that is
+    not Chinese, Japanese or Korean, the `fallback` region's family, or None without one."""
+    region = cjk_region(language) or fallback
+    return None if region is None else _noto_cjk(region, style)
+
+
+def _noto_cjk(region: str, style: Style) -> str:
     kind = "Sans Mono" if style == "mono" else "Serif" if style == "serif" else "Sans"
     return f"Noto {kind} CJK {region}"
 
 
-def stack(language: str, style: Style = "serif", platform: bool = False) -> list[str]:
-    """Font families in order: CJK face first for CJK languages, then Latin, emoji, generic."""
+def stack(language: str, style: Style = "serif", platform: bool = False,
+          fallback: str = DEFAULT_CJK_FALLBACK) -> list[str]:
+    """Font families in order: CJK face first for CJK languages, then Latin, emoji, generic.
+
+    Other languages get the `fallback` region's CJK face after their Latin faces, for the Han,
+    kana or Hangul they quote: Latin faces have none, so those characters, and only those, fall to it.
+    """
     region = cjk_region(language)
-    families: list[str] = []
-    cjk = cjk_family(language, style)
+    cjk = _noto_cjk(region or fallback, style)
+    local = _PLATFORM.get((region or fallback, style), []) if platform else []
     if style == "mono":
-        families += _LATIN["mono"] + ([cjk] if cjk else [])
+        families = _LATIN["mono"] + [cjk]
+    elif region:
+        families = [cjk, *local, *_LATIN[style]]
     else:
-        if cjk:
-            families.append(cjk)
-            if platform and region:
-                families += _PLATFORM.get((region, style), [])
-        families += _LATIN[style]
+        families = [*_LATIN[style], cjk, *local]
     return families + EMOJI + [_GENERIC[style]]
 
 

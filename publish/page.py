@@ -19,12 +19,13 @@ STYLESHEETS: dict[Target, tuple[str, ...]] = {
 }
 
 
-def font_css(language: str, target: Target) -> str:
-    """`font-family` rules for the article's language: the CJK face first, right region."""
+def font_css(language: str, target: Target, cjk_fallback: str = fonts.DEFAULT_CJK_FALLBACK) -> str:
+    """`font-family` rules for the article's language: the CJK face first, right region (for a
+    language that is not CJK, the `cjk_fallback` face after the Latin ones)."""
     screen = target == "screen"
-    body = fonts.stack(language, "sans" if screen else "serif", platform=screen)
-    heading = fonts.stack(language, "sans", platform=screen)
-    mono = fonts.stack(language, "mono")
+    body = fonts.stack(language, "sans" if screen else "serif", platform=screen, fallback=cjk_fallback)
+    heading = fonts.stack(language, "sans", platform=screen, fallback=cjk_fallback)
+    mono = fonts.stack(language, "mono", fallback=cjk_fallback)
     if target == "print":
         # Pango (WeasyPrint) sets digits, '#' and '*' in a colour-emoji font named in the stack
         # (they are keycap bases), wide and in the wrong face; fontconfig's fallback still finds
@@ -47,7 +48,7 @@ def context(article: Article, config: Config, theme: Theme, target: Target,
         "datetime": meta.date.isoformat() if meta.date else None,
         "body": article.html,
         "toc": [h for h in article.headings if h.level <= 3] if config.toc else [],
-        "css": font_css(meta.language, target) + theme.css(*STYLESHEETS[target]) + extra_css,
+        "css": font_css(meta.language, target, config.cjk_fallback) + theme.css(*STYLESHEETS[target]) + extra_css,
         "target": target,
         "site_url": config.site_url,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -86,3 +87,10 @@ def run_cli(args: Sequence[str | os.PathLike[str]], *, cwd: Path, pythonpath: Se
             [*map(str, pythonpath), *filter(None, [full_env.get("PYTHONPATH")])])
     return subprocess.run([sys.executable, "-m", "publish", *map(str, args)], cwd=cwd, env=full_env,
                           capture_output=True, text=True, encoding="utf-8", timeout=120, check=False)
+
+
+def font_stacks(css: str) -> list[list[str]]:
+    """Every `font-family` value in `css`, as a list of family names without quotes."""
+    return [[name.strip().strip("'\"") for name in value.split(",")]
+            for value in re.findall(r"font-family\s*:\s*([^;}]+)", css)]
+

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from publish import config_file
 from publish.cli import main
+from publish.config import Config
 from publish.config_file import Settings
 from publish.errors import SourceError, UsageError
 from publish.load import load_bytes
@@ -70,6 +71,7 @@ BAD_FILES = {
     "wrong type": ('toc = "yes"\n', "toc must be true or false"),
     "bad jobs": ("jobs = 0\n", "jobs must be a positive integer"),
     "not toml": ("toc = \n", "not valid TOML"),
+    "bad cjk_fallback": ('cjk_fallback = "CN"\n', "cjk_fallback = 'CN' is not a choice — use one of SC, TC, HK, JP, KR"),
 }
 
 
@@ -152,3 +154,23 @@ def test_cli_flag_beats_the_config_file(tmp_path: Path, monkeypatch: pytest.Monk
     code, output = run(tmp_path, "posts", "--to", "html", "--out", "other", monkeypatch=monkeypatch)
     assert code == 0, output
     assert (tmp_path / "other" / "a.html").exists() and not (tmp_path / "site").exists()
+
+
+def test_cjk_fallback_is_a_global_key_in_any_case(tmp_path: Path) -> None:
+    assert config_file.validate({"cjk-fallback": "tc"}, "x.toml") == {"cjk_fallback": "TC"}
+    config = Settings(file={"cjk_fallback": "JP"}).for_article(_source(tmp_path, "publish: {cjk_fallback: kr}\n"))
+    assert config.cjk_fallback == "KR"
+    assert Settings().config().cjk_fallback == "SC"
+    with pytest.raises(UsageError, match="use one of SC, TC, HK, JP, KR"):
+        Config(cjk_fallback="Hant")
+
+
+def test_cjk_fallback_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_article(tmp_path, extra="lang: en\n")
+    (tmp_path / "publish.toml").write_text('cjk_fallback = "JP"\n', encoding="utf-8")
+    code, output = run(tmp_path, "a.md", "--cjk-fallback", "tc", monkeypatch=monkeypatch)
+    assert code == 0, output
+    html = (tmp_path / "dist" / "a.html").read_text(encoding="utf-8")
+    assert "Noto Sans CJK TC" in html and "CJK JP" not in html
+    code, output = run(tmp_path, "a.md", "--cjk-fallback", "CN", monkeypatch=monkeypatch)
+    assert code == 2 and "'CN' is not one of" in output and "'tc'" in output

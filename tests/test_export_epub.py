@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import font_stacks, run_cli
 from epubcheck_batch import Checked, check_books, check_one
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -427,6 +427,16 @@ def test_stylesheet_is_cjk_first_without_pixel_sizes(raw: Book) -> None:
     assert "Noto Serif CJK SC" in css.split("body {", 1)[1].split(";", 1)[0]
     assert "px" not in css.replace("rgba", "")
     assert "text-indent: 2em" in css
+
+
+@pytest.mark.parametrize("fallback", ["SC", "TC"])
+def test_an_english_book_names_the_cjk_fallback_face(fallback: str) -> None:
+    book = build(FIXTURES / "english-with-chinese.md", config=Config(cjk_fallback=fallback))
+    assert book.article.metadata.language == "en"
+    stacks = font_stacks(book.files["EPUB/style.css"].decode())
+    assert any(f"Noto Serif CJK {fallback}" in stack for stack in stacks)
+    cjk = {face for stack in stacks for face in stack if "CJK" in face}
+    assert cjk and all(face.endswith(f" {fallback}") for face in cjk), cjk
 
 
 # --- reproducibility ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from conftest import GOLDEN, SORA, SOURCE_DATE_EPOCH, target_for
+from conftest import ARTICLES, GOLDEN, SORA, SOURCE_DATE_EPOCH, font_stacks, target_for
 
 from publish import exporters as registry
 from publish.config import Config
@@ -94,6 +94,21 @@ def test_stylesheet_is_embedded_with_a_cjk_font_stack(page: lxml.html.HtmlElemen
     css = "".join(page.xpath("//style/text()"))
     assert "Noto Sans CJK SC" in css or "Noto Serif CJK SC" in css
     assert "prefers-color-scheme: dark" in css and "@media print" in css
+
+
+@pytest.mark.parametrize("fallback", ["SC", "TC"])
+def test_an_english_article_names_the_cjk_fallback_face(fallback: str) -> None:
+    """Han quoted in an English article: a browser must not pick whatever CJK face it likes first."""
+    config = Config(cjk_fallback=fallback)
+    article = prepare(target_for(ARTICLES / "english-with-chinese.md"), config)
+    assert article.metadata.language == "en"
+    page = lxml.html.document_fromstring(export(article, config))
+    stacks = font_stacks("".join(page.xpath("//style/text()")))
+    body = next(stack for stack in stacks if stack[0] == "Noto Sans")
+    assert f"Noto Sans CJK {fallback}" in body
+    assert body.index("Noto Sans") < body.index(f"Noto Sans CJK {fallback}")  # Latin keeps its face
+    cjk = {face for stack in stacks for face in stack if "CJK" in face}
+    assert cjk and all(face.endswith(f" {fallback}") for face in cjk), cjk
 
 
 def test_no_toc_by_default(page: lxml.html.HtmlElement) -> None:

@@ -28,6 +28,7 @@ from publish.themes import load_theme
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 SORA = REPO / "sources" / "sora.md"
+ENGLISH_WITH_CHINESE = REPO / "tests" / "fixtures" / "articles" / "english-with-chinese.md"
 EPOCH = "1709251200"  # 2024-03-01T00:00:00Z
 
 pytestmark = pytest.mark.slow
@@ -45,8 +46,8 @@ class Built:
 
 def build(path: Path, root: Path | None = None, **options: object) -> Built:
     """Prepare an article and run the PDF exporter on it in memory, like `convert` does."""
-    config = Config(toc=bool(options.pop("toc", False)), strict=bool(options.pop("strict", False)),
-                    exporters={"pdf": options})
+    global_keys = {key: options.pop(key) for key in ("toc", "strict", "cjk_fallback") if key in options}
+    config = Config(**global_keys, exporters={"pdf": options})
     target = Target(path.resolve(), (root or path.parent).resolve(), Path(path.name), explicit=True)
     article = prepare(target, config)
     ctx = ExportContext(config, load_theme(), Resolver.for_config(target.root, config))
@@ -213,6 +214,35 @@ def test_chinese_is_set_in_the_simplified_chinese_face(sora: Built) -> None:
     names = [r["name"].partition("+")[2] for r in pdffonts(sora.pdf)]
     cjk = [n for n in names if "CJK" in n]
     assert cjk and all("CJK-SC" in n for n in cjk), names
+
+
+def cjk_faces(pdf: bytes) -> set[str]:
+    """The CJK fonts embedded in `pdf` (subset prefix dropped), e.g. `Noto-Serif-CJK-SC`."""
+    return {r["name"].partition("+")[2] for r in pdffonts(pdf) if "CJK" in r["name"]}
+
+
+@pytest.mark.parametrize("fallback", ["SC", "TC"])
+def test_chinese_in_an_english_article_is_set_in_the_fallback_face(fallback: str) -> None:
+    """Not in fontconfig's first CJK face (JP), and Latin text keeps its Latin face."""
+    built = build(ENGLISH_WITH_CHINESE, **({"cjk_fallback": fallback} if fallback != "SC" else {}))
+    assert built.article.metadata.language == "en"
+    faces = cjk_faces(built.pdf)
+    assert f"Noto-Serif-CJK-{fallback}" in faces and all(f"CJK-{fallback}" in f for f in faces), faces
+    runs = font_runs(built.document())
+    assert "月" in runs[f"Noto-Serif-CJK-{fallback}"]
+    assert not set("Englishprose") & set(runs[f"Noto-Serif-CJK-{fallback}"])
+    assert any("Noto-Color-Emoji" in r["name"] for r in pdffonts(built.pdf))
+
+
+def test_a_japanese_article_keeps_the_japanese_face(tmp_path: Path) -> None:
+    """The fallback is for articles with no CJK language; a detected Japanese one stays JP."""
+    source = tmp_path / "a.md"
+    source.write_text("---\ntitle: 月\n---\n\nこれは日本語の記事です。漢字と仮名で書かれています。\n",
+                      encoding="utf-8")
+    built = build(source, cjk_fallback="TC")
+    assert built.article.metadata.language == "ja"
+    faces = cjk_faces(built.pdf)
+    assert faces and all("CJK-JP" in f for f in faces), faces
 
 
 def test_pdf_is_small(sora: Built) -> None:

@@ -107,6 +107,17 @@ def test_sora_golden(golden: Any) -> None:
     golden(GOLDEN / "sora.wechat.html", snippet.replace("><", ">\n<") + "\n")
 
 
+def test_an_english_snippet_names_the_cjk_fallback_face() -> None:
+    article = article_at(FIXTURES / "articles" / "english-with-chinese.md")
+    config = Config(cjk_fallback="TC")
+    ctx = ExportContext(config, load_theme(), Resolver.for_config(article.source.root, config))
+    out = load_exporter("wechat").export(article, ctx)
+    assert isinstance(out, dict)
+    root = lxml.html.fragment_fromstring(out[".wechat.html"].decode("utf-8"))
+    family = styles(root)["font-family"]
+    assert "'Noto Sans CJK TC'" in family and family.index("'Arial'") < family.index("'Noto Sans CJK TC'")
+
+
 @pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.name)
 def test_checker_passes_every_fixture(path: Path) -> None:
     files, _ = export(article_at(path))

@@ -58,7 +58,7 @@ class EpubExporter:
         cover = None
         if content.cover is not None:
             cover = (content.cover, _cover_page(content.cover, article))
-        css = font_css(meta.language, "epub") + ctx.theme.css("epub.css")
+        css = font_css(meta.language, "epub", ctx.config.cjk_fallback) + ctx.theme.css("epub.css")
         return package.package(article, documents, list(content.media.values()), css, cover, toc_depth)
 
     def _level(self, ctx: ExportContext, key: str) -> int:

@@ -49,7 +49,8 @@ class PdfExporter:
         opt = {key: ctx.option(self.name, key, default) for key, default in self.options.items()}
         meta = article.metadata
         extra_css = (layout.page_css(opt["page_size"], opt["margin"])
-                     + layout.font_css(meta.language, opt["body_font"], opt["heading_font"])
+                     + layout.font_css(meta.language, opt["body_font"], opt["heading_font"],
+                                       ctx.config.cjk_fallback)
                      + layout.paragraph_css(meta.is_cjk, bool(opt["cjk_indent"])))
         self._check_fonts(article, ctx, opt["body_font"], opt["heading_font"])
         printed, unlinked = refs.for_print(article, ctx.config.site_url)
@@ -76,7 +77,7 @@ class PdfExporter:
             if not coverage.installed(family):
                 ctx.warn(article, f"PDF: font '{family}' is not installed; the default faces are used",
                          "install it, or check its name with: fc-list : family", kind="missing-font")
-        primary = chosen[0] or fonts.cjk_family(article.metadata.language) or ""
+        primary = chosen[0] or fonts.cjk_family(article.metadata.language, fallback=ctx.config.cjk_fallback) or ""
         missing = coverage.missing_characters(coverage.page_text(article), primary)
         if not missing:
             return

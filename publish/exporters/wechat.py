@@ -33,6 +33,7 @@ class WechatExporter:
         from publish.wechat import preview, snippet  # only when this format runs (~0.05 s)
 
         values = {key: ctx.option(self.name, key, default) for key, default in self.options.items()}
+        values["cjk_fallback"] = ctx.config.cjk_fallback
         result = snippet.render(web_linked(article, ctx.config.site_url),
                                 snippet.Options.from_mapping(values), ctx.resolver)
         for message, fix, kind in result.warnings:

@@ -36,23 +36,25 @@ def page_css(page_size: str, margin: str) -> str:
     return f"@page {{ size: {size}; margin: {box}; }}\n"
 
 
-def font_css(language: str, body_font: str | None = None, heading_font: str | None = None) -> str:
+def font_css(language: str, body_font: str | None = None, heading_font: str | None = None,
+             cjk_fallback: str = fonts.DEFAULT_CJK_FALLBACK) -> str:
     """Font rules page.py cannot give: margin boxes, the title block's small print, chosen faces.
 
     Margin boxes (running header, page numbers) inherit from the page, not from `body`, so
     without a rule their Latin text falls to DejaVu. They, the description and the byline use the
     body face: each extra CJK face embedded costs ~50 ms of subsetting and ~30 KB. The `body_font`
-    and `heading_font` options put a family of the writer's choice in front of the stacks.
+    and `heading_font` options put a family of the writer's choice in front of the stacks; the
+    `cjk_fallback` face follows the Latin ones when the language is not CJK.
     """
     serif = fonts.css_family(([body_font] if body_font else [])
-                             + [f for f in fonts.stack(language, "serif") if f not in fonts.EMOJI])
+                             + [f for f in fonts.stack(language, "serif", fallback=cjk_fallback) if f not in fonts.EMOJI])
     rules = (f"@page {{ font-family: {serif}; }}\n"
              f".title-block p {{ font-family: {serif}; }}\n")
     if body_font:
         rules += f"body {{ font-family: {serif}; }}\n"
     if heading_font:
         sans = fonts.css_family([heading_font]
-                                + [f for f in fonts.stack(language, "sans") if f not in fonts.EMOJI])
+                                + [f for f in fonts.stack(language, "sans", fallback=cjk_fallback) if f not in fonts.EMOJI])
         rules += f"h1, h2, h3, h4, h5, h6, .title-block h1 {{ font-family: {sans}; }}\n"
     return rules
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from publish.errors import UsageError
+from publish.fonts import DEFAULT_CJK_FALLBACK
 from publish.model import Article
 from publish.resources import Resolver
 from publish.wechat import blocks, code, images, links, lists, math, sanitize, theme, tree
@@ -26,6 +27,8 @@ class Options:
     image_url_map: Mapping[str, str] = field(default_factory=dict)
     caption: Caption = "title"
     include_title: bool = False
+    cjk_fallback: str = DEFAULT_CJK_FALLBACK
+    """The global `cjk_fallback`: the CJK face of the font stack when the article is not CJK."""
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> Options:
@@ -45,7 +48,8 @@ class Options:
                    primary_color=values.get("primary_color"),
                    css=Path(css) if css else None, images=mode,
                    image_url_map={str(k): str(v) for k, v in url_map.items()},
-                   caption=caption, include_title=bool(values.get("include_title")))
+                   caption=caption, include_title=bool(values.get("include_title")),
+                   cjk_fallback=str(values.get("cjk_fallback", DEFAULT_CJK_FALLBACK)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +65,7 @@ def render(article: Article, options: Options, resolver: Resolver) -> Snippet:
     """The WeChat snippet of `article`: one root `<section>`, every style inline."""
     language = article.metadata.language
     chinese = language.lower().startswith("zh")
-    css = theme.stylesheet(options.theme, language, options.primary_color, options.css)
+    css = theme.stylesheet(options.theme, language, options.primary_color, options.css, options.cjk_fallback)
     root = tree.parse(sanitize.clean(article.html))
     root.set("class", "wx-root")
     math.rewrite(root, article.ast)

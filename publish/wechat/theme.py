@@ -22,7 +22,8 @@ DEFAULT_CODE_STYLE = "default"
 _COLOUR = re.compile(r"^(#[0-9a-fA-F]{3,8}|rgba?\([\d\s.,%]+\)|hsla?\([\d\s.,%deg]+\)|[a-zA-Z]{3,20})$")
 #: Left out of the stacks: the stack is repeated on every text element, and phones have their own
 #: emoji and Latin faces; only the CJK faces, the platform faces and the generic family matter.
-_SKIPPED_FONTS = frozenset({*fonts.EMOJI, "Noto Sans", "Noto Serif", "Noto Sans Mono", "DejaVu Sans Mono"})
+_SKIPPED_FONTS = frozenset({*fonts.EMOJI, "Noto Sans", "Noto Serif", "Noto Sans Mono", "DejaVu Sans Mono",
+                            "DejaVu Sans", "DejaVu Serif"})
 _CODE_STYLE = re.compile(r"--code-style\s*:\s*([\w-]+)")
 
 
@@ -37,12 +38,12 @@ def available() -> list[str]:
 
 
 def stylesheet(theme: str, language: str, primary_color: str | None = None,
-               user_css: Path | None = None) -> str:
+               user_css: Path | None = None, cjk_fallback: str = fonts.DEFAULT_CJK_FALLBACK) -> str:
     """The full cascade for one snippet, as one CSS text (variables still unresolved)."""
     path = folder() / f"{theme}.css"
     if theme == Path(BASE).stem or not path.is_file():
         raise UsageError(f"unknown WeChat theme '{theme}'", f"available: {', '.join(available())}")
-    parts = [_font_variables(language), (folder() / BASE).read_text(encoding="utf-8"),
+    parts = [_font_variables(language, cjk_fallback), (folder() / BASE).read_text(encoding="utf-8"),
              path.read_text(encoding="utf-8")]
     if primary_color:
         if not _COLOUR.match(primary_color.strip()):
@@ -81,11 +82,12 @@ def inline(html: str, css: str) -> str:
     return result
 
 
-def _font_variables(language: str) -> str:
+def _font_variables(language: str, cjk_fallback: str) -> str:
     """Font stacks for the article's language (CJK face first), with single quotes: they are
     written into `style="…"` attributes, where double quotes would need escaping."""
     def family(style: fonts.Style) -> str:
-        names = [f for f in fonts.stack(language, style, platform=True) if f not in _SKIPPED_FONTS]
+        names = [f for f in fonts.stack(language, style, platform=True, fallback=cjk_fallback)
+                 if f not in _SKIPPED_FONTS]
         return ", ".join(f if f in ("serif", "sans-serif", "monospace") else f"'{f}'" for f in names)
     return (f":root {{ --font: {family('sans')}; --font-serif: {family('serif')}; "
             f"--font-mono: {family('mono')}; }}")
