@@ -202,7 +202,7 @@ phrase = st.one_of(zh_words, en_words)
 @st.composite
 def blocks(draw: st.DrawFn) -> str:
     kind = draw(st.sampled_from(["prose", "indented", "list", "ordered", "table", "code",
-                                 "html-div", "html-list", "html-table", "html-details", "quote"]))
+                                 "html-div", "html-list", "html-tag-in-text", "html-table", "html-details", "quote"]))
     items = draw(st.lists(phrase, min_size=1, max_size=4))
     if kind == "prose":
         return " ".join(draw(st.lists(sentence, min_size=1, max_size=4)))
@@ -218,6 +218,8 @@ def blocks(draw: st.DrawFn) -> str:
         return "```python\n" + "\n".join(f"print('{item}')" for item in items) + "\n```"
     if kind == "html-div":
         return '<div class="note">\n' + "".join(f"<p>{item}</p>" for item in items) + "\n</div>"
+    if kind == "html-tag-in-text":  # a tag named in a raw HTML tip, as the Vue docs write them
+        return f'<p class="tip">{items[0]} `<style>` {items[-1]}</p>'
     if kind == "html-list":
         return "<ul>\n" + "\n".join(f"<li>{item}</li>" for item in items) + "\n</ul>"
     if kind == "html-table":

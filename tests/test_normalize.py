@@ -101,6 +101,11 @@ DIAGNOSTICS = [
     ("## A {#x}\n\n## B {#x}\n", "warning", "#x is used more than once", 1),
     ("# 一\n\n\t为什么说这个特点亮眼?\n", "notice", "indented block made 1 paragraph", 3),
     ("x\n\n{% highlight c %}\nint a;\n{% endhighlight %}\n", "notice", "made a fenced code block", 3),
+    ("x\n\n<p>a `<b>` c</p>\n", "notice", "1 code span(s) inside a raw HTML block", 3),
+    ("x\n\n<p>a\n<style> c</p>\n", "warning", "<style> never closed in its block", 4),
+    ("x\n\nUse <script> and <textarea> here.\n", "warning", "<script>, <textarea> never closed", 3),
+    ("x\n\n<script>var a = 1;</script>\n", None, "never closed", None),
+    ("Inline `<style>` is code.\n", None, "never closed", None),
 ]
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from publish.config import Config
 from publish.model import Diagnostic, PandocAst, Severity, Source
-from publish.normalize import autolink, footnotes, headings, indent, links, raw_html, templates
+from publish.normalize import autolink, footnotes, headings, indent, links, raw_html, rawtext, templates
 from publish.resources import Resolver
 
 
@@ -76,6 +76,7 @@ AstTransform = Callable[[PandocAst, Context], PandocAst]
 TEXT_TRANSFORMS: tuple[tuple[str, TextTransform], ...] = (
     ("templates", templates.run),
     ("indent", indent.run),
+    ("rawtext", rawtext.run),
     ("footnotes", footnotes.run),
 )
 
