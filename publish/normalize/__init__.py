@@ -15,7 +15,7 @@ from pathlib import Path
 
 from publish.config import Config
 from publish.model import Diagnostic, PandocAst, Severity, Source
-from publish.normalize import autolink, footnotes, headings, indent, links, raw_html, rawtext, templates
+from publish.normalize import autolink, footnotes, headings, indent, links, raw_html, rawtext, templates, urls
 from publish.resources import Resolver
 
 
@@ -82,12 +82,14 @@ TEXT_TRANSFORMS: tuple[tuple[str, TextTransform], ...] = (
 
 #: Run on pandoc's AST, in this order: the author's raw HTML made safe first (so every raw node it
 #: sees is the author's, and later transforms read only what is kept), then ids, so that links can
-#: check `#anchors` against them.
+#: check `#anchors` against them; absolute URLs are made valid last (links finds files by the
+#: paths as written).
 AST_TRANSFORMS: tuple[tuple[str, AstTransform], ...] = (
     ("raw_html", raw_html.run),
     ("headings", headings.run),
     ("autolink", autolink.run),
     ("links", links.run),
+    ("urls", urls.run),
 )
 
 
