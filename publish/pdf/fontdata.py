@@ -5,7 +5,7 @@ as a face is drawn (`self.file_content = get_hb_object_data(self.hb_face)`), the
 HarfBuzz from the face itself and replaces the copy with the subset: with HarfBuzz subsetting the
 copy is never read. A Noto CJK face is a 19–27 MB collection (`.ttc`), and one article draws
 several (serif regular, bold, synthetic italic, sans bold, mono CJK), each copied on its own: the
-copies and the file pages they pull in were about 270 MB of a 460 MB worker on an 80 KB Chinese
+copies and the file pages they pull in were about 240 MB of a 460 MB worker on an 80 KB Chinese
 post (issue #11). Here the copy is deferred until `file_content` is read — by the fontTools paths
 (variable, colour and bitmap fonts, `full_fonts`, no HarfBuzz-subset), which then read exactly the
 bytes they read before — so every PDF stays identical, byte for byte.
