@@ -216,22 +216,20 @@ class Builder:
         self.echo(f"[{clock}] {where}: {', '.join(formats)} in {seconds:.2f} s{note}", False)
 
     def out_of_date(self, project: Project, paths: set[Path]) -> list[str]:
-        """Articles whose source is among `paths` and changed, or whose referenced files changed."""
+        """Articles whose source is among `paths` and changed, or whose referenced files changed.
+
+        A source that changed while its first build runs is asked again: that build may have read
+        the old text.
+        """
         keys = []
         for target in project.targets:
             key = key_of(target)
             built = self._built.get(key)
-            view = self.site.view(key)
-            if built is None or view is None or view.status == "waiting":
-                continue  # not built yet: it is in the queue
             if target.path in paths:
-                try:
-                    digest = hashlib.sha256(target.path.read_bytes()).hexdigest()
-                except OSError:
-                    digest = ""
-                if digest != built.digest or view.status == "failed":
+                view = self.site.view(key)
+                if built is None or view is None or view.status == "failed" or _digest(target.path) != built.digest:
                     keys.append(key)
-            elif built.references:
+            elif built is not None and built.references:
                 resolver = Resolver.for_config(target.root, project.settings.config())
                 if fingerprint(resolver, built.references) != built.fingerprint:
                     keys.append(key)
@@ -247,6 +245,13 @@ class Builder:
                 if raw and not raw.startswith("/"):
                     folders.add(Path(base, raw).parent)
         return folders
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def _label(exporter: Exporter, name: str) -> str:

@@ -56,21 +56,25 @@ class Server(ThreadingHTTPServer):
         return int(self.server_address[1])
 
     def host_allowed(self, header: str | None) -> bool:
-        """Whether a Host header names this server (see the module docstring)."""
-        if not header:
-            return False
-        name, port = split_host(header.strip().lower())
-        if port != str(self.port) and not (port is None and self.port == 80):
-            return False
-        if name in LOOPBACK_NAMES or name == self.host.lower():
-            return True
-        if self.host in WILDCARDS:  # reached by address from another machine: an IP, never a name
-            try:
-                ipaddress.ip_address(name)
-            except ValueError:
-                return False
-            return True
+        return host_allowed(header, self.host, self.port)
+
+
+def host_allowed(header: str | None, host: str, port: int) -> bool:
+    """Whether a Host header names the server listening on `host`:`port` (see the module docstring)."""
+    if not header:
         return False
+    name, given = split_host(header.strip().lower())
+    if given != str(port) and not (given is None and port == 80):
+        return False
+    if name in LOOPBACK_NAMES or name == host.lower():
+        return True
+    if host in WILDCARDS:  # reached by address from other machines: an IP address, never a name
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return True
+    return False
 
 
 def split_host(header: str) -> tuple[str, str | None]:
