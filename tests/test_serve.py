@@ -262,6 +262,21 @@ def test_sigterm_after_serving_stops_cleanly(tmp_path: Path) -> None:
     assert list((tmp_path / "tmp").iterdir()) == []
 
 
+def test_a_style_edit_rebuilds_every_article_and_other_files_nothing(tmp_path: Path) -> None:
+    """Without touching the shared styles/ folder: the decision the watcher's batch leads to."""
+    from publish.serve import app, project
+    from publish.themes import styles_root
+
+    site = make_site(tmp_path)
+    options = project.Options(sources=(site,), formats=("html",), config_path=None)
+    loaded = project.load(options)
+    preview = app._Preview(options, loaded, tmp_path / "out", lambda line, err: None)
+    preview._changed({site / "notes.txt"})
+    assert preview.builder.idle()
+    preview._changed({styles_root() / "default" / "screen.css"})
+    assert list(preview.builder._pending) == ["posts/a", "posts/b"] == loaded.keys
+
+
 def test_usage_errors_are_one_line() -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["serve", "no-such-file.md"])
