@@ -58,20 +58,20 @@ class _Preview:
         self.stop = threading.Event()
 
     def serve(self) -> int:
-        server = _listen(self.options, self.site, self.hub)
-        url = f"http://{_shown_host(self.options.host)}:{server.port}/"
-        project = self.builder.project
-        self.echo(f"publish serve: {len(project.targets)} article(s), {', '.join(project.formats)}", False)
-        self.echo(f"  {url}   (Ctrl-C to stop)", False)
-        if not _loopback(self.options.host):
-            self.echo(f"publish: warning: listening on {self.options.host}: anyone who can reach this machine "
-                      "can read these articles — leave out --host to serve on 127.0.0.1 only", True)
-        threads = [threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
-                                    name="serve-http", daemon=True),
-                   threading.Thread(target=self.builder.run, args=(self.stop,), name="serve-build", daemon=True),
-                   threading.Thread(target=self.watcher.run, args=(self.stop,), name="serve-watch", daemon=True)]
-        self.builder.request(project.keys)
-        with _signals_set(self.stop):
+        with _signals_set(self.stop):  # before the URL is printed: a Ctrl-C from then on is a clean stop
+            server = _listen(self.options, self.site, self.hub)
+            url = f"http://{_shown_host(self.options.host)}:{server.port}/"
+            project = self.builder.project
+            self.echo(f"publish serve: {len(project.targets)} article(s), {', '.join(project.formats)}", False)
+            self.echo(f"  {url}   (Ctrl-C to stop)", False)
+            if not _loopback(self.options.host):
+                self.echo(f"publish: warning: listening on {self.options.host}: anyone who can reach this "
+                          "machine can read these articles — leave out --host to serve on 127.0.0.1 only", True)
+            threads = [threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
+                                        name="serve-http", daemon=True),
+                       threading.Thread(target=self.builder.run, args=(self.stop,), name="serve-build", daemon=True),
+                       threading.Thread(target=self.watcher.run, args=(self.stop,), name="serve-watch", daemon=True)]
+            self.builder.request(project.keys)
             for thread in threads:
                 thread.start()
             if self.options.open_browser:
