@@ -70,7 +70,7 @@ def rewrite(root: Element, options: ImageOptions, fetch: Fetch, locate: Locate) 
         else:
             problems.append(Problem(src, f"local image '{src}' cannot be pasted into WeChat",
                                     "upload it and add it to image_url_map, or use --wechat-images embed"))
-    _figures(root, options.caption)
+    figures(root, options.caption)
     return problems
 
 
@@ -134,7 +134,7 @@ def _size_to_style(image: Element) -> None:
         image.set("style", ";".join(filter(None, [style.rstrip(";"), *sizes])))
 
 
-def _figures(root: Element, caption: Caption) -> None:
+def figures(root: Element, caption: Caption) -> None:
     """A paragraph holding only an image becomes a figure; every figure gets the chosen caption."""
     for paragraph in list(root.iter("p")):
         if (len(paragraph) == 1 and paragraph[0].tag == "img" and not (paragraph.text or "").strip()
