@@ -30,8 +30,11 @@ _CARD_CSS = """
 .title-block .byline { color: #fff; opacity: 0.75; margin-top: 2em; }
 .more-card .title-block { display: none; }
 .more-card .body { padding-top: 420px; text-align: center; }
-.more-card .body p { text-indent: 0; text-align: center; font-size: 1.3em; color: var(--heading); }
+.more-card .body p { text-indent: 0; text-align: center; font-size: 1.3em; color: #fff; }
 """
+#: The ending card is dressed like the cover (its only page is `:first`), numbered last.
+_END_CSS = '@page :first { @bottom-right { content: "%(number)s"; color: #fff; } }\n'
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +79,8 @@ def render_cards(article: Article, ctx: ExportContext, options: Options) -> list
     cards = [Card(raster.png(image), render.page_text(p)) for image, p in zip(images, document.pages, strict=False)]
     more = _more_text(article, ctx, options)
     ending = dataclasses.replace(article, html=f'<p class="more">{html.escape(more)}</p>')
-    end_html = layout.page_html(ending, ctx, css + _CARD_CSS % {"number": f'"{limit}/{limit}"'}, LABEL)
+    end_css = css + _CARD_CSS % {"number": "none"} + _END_CSS % {"number": f"{limit}/{limit}"}
+    end_html = layout.page_html(ending, ctx, end_css, LABEL)
     end_html = end_html.replace("<article>", '<article class="more-card">', 1)
     end_document = layout.lay_out(ending, ctx, end_html, LABEL)
     end_page = end_document.pages[:1]
