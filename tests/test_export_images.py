@@ -263,3 +263,15 @@ def test_a_long_article_is_split_between_blocks(mixed_article: Article, monkeypa
         assert sum(block in t for t in texts) == 1
     assert fidelity.verify(mixed_article, [(LongImageExporter(), exported.output)]) == []
     assert os.environ["SOURCE_DATE_EPOCH"] == SOURCE_DATE_EPOCH
+
+
+def test_a_table_too_wide_for_a_card_is_one_warning_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "wide.md"
+    path.write_text("---\ntitle: Wide\n---\n\nText.\n\n| a | b | c | d | e | f | g |\n"
+                    "|---|---|---|---|---|---|---|\n| 1 | 2 | 3 | 4 | 5 | 6 | 7 |\n", encoding="utf-8")
+    article = prepare(target_for(path), Config())
+    config = Config()
+    ctx = ExportContext(config, load_theme(), Resolver.for_config(tmp_path, config))
+    layout.warn_wide_tables(article, ctx, "test")
+    (warning,) = ctx.diagnostics
+    assert warning.kind == "wide-table" and "7 columns" in warning.message and warning.line == 7

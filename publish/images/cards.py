@@ -60,6 +60,7 @@ class Card:
 def render_cards(article: Article, ctx: ExportContext, options: Options) -> list[Card]:
     """Every card in order; an article longer than `max_cards` ends with a card saying where to
     read the rest, and one warning saying how much was left out."""
+    layout.warn_wide_tables(article, ctx, LABEL)
     colours = layout.theme_css(options.theme, options.primary_color)
     css = GEOMETRY.css() + colours
     page_html = layout.page_html(article, ctx, css + _CARD_CSS % {"number": 'counter(page) "/" counter(pages)'}, LABEL)

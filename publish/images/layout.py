@@ -8,6 +8,7 @@ WeasyPrint logs turned into warnings — is the PDF's, so the pictures read like
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,3 +95,24 @@ def lay_out(article: Article, ctx: ExportContext, html: str, label: str) -> Any:
         document = render.lay_out(html, article.path.parent, ctx.resolver, refused)
     ctx.diagnostics.extend(messages.warnings(logged, article, ctx.diagnostics))
     return document
+
+
+#: More columns than this cannot be read at 1080 px with phone-sized text (~5 characters a cell).
+MAX_COLUMNS = 5
+_TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL)
+_ROW = re.compile(r"<tr\b.*?</tr>", re.DOTALL)
+_CELL = re.compile(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def warn_wide_tables(article: Article, ctx: ExportContext, label: str) -> None:
+    """One warning per table too wide to read in a picture: it is squeezed to the width (never
+    cut off), but its cells wrap every few characters."""
+    for table in _TABLE.findall(article.html):
+        row = _ROW.search(table)
+        cells = _CELL.findall(row.group(0)) if row else []
+        if len(cells) > MAX_COLUMNS:
+            first = next((text for c in cells if (text := _TAG.sub("", c).strip())), "")
+            ctx.warn(article, f"{label}: a table of {len(cells)} columns is hard to read at 1080 px",
+                     f"keep tables to {MAX_COLUMNS} columns for pictures, or split it",
+                     article.source.line_of(first) if first else None, "wide-table")

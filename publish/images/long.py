@@ -40,6 +40,7 @@ class Part:
 
 def render_parts(article: Article, ctx: ExportContext, options: Options) -> list[Part]:
     """The parts in order: one for an article shorter than `MAX_HEIGHT` px."""
+    layout.warn_wide_tables(article, ctx, LABEL)
     css = GEOMETRY.css() + layout.theme_css(options.theme, options.primary_color) + _LONG_CSS
     document = layout.lay_out(article, ctx, layout.page_html(article, ctx, css, LABEL), LABEL)
     pages = document.pages
