@@ -106,6 +106,7 @@ DIAGNOSTICS = [
     ("x\n\nUse <script> and <textarea> here.\n", "warning", "<script>, <textarea> never closed", 3),
     ("x\n\n<script>var a = 1;</script>\n", None, "never closed", None),
     ("Inline `<style>` is code.\n", None, "never closed", None),
+    ("x\n\nA <template> or a <select> in prose.\n", "warning", "<select>, <template> never closed", 3),
     ("x\n\n[a](https://a.com/{{v}}/x.js) [b](https://a.com/{{w}})\n", "warning",
      "a template variable was left in https://a.com/{{v}}/x.js and 1 more URL(s) ({{v}}, {{w}})", 3),
     ("[a](<https://a.com/my file.html>)\n", None, "template variable", None),

@@ -28,8 +28,10 @@ if TYPE_CHECKING:
     from publish.normalize import Context
 
 _MD = MarkdownIt("commonmark")
+#: The HTML tags after which a browser shows nothing until their end tag (checked in Chromium:
+#: `<template>` and `<select>` hide what follows too).
 RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "iframe", "noscript", "noembed",
-            "noframes", "plaintext")
+            "noframes", "plaintext", "template", "select")
 _OPEN = re.compile(rf"<({'|'.join(RAW_TEXT)})(?=[\s/>])[^>]*>?", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 #: Raw HTML blocks whose content is literal already: backticks there are the author's characters.
