@@ -18,7 +18,7 @@ from publish import exporters as registry
 from publish.config import Config
 from publish.config_file import FileConfig, Layer, Settings
 from publish.discover import expand
-from publish.errors import PublishError, UsageError
+from publish.errors import BadValue, OptionError, PublishError, UsageError
 from publish.fonts import CJK_FACES
 from publish.progress import Progress, choose_mode
 from publish.themes import load_theme
@@ -84,27 +84,53 @@ def _formats(names: Sequence[str]) -> list[str]:
     return registry.available() if names == ["all"] else list(dict.fromkeys(names))
 
 
-#: CLI option → where it goes in the option layers (a `Config` field, or (exporter, option)).
-_OPTION_KEYS: dict[str, str | tuple[str, str]] = {
-    "root": "root", "toc": "toc", "drafts": "drafts", "allow_remote": "allow_remote",
-    "indented_prose": "indented_prose", "site_url": "site_url", "strict": "strict", "raw_html": "raw_html",
-    "cjk_fallback": "cjk_fallback",
+#: Convenience flags → the option they set (a `Config` key, or (format, key)); every option,
+#: a plugin's too, can also be set with `-O format.key=value` (or `-O key=value` for a global key).
+_OPTION_KEYS: dict[str, tuple[str, ...]] = {
+    "root": ("root",), "toc": ("toc",), "drafts": ("drafts",), "allow_remote": ("allow_remote",),
+    "indented_prose": ("indented_prose",), "site_url": ("site_url",), "strict": ("strict",),
+    "raw_html": ("raw_html",), "cjk_fallback": ("cjk_fallback",),
     "page_size": ("pdf", "page_size"), "pdf_variant": ("pdf", "variant"),
-    "theme": ("wechat", "theme"), "primary_color": ("wechat", "primary_color"),
+    "wechat_theme": ("wechat", "theme"), "theme": ("wechat", "theme"), "primary_color": ("wechat", "primary_color"),
     "user_css": ("wechat", "css"), "wechat_images": ("wechat", "images"), "copy": ("wechat", "copy"),
 }
 
 
+def _assignment(text: str) -> tuple[str, ...]:
+    """`-O pdf.page_size=A5` → ("pdf", "page_size"); the value is parsed by the option's type."""
+    name, sep, _ = text.partition("=")
+    keys = tuple(k.strip() for k in name.split(".", 1))
+    if not sep or not all(keys):
+        raise OptionError("publish", f"-O {text!r} is not FORMAT.KEY=VALUE",
+                          "e.g. -O epub.split_level=3, or -O toc=true for a global key")
+    return keys
+
+
 def _cli_layer(ctx: click.Context, values: dict[str, Any]) -> Layer:
-    """Only the options given on the command line: they override the config file and front matter."""
+    """Only the options given on the command line (they override the config file and front
+    matter), each checked now: a bad one is one `publish: error:` line, before any article."""
+    flags = {p.name: p.opts[-1] for p in ctx.command.params}
+    given: list[tuple[str, tuple[str, ...], Any]] = [
+        (f"{flags[param]} {values[param]}", keys, values[param]) for param, keys in _OPTION_KEYS.items()
+        if ctx.get_parameter_source(param) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)]
+    given += [(f"-O {text}", _assignment(text), text.partition("=")[2]) for text in values.get("assignments", ())]
+    if any(keys == ("wechat", "theme") for label, keys, _ in given if label.startswith("--theme ")):
+        click.echo("publish: warning: --theme is deprecated: it sets the WeChat theme — use --wechat-theme "
+                   "(the page theme is `theme` in publish.toml, or -O theme=NAME)", err=True)
     layer: Layer = {}
-    for param, key in _OPTION_KEYS.items():
-        if ctx.get_parameter_source(param) not in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
-            continue
-        if isinstance(key, tuple):
-            layer.setdefault(key[0], {})[key[1]] = values[param]
-        else:
-            layer[key] = values[param]
+    for label, keys, value in given:
+        data = {keys[0]: value} if len(keys) == 1 else {keys[0]: {keys[1]: value}}
+        try:
+            checked = config_file.validate(data, "publish", base=Path.cwd(), text=True)
+        except BadValue as exc:
+            raise OptionError("publish", label, exc.fix) from None
+        except OptionError as exc:
+            raise OptionError("publish", f"{label}: {exc.what}", exc.fix) from None
+        for key, item in checked.items():
+            if isinstance(item, dict):
+                layer.setdefault(key, {}).update(item)
+            else:
+                layer[key] = item
     return layer
 
 
@@ -140,13 +166,17 @@ def _cli_layer(ctx: click.Context, values: dict[str, Any]) -> Layer:
                    "language (HK: Hong Kong).  [default: SC]")
 @click.option("--page-size", help="PDF page size: A4 (default), A5, Letter or e.g. '150mm 220mm'.")
 @click.option("--pdf-variant", help="WeasyPrint PDF variant, e.g. pdf/ua-1 or pdf/a-3b.")
-@click.option("--theme", help="WeChat theme (default, elegant, tech).")
+@click.option("--wechat-theme", help="WeChat snippet theme (default, elegant, tech).")
+@click.option("--theme", hidden=True, help="Deprecated: the WeChat theme; use --wechat-theme.")
 @click.option("--primary-color", help="WeChat theme primary colour, e.g. '#0f766e'.")
 @click.option("--css", "user_css", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="A CSS file appended after the theme (WeChat).")
 @click.option("--wechat-images", type=click.Choice(["link", "embed"]),
               help="WeChat: keep local images as links (warn) or embed them as data URIs.")
 @click.option("--copy", is_flag=True, help="WeChat: put the snippet on the system clipboard.")
+@click.option("-O", "--option", "assignments", multiple=True, metavar="FORMAT.KEY=VALUE",
+              help="Set any option, a plugin's too: -O epub.split_level=3, -O toc=true (a global key). "
+                   "VALUE is read as TOML (3, true, {a = \"b\"}), else as text.")
 @click.pass_context
 def build(ctx: click.Context, /, sources: Sequence[Path], to: str | None, out: Path | None,
           jobs: int | None, force: bool, shard: str | None, report_path: Path | None, quiet: bool,
@@ -157,10 +187,9 @@ def build(ctx: click.Context, /, sources: Sequence[Path], to: str | None, out: P
     publish.toml / pyproject.toml [tool.publish], then the defaults. Outputs that are up to date
     (per the manifest in the output folder) are skipped; --force rebuilds them.
     """
-    cli = _cli_layer(ctx, options)
     sys.exit(_guard(lambda: _build(BuildOptions(
         sources=tuple(sources), to=to, out=out, jobs=jobs, force=force, shard=shard,
-        report=report_path, quiet=quiet, config=config_path, cli=cli))))
+        report=report_path, quiet=quiet, config=config_path, cli=_cli_layer(ctx, options)))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +252,8 @@ def _after_build(run: batch.Run, config: Config) -> None:
 
 def _copy_snippet(run: batch.Run, config: Config) -> None:
     """`--copy`: put the WeChat snippet this build wrote (or found up to date) on the clipboard."""
-    if not config.option("wechat", "copy"):
+    wechat = config.exporters.get("wechat")
+    if wechat is None or not wechat.copy:
         return
     outputs = [p for o in run.outcomes if o.status != "failed" for p in o.formats.get("wechat", [])]
     if outputs:
@@ -261,6 +291,8 @@ def _config_file(options: BuildOptions) -> FileConfig:
 @click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
 @click.option("--raw-html", type=click.Choice(["safe", "trusted"]),
               help="The author's raw HTML: 'safe' (the default) or 'trusted', as for a build.")
+@click.option("-O", "--option", "assignments", multiple=True, metavar="FORMAT.KEY=VALUE",
+              help="Set any option, as for a build.")
 @click.pass_context
 def check(ctx: click.Context, /, sources: Sequence[Path], check_formats: str | None,
           config_path: Path | None, **options: Any) -> None:
@@ -269,8 +301,7 @@ def check(ctx: click.Context, /, sources: Sequence[Path], check_formats: str | N
     The same options as a build (config file, front matter `publish:`, command line), so what
     `check` reports is what `publish` will do. Exit 1 on errors, or on warnings with --strict.
     """
-    cli = _cli_layer(ctx, options)
-    sys.exit(_guard(lambda: _check(sources, check_formats, config_path, cli)))
+    sys.exit(_guard(lambda: _check(sources, check_formats, config_path, _cli_layer(ctx, options))))
 
 
 def _check(sources: Sequence[Path], check_formats: str | None, config_path: Path | None,
