@@ -39,7 +39,7 @@ Layer = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
-class FileConfig:
+class ProjectFile:
     """What a config file says: run defaults (sources, formats, out, jobs) and one option layer."""
 
     path: Path | None = None
@@ -68,7 +68,7 @@ def find(start: Path) -> Path | None:
     return None
 
 
-def load(path: Path) -> FileConfig:
+def load(path: Path) -> ProjectFile:
     """Read and validate a config file; paths in it are relative to the file's folder."""
     data = _read_toml(path)
     if path.name == "pyproject.toml":
@@ -79,14 +79,14 @@ def load(path: Path) -> FileConfig:
     if not isinstance(data, dict):
         raise OptionError(where, "expected a table", "write key = value lines")
     base = path.parent
-    run_specs = options.specs(FileConfig)
+    run_specs = options.specs(ProjectFile)
     run: dict[str, Any] = {}
     for raw_key in [k for k in data if k.replace("-", "_") in RUN_KEYS]:
         key = raw_key.replace("-", "_")
         run[key] = _value(run_specs[key], data.pop(raw_key), where, key, base)
     layer = validate(data, where, base=base)
     formats = tuple(f.strip().lower() for item in run.pop("formats", ()) for f in item.split(",") if f.strip())
-    return FileConfig(path=path, formats=formats, layer=layer, **run)
+    return ProjectFile(path=path, formats=formats, layer=layer, **run)
 
 
 def validate(data: Mapping[str, Any], where: str, base: Path | None = None,
@@ -170,7 +170,7 @@ def exporter_record(name: str, values: Mapping[str, Any], where: str = "publish"
 
 
 @dataclass(frozen=True, slots=True)
-class Settings:
+class Layers:
     """The option layers of one run; `for_article` adds the article's own layer in between."""
 
     file: Layer = field(default_factory=dict)

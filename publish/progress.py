@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Literal, TextIO
 import click
 
 from publish import diagnostics
-from publish.batch import Outcome, Run
+from publish.batch import Run
 from publish.discover import Target
 from publish.model import Diagnostic
+from publish.outcome import Outcome
 
 if TYPE_CHECKING:
     from rich.progress import Progress as Bar
@@ -36,10 +37,11 @@ def choose_mode(quiet: bool, stream: TextIO | None = None) -> Mode:
 class Progress:
     """Receives `started`/`finished` from `batch.run` and prints in the chosen mode."""
 
-    def __init__(self, mode: Mode, total: int, strict: bool = False) -> None:
-        if mode == "rich" and total <= 1:
-            # One article takes about a second: its `wrote …` line says more than a bar that
-            # vanishes, and no display thread runs while `publish.offload` forks its helper.
+    def __init__(self, mode: Mode, total: int, strict: bool = False, single: bool = False) -> None:
+        if mode == "rich" and (total <= 1 or single):
+            # One article to convert (`batch.Plan.single`) takes about a second: its `wrote …` line
+            # says more than a bar that vanishes, and no display thread may run while
+            # `publish.offload` forks its helper.
             mode = "plain"
         self.mode = mode
         self.strict = strict

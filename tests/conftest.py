@@ -14,7 +14,7 @@ import pytest
 
 from publish import config_file
 from publish.config import Config
-from publish.config_file import Settings
+from publish.config_file import Layers
 from publish.discover import Target
 from publish.model import Article
 from publish.pipeline import prepare
@@ -44,7 +44,7 @@ def target_for(path: Path, *, explicit: bool = True, root: Path | None = None) -
 def configured(**layer: Any) -> Config:
     """The `Config` a config file with these keys (and `[format]` tables as dicts) would give:
     validated the same way, so a bad value is the same `OptionError`."""
-    return Settings(file=config_file.validate(layer, "test")).config()
+    return Layers(file=config_file.validate(layer, "test")).config()
 
 
 @pytest.fixture

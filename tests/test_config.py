@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from publish import config_file
 from publish.cli import main
 from publish.config import Config
-from publish.config_file import Settings
+from publish.config_file import Layers
 from publish.errors import SourceError, UsageError
 from publish.exporters.pdf import PdfOptions
 from publish.load import load_bytes
@@ -125,11 +125,11 @@ PRECEDENCE = {
 @pytest.mark.parametrize(("file", "article", "cli", "toc"), PRECEDENCE.values(), ids=PRECEDENCE.keys())
 def test_precedence(file: dict[str, Any], article: dict[str, Any] | None, cli: dict[str, Any],
                     toc: bool) -> None:
-    assert Settings(file=file, cli=cli).config(article).toc is toc
+    assert Layers(file=file, cli=cli).config(article).toc is toc
 
 
 def test_exporter_tables_merge_key_by_key() -> None:
-    settings = Settings(file={"pdf": {"page_size": "A5", "variant": "pdf/a-3b"}},
+    settings = Layers(file={"pdf": {"page_size": "A5", "variant": "pdf/a-3b"}},
                         cli={"pdf": {"page_size": "Letter"}})
     assert settings.config().exporters["pdf"] == PdfOptions(page_size="Letter", variant="pdf/a-3b")
 
@@ -140,7 +140,7 @@ def _source(tmp_path: Path, front: str) -> Any:
 
 
 def test_front_matter_publish_overrides_per_article(tmp_path: Path) -> None:
-    config = Settings(file={"toc": True}).for_article(_source(tmp_path, "publish:\n  toc: false\n"))
+    config = Layers(file={"toc": True}).for_article(_source(tmp_path, "publish:\n  toc: false\n"))
     assert config.toc is False
 
 
@@ -148,7 +148,7 @@ def test_front_matter_publish_overrides_per_article(tmp_path: Path) -> None:
                                    "publish: yes\n"], ids=["unknown", "not per article", "not a mapping"])
 def test_bad_front_matter_publish_fails_that_article(tmp_path: Path, front: str) -> None:
     with pytest.raises(SourceError) as info:
-        Settings().for_article(_source(tmp_path, front))
+        Layers().for_article(_source(tmp_path, front))
     assert info.value.path == tmp_path / "a.md"
 
 
@@ -171,9 +171,9 @@ def test_cli_flag_beats_the_config_file(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_cjk_fallback_is_a_global_key_in_any_case(tmp_path: Path) -> None:
     assert config_file.validate({"cjk-fallback": "tc"}, "x.toml") == {"cjk_fallback": "TC"}
-    config = Settings(file={"cjk_fallback": "JP"}).for_article(_source(tmp_path, "publish: {cjk_fallback: kr}\n"))
+    config = Layers(file={"cjk_fallback": "JP"}).for_article(_source(tmp_path, "publish: {cjk_fallback: kr}\n"))
     assert config.cjk_fallback == "KR"
-    assert Settings().config().cjk_fallback == "SC"
+    assert Layers().config().cjk_fallback == "SC"
     with pytest.raises(UsageError, match="must be one of SC, TC, HK, JP, KR"):
         Config(cjk_fallback="Hant")
 
