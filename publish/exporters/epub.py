@@ -58,7 +58,7 @@ class EpubExporter:
                 return  # normalize already told the writer about this reference
             ctx.warn(article, message, fix, _line_of(article, ref), kind)
 
-        content = book.build(article, ctx.resolver, opts.split_level, warn, ctx.config.site_url, ctx.converts)
+        content = book.cut(article, ctx.resolver, opts.split_level, warn, ctx.config.site_url, ctx.converts)
         body_class = "cjk" if meta.is_cjk else ""
         documents = []
         for doc in content.documents:
