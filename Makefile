@@ -53,6 +53,7 @@ bench: setup
 	$(BIN)/python benchmarks/single
 	$(BIN)/python benchmarks/batch
 	$(BIN)/python benchmarks/pdf
+	$(BIN)/python benchmarks/serve
 
 clean:
 	rm -rf dist .pytest_cache build *.egg-info

@@ -34,6 +34,9 @@ class Outcome:
     source_digest: str = ""
     theme: str = ""
     references: tuple[Reference, ...] = ()
+    #: What failed it: "source" (load, parse, options: every format would fail alike), or
+    #: "export" (one exporter's `ExportError`); empty when it did not fail on an error.
+    stage: str = ""
 
     @property
     def outputs(self) -> list[Path]:

@@ -13,7 +13,7 @@ from publish.atomic import write_atomic
 from publish.config import Config
 from publish.dependencies import RecordingResolver, Reference
 from publish.discover import Target
-from publish.errors import LostText, PublishError
+from publish.errors import ExportError, LostText, PublishError
 from publish.exporters import ExportContext, Exporter, Output, export
 from publish.load import load
 from publish.model import Article, Diagnostic, Source
@@ -86,7 +86,7 @@ def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme
     timings: dict[str, float] = {}
     formats: dict[str, list[Path]] = {}
     status: Status = "ok"
-    reason, digest = "", ""
+    reason, digest, stage = "", "", ""
     references: tuple[Reference, ...] = ()
     try:
         start = time.perf_counter()
@@ -104,11 +104,11 @@ def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme
             formats, references = _export(target, source, exporters, config, theme, out_dir, helpers or {},
                                           articles, write, found, timings)
     except PublishError as exc:
-        status, formats = "failed", {}
+        status, formats, stage = "failed", {}, "export" if isinstance(exc, ExportError) else "source"
         found.append(error_diagnostic(exc, target.path))
     found = diagnostics.unique(found)
     status, reason = verdict(status, reason, found, config.strict)
-    return Outcome(target, status, reason, formats, tuple(found), timings, digest, theme.name, references)
+    return Outcome(target, status, reason, formats, tuple(found), timings, digest, theme.name, references, stage)
 
 
 def _export(target: Target, source: Source, exporters: Sequence[Exporter], config: Config, theme: Theme,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TextIO
 
 import click
@@ -120,16 +119,9 @@ def _line(outcome: Outcome) -> tuple[str, bool] | None:
     `path:line: error:` lines already, so they get no second line on stderr."""
     name = outcome.target.relative.as_posix()
     if outcome.status == "ok":
-        return "wrote " + ", ".join(_show(p) for p in outcome.outputs), False
+        return "wrote " + ", ".join(str(diagnostics.shown(p)) for p in outcome.outputs), False
     if outcome.reason == "draft":
         return f"skipped {outcome.target.path} (draft; use --drafts)", True
     if outcome.status == "skipped":
         return f"up to date: {name}", False
     return f"failed: {name}" + (f" ({outcome.reason})" if outcome.reason else ""), False
-
-
-def _show(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

@@ -96,4 +96,4 @@ def doctor() -> None:
 
 from publish.cli import build, check
 
-__all__ = ["build", "check", "main"]
+__all__ = ["build", "check", "main", "serve"]

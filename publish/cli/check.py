@@ -14,7 +14,7 @@ from publish import diagnostics
 from publish import exporters as registry
 from publish.cli import main
 from publish.cli.flags import cli_layer, formats, project_file, shared
-from publish.cli.guard import EXIT_FAILED, EXIT_OK, guard, shown
+from publish.cli.guard import EXIT_FAILED, EXIT_OK, guard
 from publish.config_file import Layer, Layers
 from publish.discover import expand
 from publish.themes import load_theme
@@ -52,7 +52,7 @@ def _run(sources: tuple[Path, ...], check_formats: str | None, config_path: Path
                           articles=run, write=False)
         found = outcome.diagnostics
         for diagnostic in sorted(diagnostics.group(found), key=lambda d: d.line or 0):  # repeats: one line
-            click.echo(str(dataclasses.replace(diagnostic, path=shown(diagnostic.path))))
+            click.echo(str(dataclasses.replace(diagnostic, path=diagnostics.shown(diagnostic.path))))
         counts.update(d.severity for d in found)
         kinds.update(diagnostics.counts(found))
     if kinds:

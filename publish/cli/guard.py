@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import click
 
@@ -20,11 +19,3 @@ def guard(action: Callable[[], int]) -> int:
     except PublishError as exc:
         click.echo(f"{exc.location()}: error: {exc}", err=True)
         return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_FAILED
-
-
-def shown(path: Path) -> Path:
-    """A path relative to the working folder when it is below it (shorter, clickable in editors)."""
-    try:
-        return path.relative_to(Path.cwd())
-    except ValueError:
-        return path
