@@ -94,6 +94,7 @@ def doctor() -> None:
     sys.exit(run_checks(click.echo))
 
 
-from publish.cli import build, check
+# the commands register themselves on `main` when imported
+from publish.cli import build, check, serve
 
 __all__ = ["build", "check", "main", "serve"]
