@@ -10,18 +10,17 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
+import re
 import tomllib
-import types
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from publish import exporters as registry
-from publish.config import CHOICES, GLOBAL_KEYS, Config
-from publish.errors import PublishError, SourceError, UsageError
+from publish import options
+from publish.config import GLOBAL_KEYS, Config
+from publish.errors import BadValue, OptionError, PluginError, SourceError
 from publish.model import Source
 
 CONFIG_FILE = "publish.toml"
@@ -40,14 +39,14 @@ Layer = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
-class FileConfig:
+class ProjectFile:
     """What a config file says: run defaults (sources, formats, out, jobs) and one option layer."""
 
     path: Path | None = None
     sources: tuple[Path, ...] = ()
     formats: tuple[str, ...] = ()
     out: Path | None = None
-    jobs: int | None = None
+    jobs: int | None = field(default=None, metadata=options.rule(1))
     layer: Layer = field(default_factory=dict)
 
 
@@ -69,7 +68,7 @@ def find(start: Path) -> Path | None:
     return None
 
 
-def load(path: Path) -> FileConfig:
+def load(path: Path) -> ProjectFile:
     """Read and validate a config file; paths in it are relative to the file's folder."""
     data = _read_toml(path)
     if path.name == "pyproject.toml":
@@ -78,76 +77,100 @@ def load(path: Path) -> FileConfig:
     else:
         where = str(path)
     if not isinstance(data, dict):
-        raise UsageError(f"{where}: expected a table", "write key = value lines")
+        raise OptionError(where, "expected a table", "write key = value lines")
     base = path.parent
-    run = {k: data[k] for k in RUN_KEYS & data.keys()}
-    layer = validate({k: v for k, v in data.items() if k not in RUN_KEYS}, where, base=base)
-    return FileConfig(
-        path=path,
-        sources=tuple(base / p for p in _strings(run.get("sources", []), where, "sources")),
-        formats=tuple(_formats(run.get("formats", []), where)),
-        out=base / _string(run["out"], where, "out") if "out" in run else None,
-        jobs=_positive(run["jobs"], where) if "jobs" in run else None,
-        layer=layer,
-    )
+    run_specs = options.specs(ProjectFile)
+    run: dict[str, Any] = {}
+    for raw_key in [k for k in data if k.replace("-", "_") in RUN_KEYS]:
+        key = raw_key.replace("-", "_")
+        run[key] = _value(run_specs[key], data.pop(raw_key), where, key, base)
+    layer = validate(data, where, base=base)
+    formats = tuple(f.strip().lower() for item in run.pop("formats", ()) for f in item.split(",") if f.strip())
+    return ProjectFile(path=path, formats=formats, layer=layer, **run)
 
 
 def validate(data: Mapping[str, Any], where: str, base: Path | None = None,
-             per_article: bool = False) -> Layer:
-    """Check every key and value of one layer; `-` and `_` are the same in key names."""
+             per_article: bool = False, text: bool = False) -> Layer:
+    """Check every key and value of one layer against `Config` and the exporters' `options`.
+
+    `-` and `_` are the same in key names; a relative path is taken from `base` (the folder of
+    the file that sets it); `text` values come from a command line (see `options.coerce`).
+    """
     layer: Layer = {}
-    hints = _global_types()
+    hints = options.specs(Config)
     for raw_key, value in data.items():
         key = raw_key.replace("-", "_")
         if key in GLOBAL_KEYS and not (per_article and key in NOT_PER_ARTICLE):
-            layer[key] = _coerce(value, hints[key], where, raw_key, base)
-            if key in CHOICES:
-                layer[key] = _choice(layer[key], CHOICES[key], where, raw_key)
+            layer[key] = _value(hints[key], value, where, key, base, text)
         elif isinstance(value, Mapping) and key in registry.available():
-            layer[key] = _exporter_options(key, value, where)
+            layer[key] = _exporter_layer(key, value, where, base, text)
         else:
             allowed = sorted((GLOBAL_KEYS - NOT_PER_ARTICLE) if per_article else GLOBAL_KEYS | RUN_KEYS)
             kind = "a format" if isinstance(value, Mapping) else "a key"
-            raise UsageError(f"{where}: unknown key '{raw_key}'",
-                             f"it is not {kind} publish knows; keys: {', '.join(allowed)}; "
-                             f"format tables: {', '.join(f'[{n}]' for n in registry.available())}")
+            raise OptionError(where, f"unknown key '{raw_key}'",
+                              f"it is not {kind} publish knows; keys: {', '.join(allowed)}; "
+                              f"format tables: {', '.join(f'[{n}]' for n in registry.available())}",
+                              (raw_key,))
     return layer
 
 
-def exporter_options(name: str) -> Mapping[str, Any]:
-    """The `options` ClassVar of the exporter registered as `name` (its keys and defaults)."""
+def exporter_options(name: str) -> type | None:
+    """The `options` class of the exporter registered as `name`, or None when it has none."""
     return _options_of(name)
 
 
 @functools.cache
-def _options_of(name: str) -> Mapping[str, Any]:
+def _options_of(name: str) -> type | None:
     entry = registry.registered()[name]
     try:
         cls = entry.entry_point.load()
     except Exception as exc:
-        raise PublishError(f"format '{name}' failed to load: {exc}", "reinstall it") from exc
-    options: Mapping[str, Any] = getattr(cls, "options", {})
-    return options
+        raise PluginError(f"format '{name}' failed to load: {exc}", "reinstall it") from exc
+    kind = getattr(cls, "options", None)
+    if kind is not None and not options.is_options(kind):
+        raise PluginError(f"format '{name}' from '{entry.distribution}': its options are not a dataclass",
+                          "declare options: ClassVar[type] = a @dataclass(frozen=True) class")
+    return kind
 
 
-def _exporter_options(name: str, value: Mapping[str, Any], where: str) -> dict[str, Any]:
-    known = exporter_options(name)
+def _value(spec: options.Spec, value: Any, where: str, key: str, base: Path | None,
+           text: bool = False, table: str = "") -> Any:
+    try:
+        return options.coerce(spec, value, base, text)
+    except options.Invalid as exc:
+        label = f"[{table}] {key}" if table else key
+        raise BadValue(where, f"{label} = {options.shown(value)}", str(exc),
+                          (table, key) if table else (key,)) from None
+
+
+def _exporter_layer(name: str, value: Mapping[str, Any], where: str, base: Path | None,
+                    text: bool) -> dict[str, Any]:
+    kind = exporter_options(name)
+    known = options.specs(kind) if kind is not None else {}
     out: dict[str, Any] = {}
     for raw_key, item in value.items():
         key = raw_key.replace("-", "_")
         if key not in known:
-            raise UsageError(f"{where}: unknown key '{raw_key}' in [{name}]",
-                             f"options of {name}: {', '.join(sorted(known)) or 'none'}")
-        default = known[key]
-        if default is not None and not _fits(item, type(default)):
-            raise UsageError(f"{where}: [{name}] {raw_key} must be {_kind(type(default))}, not {item!r}",
-                             f"the default is {default!r}")
-        out[key] = item
+            raise OptionError(where, f"unknown key '{raw_key}' in [{name}]",
+                              f"options of {name}: {', '.join(sorted(known)) or 'none'}", (name, raw_key))
+        out[key] = _value(known[key], item, where, key, base, text, table=name)
     return out
 
 
+def exporter_record(name: str, values: Mapping[str, Any], where: str = "publish") -> Any:
+    """The frozen options record of format `name` from validated `values` (defaults for the rest);
+    None for an exporter without options."""
+    kind = exporter_options(name)
+    if kind is None:
+        return None
+    try:
+        return kind(**values)
+    except (TypeError, ValueError) as exc:  # a rule across keys, in the class's __post_init__
+        raise OptionError(where, f"[{name}] options do not fit together: {exc}", "fix one of them") from None
+
+
 @dataclass(frozen=True, slots=True)
-class Settings:
+class Layers:
     """The option layers of one run; `for_article` adds the article's own layer in between."""
 
     file: Layer = field(default_factory=dict)
@@ -156,14 +179,15 @@ class Settings:
     def config(self, article: Layer | None = None) -> Config:
         """The effective `Config`: defaults < file < article < command line."""
         merged: dict[str, Any] = {}
-        options: dict[str, dict[str, Any]] = {}
+        tables: dict[str, dict[str, Any]] = {}
         for layer in (self.file, article or {}, self.cli):
             for key, value in layer.items():
                 if key in GLOBAL_KEYS:
                     merged[key] = value
                 else:
-                    options.setdefault(key, {}).update(value)
-        return Config(**merged, exporters=options)
+                    tables.setdefault(key, {}).update(value)
+        records = {name: exporter_record(name, values) for name, values in tables.items()}
+        return Config(**merged, exporters={k: v for k, v in records.items() if v is not None})
 
     def for_article(self, source: Source) -> Config:
         """The config for one article, with its front-matter `publish:` mapping applied."""
@@ -172,28 +196,44 @@ class Settings:
             return self.config()
         if not isinstance(raw, Mapping):
             raise SourceError(source.path, "front matter 'publish:' must be a mapping of options",
-                              "write e.g. 'publish: {toc: true}'")
+                              "write e.g. 'publish: {toc: true}'", _line(source, ()))
         try:
-            layer = validate(raw, f"{source.path}: front matter publish:", per_article=True)
-        except UsageError as exc:
-            raise SourceError(source.path, exc.what, exc.fix) from exc
-        if layer.get("raw_html") == "trusted" and not self.config().allow_front_matter_raw_html:
-            # an article's author cannot vouch for their own raw HTML; `normalize.raw_html` warns
-            del layer["raw_html"]
-        return self.config(layer)
+            layer = validate(raw, str(source.path), base=source.path.parent, per_article=True)
+            if layer.get("raw_html") == "trusted" and not self.config().allow_front_matter_raw_html:
+                # an article's author cannot vouch for their own raw HTML; `normalize.raw_html` warns
+                del layer["raw_html"]
+            return self.config(layer)
+        except OptionError as exc:
+            raise SourceError(source.path, exc.what, exc.fix, _line(source, exc.keys)) from exc
 
     def digest(self, fmt: str) -> str:
         """A hash of every option that can change `fmt`'s output (file contents for file options)."""
         config = self.config()
         data = {key: _jsonable(getattr(config, key)) for key in sorted(GLOBAL_KEYS - _NOT_IN_OUTPUT)}
-        data["exporter"] = {k: _jsonable(v) for k, v in sorted(config.exporters.get(fmt, {}).items())}
+        record = config.exporters.get(fmt) or exporter_record(fmt, {})
+        data["exporter"] = {} if record is None else {
+            name: _jsonable(getattr(record, name)) for name in sorted(options.specs(type(record)))}
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
+def _line(source: Source, keys: tuple[str, ...]) -> int:
+    """The front-matter line that sets `publish:` → `keys`, else the `publish:` line (1 if none)."""
+    try:
+        text = source.path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return 1
+    lines = text.split("\n")[: source.body_line - 1]
+    found = 0
+    for key in ("publish", *keys):  # each key after its parent's line: block or inline mapping
+        pattern = re.compile(rf"(?:^|[\s{{,])['\"]?{re.escape(key)}['\"]?[ \t]*[:=]", re.IGNORECASE)
+        found = next((n for n in range(found, len(lines)) if pattern.search(lines[n])), found)
+    return found + 1
+
+
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, (Path, str)) and len(str(value)) < 1024 and os.path.isfile(value):
+    if isinstance(value, Path) and value.is_file():
         # a stylesheet or similar (`--css`, `[wechat] css = "..."`): its content matters too
-        return [str(value), hashlib.sha256(Path(value).read_bytes()).hexdigest()]
+        return [str(value), hashlib.sha256(value.read_bytes()).hexdigest()]
     if isinstance(value, Path):
         return str(value)
     if isinstance(value, Mapping):
@@ -207,79 +247,6 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path}: not valid TOML: {exc}", "fix the syntax") from exc
+        raise OptionError(str(path), f"not valid TOML: {exc}", "fix the syntax") from exc
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror}", "check the path") from exc
-
-
-@functools.cache
-def _global_types() -> dict[str, Any]:
-    """`Config` field name → the one concrete type a value must have (`Path | None` → Path), or a
-    `Literal[...]` of the values it may take."""
-    hints = typing.get_type_hints(Config)
-    out: dict[str, Any] = {}
-    for name in GLOBAL_KEYS:
-        hint = hints[name]
-        if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
-            hint = next(a for a in typing.get_args(hint) if a is not type(None))
-        out[name] = hint
-    return out
-
-
-def _fits(value: Any, kind: type) -> bool:
-    if kind is bool:
-        return isinstance(value, bool)
-    if kind is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    return isinstance(value, kind)
-
-
-def _kind(kind: type) -> str:
-    return {bool: "true or false", float: "a number", int: "an integer", str: "a string",
-            Path: "a path"}.get(kind, kind.__name__)
-
-
-def _coerce(value: Any, kind: Any, where: str, key: str, base: Path | None) -> Any:
-    if typing.get_origin(kind) is typing.Literal:
-        choices = typing.get_args(kind)
-        if value not in choices:
-            raise UsageError(f"{where}: {key} must be one of {', '.join(map(repr, choices))}, not {value!r}",
-                             "fix its value")
-        return value
-    if kind is Path and isinstance(value, str):
-        return (base / value) if base is not None else Path(value)
-    if not _fits(value, kind):
-        raise UsageError(f"{where}: {key} must be {_kind(kind)}, not {value!r}", "fix its value")
-    return value
-
-
-def _choice(value: str, allowed: tuple[str, ...], where: str, key: str) -> str:
-    """`value` spelled as in `allowed` (`sc` → `SC`); anything else is an error naming the choices."""
-    found = next((a for a in allowed if a.lower() == value.strip().lower()), None)
-    if found is None:
-        raise UsageError(f"{where}: {key} = {value!r} is not a choice", f"use one of {', '.join(allowed)}")
-    return found
-
-
-def _string(value: Any, where: str, key: str) -> str:
-    if not isinstance(value, str):
-        raise UsageError(f"{where}: {key} must be a string, not {value!r}", "quote it")
-    return value
-
-
-def _strings(value: Any, where: str, key: str) -> list[str]:
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-        raise UsageError(f"{where}: {key} must be a list of strings", f'e.g. {key} = ["posts"]')
-    return items
-
-
-def _formats(value: Any, where: str) -> list[str]:
-    items = value.split(",") if isinstance(value, str) else _strings(value, where, "formats")
-    return [i.strip().lower() for i in items if i.strip()]
-
-
-def _positive(value: Any, where: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise UsageError(f"{where}: jobs must be a positive integer, not {value!r}", "e.g. jobs = 2")
-    return value
+        raise OptionError(str(path), f"cannot read: {exc.strerror}", "check the path") from exc

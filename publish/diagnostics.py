@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from pathlib import Path
 
 from publish.model import Diagnostic, Source
 
@@ -169,3 +170,11 @@ def _lines(spans: list[tuple[int, int]]) -> str:
     if len(spans) <= LISTED_LINES:
         return "lines " + ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
     return f"lines {spans[0][0]}–{max(b for _a, b in spans)}"
+
+
+def shown(path: Path) -> Path:
+    """A path relative to the working folder when it is below it (shorter, clickable in editors)."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path

@@ -99,6 +99,26 @@ class OutputError(PublishError):
         return str(self.path)
 
 
+class OptionError(UsageError):
+    """A bad key or value in a config file or on the command line, named where it is written.
+
+    `keys` is the key's path (`("epub", "split_level")`), for finding its line in front matter.
+    """
+
+    def __init__(self, where: str, what: str, fix: str = "", keys: tuple[str, ...] = ()) -> None:
+        self.where = where
+        self.keys = keys
+        super().__init__(what, fix)
+
+    def location(self) -> str:
+        return self.where
+
+
+class BadValue(OptionError):
+    """A known key with a value that does not fit: `what` is `[format] key = value`, `fix` says
+    what it must be."""
+
+
 def _rebuild(cls: type[PublishError], args: tuple[Any, ...], state: dict[str, Any]) -> PublishError:
     error = cls.__new__(cls)
     error.args = args

@@ -11,7 +11,7 @@ PDF, and to whatever the browser or reading system likes. Which one is the `cjk_
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 Style = Literal["serif", "sans", "mono"]
 
@@ -23,8 +23,9 @@ _REGIONS = {
 }
 #: The Noto CJK regional faces `cjk_fallback` may name (Simplified and Traditional Chinese, Hong
 #: Kong, Japanese, Korean), and the default: Simplified Chinese has the most readers.
-CJK_FACES = ("SC", "TC", "HK", "JP", "KR")
-DEFAULT_CJK_FALLBACK = "SC"
+CjkFace = Literal["SC", "TC", "HK", "JP", "KR"]
+CJK_FACES: tuple[CjkFace, ...] = get_args(CjkFace)
+DEFAULT_CJK_FALLBACK: CjkFace = "SC"
 #: Platform fonts that readers of each script have, for screen output.
 _PLATFORM = {
     ("SC", "sans"): ["PingFang SC", "Hiragino Sans GB", "Microsoft YaHei"],

@@ -9,24 +9,24 @@ from publish.config import Config
 from publish.model import Article
 from publish.themes import Theme
 
-Target = Literal["screen", "print", "epub"]
+Medium = Literal["screen", "print", "epub"]
 
-#: CSS files per page target, from the theme folder, in cascade order. (The EPUB exporter writes
+#: CSS files per medium, from the theme folder, in cascade order. (The EPUB exporter writes
 #: its own self-contained `epub.css`; it only shares `font_css` with the pages.)
-STYLESHEETS: dict[Target, tuple[str, ...]] = {
+STYLESHEETS: dict[Medium, tuple[str, ...]] = {
     "screen": ("base.css", "highlight.css", "highlight-dark.css", "screen.css"),
     "print": ("base.css", "highlight.css", "print.css"),
 }
 
 
-def font_css(language: str, target: Target, cjk_fallback: str = fonts.DEFAULT_CJK_FALLBACK) -> str:
+def font_css(language: str, medium: Medium, cjk_fallback: str = fonts.DEFAULT_CJK_FALLBACK) -> str:
     """`font-family` rules for the article's language: the CJK face first, right region (for a
     language that is not CJK, the `cjk_fallback` face after the Latin ones)."""
-    screen = target == "screen"
+    screen = medium == "screen"
     body = fonts.stack(language, "sans" if screen else "serif", platform=screen, fallback=cjk_fallback)
     heading = fonts.stack(language, "sans", platform=screen, fallback=cjk_fallback)
     mono = fonts.stack(language, "mono", fallback=cjk_fallback)
-    if target == "print":
+    if medium == "print":
         # Pango (WeasyPrint) sets digits, '#' and '*' in a colour-emoji font named in the stack
         # (they are keycap bases), wide and in the wrong face; fontconfig's fallback still finds
         # the emoji font for real emoji, so print leaves it out.
@@ -36,7 +36,7 @@ def font_css(language: str, target: Target, cjk_fallback: str = fonts.DEFAULT_CJ
             f"code, pre, kbd, samp {{ font-family: {fonts.css_family(mono)}; }}\n")
 
 
-def context(article: Article, config: Config, theme: Theme, target: Target,
+def context(article: Article, config: Config, theme: Theme, medium: Medium,
             extra_css: str = "") -> dict[str, Any]:
     """Template variables; exporters that need a different template reuse them."""
     meta = article.metadata
@@ -48,13 +48,13 @@ def context(article: Article, config: Config, theme: Theme, target: Target,
         "datetime": meta.date.isoformat() if meta.date else None,
         "body": article.html,
         "toc": [h for h in article.headings if h.level <= 3] if config.toc else [],
-        "css": font_css(meta.language, target, config.cjk_fallback) + theme.css(*STYLESHEETS[target]) + extra_css,
-        "target": target,
+        "css": font_css(meta.language, medium, config.cjk_fallback) + theme.css(*STYLESHEETS[medium]) + extra_css,
+        "medium": medium,
         "site_url": config.site_url,
     }
 
 
-def render_page(article: Article, config: Config, theme: Theme, target: Target,
+def render_page(article: Article, config: Config, theme: Theme, medium: Medium,
                 extra_css: str = "") -> str:
-    """A standalone HTML5 page for `target`, with its stylesheet embedded."""
-    return theme.template("page.html.j2").render(context(article, config, theme, target, extra_css))
+    """A standalone HTML5 page for `medium`, with its stylesheet embedded."""
+    return theme.template("page.html.j2").render(context(article, config, theme, medium, extra_css))

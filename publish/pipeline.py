@@ -5,28 +5,25 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from publish import diagnostics, fidelity, highlight, normalize, parse
 from publish.atomic import write_atomic
 from publish.config import Config
 from publish.dependencies import RecordingResolver, Reference
 from publish.discover import Target
-from publish.errors import LostText, PublishError
+from publish.errors import ExportError, LostText, PublishError
 from publish.exporters import ExportContext, Exporter, Output, export
 from publish.load import load
 from publish.model import Article, Diagnostic, Source
 from publish.normalize import headings
+from publish.outcome import Outcome, Status, error_diagnostic, verdict
 from publish.resources import Resolver
 from publish.themes import Theme, load_theme
 
 if TYPE_CHECKING:
     from publish.offload import Helper
-
-Status = Literal["ok", "skipped", "failed"]
-
 
 def prepare(target: Target, config: Config, timings: dict[str, float] | None = None) -> Article:
     """Stages 1–3 plus the shared body HTML: everything every exporter starts from."""
@@ -34,11 +31,11 @@ def prepare(target: Target, config: Config, timings: dict[str, float] | None = N
     source = load(target.path, target.root, target.relative)
     if timings is not None:
         timings["load"] = time.perf_counter() - start
-    return build(source, config, timings)
+    return prepare_source(source, config, timings)
 
 
-def build(source: Source, config: Config, timings: dict[str, float] | None = None,
-          resolver: Resolver | None = None) -> Article:
+def prepare_source(source: Source, config: Config, timings: dict[str, float] | None = None,
+                   resolver: Resolver | None = None) -> Article:
     """Stages 2–3 plus the body HTML for a loaded source (the config may depend on its front matter).
 
     `resolver` is the one normalize checks links and images with (see `normalize.Context`).
@@ -69,91 +66,91 @@ def outputs_for(article: Article, exporter: Exporter, out_dir: Path,
     return {stem.parent / (stem.name + suffix): content for suffix, content in files.items()}
 
 
-@dataclass(slots=True)
-class Result:
-    """What happened to one source: outputs written, problems reported, seconds per stage."""
-
-    target: Target
-    status: Status = "ok"
-    outputs: list[Path] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    error: PublishError | None = None
-    timings: dict[str, float] = field(default_factory=dict)
-    reason: str = ""
-    #: What an incremental build needs to decide next time whether the outputs are up to date.
-    source_digest: str = ""
-    theme: str = ""
-    formats: dict[str, list[Path]] = field(default_factory=dict)
-    references: list[Reference] = field(default_factory=list)
-
-
 Configure = Callable[[Source], Config]
 """Gives the effective config of one article once its front matter is known."""
 
 
 def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme: Theme,
             out_dir: Path, configure: Configure | None = None,
-            helpers: Mapping[str, Helper] | None = None, articles: frozenset[Path] = frozenset()) -> Result:
+            helpers: Mapping[str, Helper] | None = None, articles: frozenset[Path] = frozenset(),
+            write: bool = True) -> Outcome:
     """Prepare one article once and run every exporter on it; files are written only on success.
 
     `configure`, when given, turns the loaded source into its config (front-matter overrides);
     the theme then follows that config. `helpers` run their formats in processes of their own
     (`publish.offload`); the others run here, meanwhile. `articles` are the sources the run converts
-    (see `ExportContext.articles`). A `PublishError` marks the source failed and is kept in
-    the result (the other sources go on); any other exception is a bug and propagates.
-    What the exporters' libraries log becomes warnings too; exact repeats are dropped.
+    (see `ExportContext.articles`). `write=False` is `publish check`: everything but the writing.
+    A `PublishError` marks the source failed, as an error diagnostic (the other sources go on);
+    any other exception is a bug and propagates. What the exporters' libraries log becomes
+    warnings too; exact repeats are dropped.
     """
-    result = Result(target)
+    found: list[Diagnostic] = []
+    timings: dict[str, float] = {}
+    formats: dict[str, list[Path]] = {}
+    status: Status = "ok"
+    reason, digest, stage = "", "", ""
+    references: tuple[Reference, ...] = ()
     try:
         start = time.perf_counter()
         source = load(target.path, target.root, target.relative)
-        result.timings["load"] = time.perf_counter() - start
-        result.source_digest = source.digest
+        timings["load"] = time.perf_counter() - start
+        digest = source.digest
         if configure is not None:
             config = configure(source)
             if config.theme != theme.name:
                 theme = load_theme(config.theme)
-        result.theme = theme.name
         if source.metadata.draft and not target.explicit and not config.drafts:
-            result.diagnostics.extend(source.diagnostics)
-            result.status, result.reason = "skipped", "draft"
-            return result
-        resolver = RecordingResolver.for_config(target.root, config)
-        article = build(source, config, result.timings, resolver)
-        result.diagnostics.extend(article.diagnostics)
-        ctx = ExportContext(config, theme, resolver, articles=articles)
-        helpers = helpers or {}
-        for helper in helpers.values():
-            helper.submit(article, ctx)
-        outputs: dict[str, Output] = {}
-        for exporter in exporters:
-            if exporter.name not in helpers:
-                start = time.perf_counter()
-                outputs[exporter.name] = export(exporter, article, ctx)
-                result.timings[exporter.name] = time.perf_counter() - start
-        for name, helper in helpers.items():
-            exported = helper.result()
-            outputs[name] = exported.output
-            result.timings[name] = exported.seconds
-            ctx.diagnostics.extend(exported.diagnostics)
-            resolver.seen.extend(exported.seen)
-        result.diagnostics.extend(ctx.diagnostics)
-        result.references = list(dict.fromkeys(resolver.seen))
-        start = time.perf_counter()
-        losses = fidelity.verify(article, [(e, outputs[e.name]) for e in exporters])
-        result.timings["verify"] = time.perf_counter() - start
-        _report_losses(losses, config.strict, result.diagnostics)
-        files: dict[Path, bytes] = {}
-        for exporter in exporters:
-            produced = outputs_for(article, exporter, out_dir, outputs[exporter.name])
-            result.formats[exporter.name] = list(produced)
-            files.update(produced)
-        write_atomic(files)
-        result.outputs = list(files)
+            found.extend(source.diagnostics)
+            status, reason = "skipped", "draft"
+        else:
+            formats, references = _export(target, source, exporters, config, theme, out_dir, helpers or {},
+                                          articles, write, found, timings)
     except PublishError as exc:
-        result.status, result.error = "failed", exc
-    result.diagnostics = diagnostics.unique(result.diagnostics)
-    return result
+        status, formats, stage = "failed", {}, "export" if isinstance(exc, ExportError) else "source"
+        found.append(error_diagnostic(exc, target.path))
+    found = diagnostics.unique(found)
+    status, reason = verdict(status, reason, found, config.strict)
+    return Outcome(target, status, reason, formats, tuple(found), timings, digest, theme.name, references, stage)
+
+
+def _export(target: Target, source: Source, exporters: Sequence[Exporter], config: Config, theme: Theme,
+            out_dir: Path, helpers: Mapping[str, Helper], articles: frozenset[Path], write: bool,
+            found: list[Diagnostic], timings: dict[str, float]) -> tuple[dict[str, list[Path]], tuple[Reference, ...]]:
+    """Stages 2–7 of `convert` for a source that is not a skipped draft: the files by format, and
+    every resource the article read (for the manifest)."""
+    resolver = RecordingResolver.for_config(target.root, config)
+    article = prepare_source(source, config, timings, resolver)
+    found.extend(article.diagnostics)
+    ctx = ExportContext(config, theme, resolver, articles=articles)
+    for helper in helpers.values():
+        helper.submit(article, ctx)
+    outputs: dict[str, Output] = {}
+    for exporter in exporters:
+        if exporter.name not in helpers:
+            start = time.perf_counter()
+            outputs[exporter.name] = export(exporter, article, ctx)
+            timings[exporter.name] = time.perf_counter() - start
+    for name, helper in helpers.items():
+        exported = helper.result()
+        outputs[name] = exported.output
+        timings[name] = exported.seconds
+        ctx.diagnostics.extend(exported.diagnostics)
+        resolver.seen.extend(exported.seen)
+    found.extend(ctx.diagnostics)
+    start = time.perf_counter()
+    losses = fidelity.verify(article, [(e, outputs[e.name]) for e in exporters])
+    timings["verify"] = time.perf_counter() - start
+    _report_losses(losses, config.strict, found)
+    files: dict[Path, bytes] = {}
+    formats: dict[str, list[Path]] = {}
+    for exporter in exporters:
+        produced = outputs_for(article, exporter, out_dir, outputs[exporter.name])
+        formats[exporter.name] = list(produced)
+        files.update(produced)
+    if not write:
+        return {}, tuple(dict.fromkeys(resolver.seen))
+    write_atomic(files)
+    return formats, tuple(dict.fromkeys(resolver.seen))
 
 
 def _report_losses(losses: Sequence[Diagnostic], strict: bool, diagnostics: list[Diagnostic]) -> None:

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TextIO
 
 import click
 
 from publish import diagnostics
-from publish.batch import Outcome, Run
+from publish.batch import Run
 from publish.discover import Target
 from publish.model import Diagnostic
+from publish.outcome import Outcome
 
 if TYPE_CHECKING:
     from rich.progress import Progress as Bar
@@ -36,10 +36,11 @@ def choose_mode(quiet: bool, stream: TextIO | None = None) -> Mode:
 class Progress:
     """Receives `started`/`finished` from `batch.run` and prints in the chosen mode."""
 
-    def __init__(self, mode: Mode, total: int, strict: bool = False) -> None:
-        if mode == "rich" and total <= 1:
-            # One article takes about a second: its `wrote …` line says more than a bar that
-            # vanishes, and no display thread runs while `publish.offload` forks its helper.
+    def __init__(self, mode: Mode, total: int, strict: bool = False, single: bool = False) -> None:
+        if mode == "rich" and (total <= 1 or single):
+            # One article to convert (`batch.Plan.single`) takes about a second: its `wrote …` line
+            # says more than a bar that vanishes, and no display thread may run while
+            # `publish.offload` forks its helper.
             mode = "plain"
         self.mode = mode
         self.strict = strict
@@ -118,16 +119,9 @@ def _line(outcome: Outcome) -> tuple[str, bool] | None:
     `path:line: error:` lines already, so they get no second line on stderr."""
     name = outcome.target.relative.as_posix()
     if outcome.status == "ok":
-        return "wrote " + ", ".join(_show(p) for p in outcome.outputs), False
+        return "wrote " + ", ".join(str(diagnostics.shown(p)) for p in outcome.outputs), False
     if outcome.reason == "draft":
         return f"skipped {outcome.target.path} (draft; use --drafts)", True
     if outcome.status == "skipped":
         return f"up to date: {name}", False
     return f"failed: {name}" + (f" ({outcome.reason})" if outcome.reason else ""), False
-
-
-def _show(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

@@ -26,13 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from publish.atomic import write_text_atomic
-from publish.batch import Outcome, Run
+from publish.batch import Run
 from publish.model import Diagnostic
+from publish.outcome import Outcome
 
 SCHEMA = 1
 
 
-def build(run: Run, version: str) -> dict[str, Any]:
+def data(run: Run, version: str) -> dict[str, Any]:
     """The report as JSON-ready data."""
     return {
         "schema": SCHEMA,
@@ -55,7 +56,7 @@ def build(run: Run, version: str) -> dict[str, Any]:
 
 def write(path: Path, run: Run, version: str) -> None:
     """Write the report atomically (a CI step reading it never sees half a file)."""
-    write_text_atomic(path, json.dumps(build(run, version), ensure_ascii=False, indent=2) + "\n")
+    write_text_atomic(path, json.dumps(data(run, version), ensure_ascii=False, indent=2) + "\n")
 
 
 def _article(outcome: Outcome) -> dict[str, Any]:

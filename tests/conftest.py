@@ -8,10 +8,13 @@ import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from publish import config_file
 from publish.config import Config
+from publish.config_file import Layers
 from publish.discover import Target
 from publish.model import Article
 from publish.pipeline import prepare
@@ -36,6 +39,12 @@ def target_for(path: Path, *, explicit: bool = True, root: Path | None = None) -
     """A pipeline `Target` for one file, as the CLI would make it for a file named explicitly."""
     path = path.resolve()
     return Target(path, (root or path.parent).resolve(), Path(path.name), explicit=explicit)
+
+
+def configured(**layer: Any) -> Config:
+    """The `Config` a config file with these keys (and `[format]` tables as dicts) would give:
+    validated the same way, so a bad value is the same `OptionError`."""
+    return Layers(file=config_file.validate(layer, "test")).config()
 
 
 @pytest.fixture

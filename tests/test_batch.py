@@ -523,3 +523,47 @@ def test_a_folder_run_links_articles_written_in_the_site_url_form(tmp_path: Path
     alone = run_cli([site / "_posts" / "2018-07-01-grub.md", "--to", "epub", "--out", tmp_path / "one"],
                     cwd=tmp_path)  # one article: the other is not converted, so the EPUB says so
     assert "points to the article" in alone.stderr and "set site_url" in alone.stderr
+
+
+def test_one_changed_article_of_three_forks_its_helper_with_no_bar_thread(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """3 articles, 1 changed, on a terminal: `Plan.single` (after the up-to-date check) is what both
+    the display and the offload helper go by, so the helper is never forked beside rich's thread."""
+    import threading
+
+    from publish import offload
+
+    root = make_site(tmp_path, n=3)
+    args = [str(root), "--to", "html,pdf", "--out", str(tmp_path / "out"), "-j", "2"]
+    assert CliRunner().invoke(main, args, env={"CI": "1"}).exit_code == 0
+    (root / "notes" / "a0.md").write_text(GOOD.format(title="changed"), encoding="utf-8")
+    monkeypatch.setattr("publish.cli.build.choose_mode", lambda quiet: "rich")
+    forked_beside: list[list[str]] = []
+    baseline = set(threading.enumerate())
+    original = offload.Helper.__init__
+
+    def helper(self: offload.Helper, exporter: Any) -> None:
+        forked_beside.append([t.name for t in threading.enumerate() if t not in baseline])
+        original(self, exporter)
+
+    monkeypatch.setattr(offload.Helper, "__init__", helper)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert forked_beside == [[]], "the PDF helper forked while another thread ran"
+    assert "a0.pdf" in result.output
+
+
+def test_a_worker_that_cannot_start_sends_its_whole_error(tmp_path: Path) -> None:
+    """The parent re-raises the worker's own `PublishError`: its fix and its exit code survive."""
+    import multiprocessing
+
+    from publish.batch import Request
+    from publish.batch.worker import serve
+    from publish.config_file import Layers
+    from publish.errors import UnknownFormat
+
+    parent, child = multiprocessing.Pipe()
+    serve(child, Request(targets=[], formats=["nope"], out_dir=tmp_path, layers=Layers()))
+    error = parent.recv()
+    assert isinstance(error, UnknownFormat) and isinstance(error, UsageError)
+    assert "available formats" in error.fix

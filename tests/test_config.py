@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,9 @@ from click.testing import CliRunner
 from publish import config_file
 from publish.cli import main
 from publish.config import Config
-from publish.config_file import Settings
+from publish.config_file import Layers
 from publish.errors import SourceError, UsageError
+from publish.exporters.pdf import PdfOptions
 from publish.load import load_bytes
 
 ARTICLE = "---\ntitle: Hello\n{extra}---\n\n## One\n\ntext\n\n## Two\n\nmore\n"
@@ -68,10 +70,14 @@ BAD_FILES = {
     "unknown key": ("tocc = true\n", "unknown key 'tocc'"),
     "unknown format table": ("[pfd]\npage_size = 'A5'\n", "unknown key 'pfd'"),
     "unknown exporter option": ("[html]\ncolour = 'red'\n", "unknown key 'colour' in [html]"),
-    "wrong type": ('toc = "yes"\n', "toc must be true or false"),
-    "bad jobs": ("jobs = 0\n", "jobs must be a positive integer"),
+    "wrong type": ('toc = "yes"\n', 'toc = "yes" — must be true or false'),
+    "bad jobs": ("jobs = 0\n", "jobs = 0 — must be ≥ 1"),
     "not toml": ("toc = \n", "not valid TOML"),
-    "bad cjk_fallback": ('cjk_fallback = "CN"\n', "cjk_fallback = 'CN' is not a choice — use one of SC, TC, HK, JP, KR"),
+    "bad cjk_fallback": ('cjk_fallback = "CN"\n', 'cjk_fallback = "CN" — must be one of SC, TC, HK, JP, KR'),
+    "out of range": ("[epub]\nsplit_level = 9\n", "[epub] split_level = 9 — must be 1–6"),
+    "not a choice": ('[wechat]\nimages = "upload"\n', '[wechat] images = "upload" — must be link or embed'),
+    "checked": ('[pdf]\npage_size = "B9"\n', '[pdf] page_size = "B9" — must be a page size WeasyPrint knows'),
+    "missing css": ('[wechat]\ncss = "my.css"\n', '[wechat] css = "my.css" — no such file'),
 }
 
 
@@ -79,18 +85,25 @@ BAD_FILES = {
 def test_bad_config_is_a_usage_error_naming_file_and_key(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str) -> None:
     write_article(tmp_path / "posts")
+    write_article(tmp_path / "posts", "b.md")
     (tmp_path / "publish.toml").write_text(text, encoding="utf-8")
-    code, output = run(tmp_path, "posts", monkeypatch=monkeypatch)
+    code, output = run(tmp_path, "posts", "--to", "html,pdf,epub,wechat", monkeypatch=monkeypatch)
     assert code == 2
-    assert str(tmp_path / "publish.toml") in output and message in output
+    [line] = output.splitlines()  # once, not once per article
+    assert line.startswith(f"{tmp_path / 'publish.toml'}: error: {message}"), line
     assert not (tmp_path / "dist").exists()
 
 
 def test_exporter_options_are_checked_against_the_exporter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(config_file, "exporter_options", lambda name: {"page_size": "A4", "variant": None})
+    @dataclass(frozen=True)
+    class Fake:
+        page_size: str = "A4"
+        variant: str | None = None
+
+    monkeypatch.setattr(config_file, "exporter_options", lambda name: Fake)
     layer = config_file.validate({"html": {"page-size": "A5", "variant": "pdf/ua-1"}}, "x.toml")
     assert layer == {"html": {"page_size": "A5", "variant": "pdf/ua-1"}}
-    with pytest.raises(UsageError, match=r"x.toml: \[html\] page_size must be a string"):
+    with pytest.raises(UsageError, match=r"\[html\] page_size = 5 — must be a string"):
         config_file.validate({"html": {"page_size": 5}}, "x.toml")
 
 
@@ -112,13 +125,13 @@ PRECEDENCE = {
 @pytest.mark.parametrize(("file", "article", "cli", "toc"), PRECEDENCE.values(), ids=PRECEDENCE.keys())
 def test_precedence(file: dict[str, Any], article: dict[str, Any] | None, cli: dict[str, Any],
                     toc: bool) -> None:
-    assert Settings(file=file, cli=cli).config(article).toc is toc
+    assert Layers(file=file, cli=cli).config(article).toc is toc
 
 
 def test_exporter_tables_merge_key_by_key() -> None:
-    settings = Settings(file={"pdf": {"page_size": "A5", "variant": "pdf/a-3b"}},
+    settings = Layers(file={"pdf": {"page_size": "A5", "variant": "pdf/a-3b"}},
                         cli={"pdf": {"page_size": "Letter"}})
-    assert settings.config().exporters["pdf"] == {"page_size": "Letter", "variant": "pdf/a-3b"}
+    assert settings.config().exporters["pdf"] == PdfOptions(page_size="Letter", variant="pdf/a-3b")
 
 
 def _source(tmp_path: Path, front: str) -> Any:
@@ -127,7 +140,7 @@ def _source(tmp_path: Path, front: str) -> Any:
 
 
 def test_front_matter_publish_overrides_per_article(tmp_path: Path) -> None:
-    config = Settings(file={"toc": True}).for_article(_source(tmp_path, "publish:\n  toc: false\n"))
+    config = Layers(file={"toc": True}).for_article(_source(tmp_path, "publish:\n  toc: false\n"))
     assert config.toc is False
 
 
@@ -135,7 +148,7 @@ def test_front_matter_publish_overrides_per_article(tmp_path: Path) -> None:
                                    "publish: yes\n"], ids=["unknown", "not per article", "not a mapping"])
 def test_bad_front_matter_publish_fails_that_article(tmp_path: Path, front: str) -> None:
     with pytest.raises(SourceError) as info:
-        Settings().for_article(_source(tmp_path, front))
+        Layers().for_article(_source(tmp_path, front))
     assert info.value.path == tmp_path / "a.md"
 
 
@@ -158,10 +171,10 @@ def test_cli_flag_beats_the_config_file(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_cjk_fallback_is_a_global_key_in_any_case(tmp_path: Path) -> None:
     assert config_file.validate({"cjk-fallback": "tc"}, "x.toml") == {"cjk_fallback": "TC"}
-    config = Settings(file={"cjk_fallback": "JP"}).for_article(_source(tmp_path, "publish: {cjk_fallback: kr}\n"))
+    config = Layers(file={"cjk_fallback": "JP"}).for_article(_source(tmp_path, "publish: {cjk_fallback: kr}\n"))
     assert config.cjk_fallback == "KR"
-    assert Settings().config().cjk_fallback == "SC"
-    with pytest.raises(UsageError, match="use one of SC, TC, HK, JP, KR"):
+    assert Layers().config().cjk_fallback == "SC"
+    with pytest.raises(UsageError, match="must be one of SC, TC, HK, JP, KR"):
         Config(cjk_fallback="Hant")
 
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import font_stacks, run_cli
+from conftest import configured, font_stacks, run_cli
 from epubcheck_batch import Checked, check_books, check_one
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -81,7 +81,7 @@ def target_for(path: Path, root: Path | None = None) -> Target:
 def build(path: Path, root: Path | None = None, config: Config | None = None, **options: object) -> Book:
     config = config or Config()
     if options:
-        config = replace(config, exporters={"epub": options})
+        config = replace(config, exporters={"epub": configured(epub=options).exporters["epub"]})
     article = prepare(target_for(path, root), config)
     ctx = ExportContext(config, load_theme("default"), Resolver.for_config(article.source.root, config))
     data = load("epub").export(article, ctx)

@@ -73,7 +73,7 @@ class Exported:
 
 def _export(exporter: XiaohongshuExporter | LongImageExporter, article: Article,
             options: Mapping[str, object] | None = None) -> Exported:
-    config = Config(exporters={exporter.name: dict(options or {})})
+    config = Config(exporters={exporter.name: exporter.options(**dict(options or {}))})
     ctx = ExportContext(config, load_theme(), Resolver.for_config(article.source.root, config))
     return Exported(article, exporter.export(article, ctx), ctx.diagnostics)
 

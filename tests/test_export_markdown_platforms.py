@@ -8,7 +8,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 import yaml
-from conftest import ARTICLES, SORA, target_for
+from conftest import ARTICLES, SORA, configured, target_for
 
 from publish import fidelity
 from publish.config import Config
@@ -28,7 +28,7 @@ MAPPED = "https://cdn.example.com/diagram.png"
 
 
 def _config(**exporters: dict[str, object]) -> Config:
-    return Config(site_url=SITE, exporters=exporters)
+    return configured(site_url=SITE, **exporters)
 
 
 def _export(art: Article, name: str, config: Config | None = None) -> tuple[str, list[str]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
+from conftest import configured
 
 from publish.ast import stringify
 from publish.config import Config
@@ -47,7 +48,7 @@ class Built:
 def build(path: Path, root: Path | None = None, **options: object) -> Built:
     """Prepare an article and run the PDF exporter on it in memory, like `convert` does."""
     global_keys = {key: options.pop(key) for key in ("toc", "strict", "cjk_fallback") if key in options}
-    config = Config(**global_keys, exporters={"pdf": options})
+    config = configured(**global_keys, pdf=options)
     target = Target(path.resolve(), (root or path.parent).resolve(), Path(path.name), explicit=True)
     article = prepare(target, config)
     ctx = ExportContext(config, load_theme(), Resolver.for_config(target.root, config))
@@ -414,7 +415,7 @@ def test_article_link_without_site_url_is_text_with_a_warning(pictures: Built) -
 def test_article_link_to_an_article_of_the_same_run_is_text_without_a_warning() -> None:
     """In a folder run the reader gets other.pdf too: no warning per link to it."""
     path = (FIXTURES / "images" / "pictures.md").resolve()
-    config = Config(exporters={"pdf": {}})
+    config = Config()
     article = prepare(Target(path, path.parent, Path(path.name), explicit=True), config)
     ctx = ExportContext(config, load_theme(), Resolver.for_config(path.parent, config),
                         articles=frozenset({path, path.with_name("other.md")}))
@@ -434,7 +435,7 @@ def test_warning_about_a_permalink_link_names_its_line(tmp_path: Path) -> None:
 
 def test_article_link_points_at_the_web_page_under_site_url() -> None:
     path = FIXTURES / "images" / "pictures.md"
-    config = Config(site_url="https://blog.example", exporters={"pdf": {}})
+    config = Config(site_url="https://blog.example")
     target = Target(path, path.parent, Path(path.name), explicit=True)
     article = prepare(target, config)
     ctx = ExportContext(config, load_theme(), Resolver.for_config(target.root, config))

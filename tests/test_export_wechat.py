@@ -15,7 +15,7 @@ from typing import Any
 import lxml.html
 import pytest
 from click.testing import CliRunner
-from conftest import run_cli
+from conftest import configured, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -61,7 +61,7 @@ def article_at(path: Path, root: Path | None = None) -> Article:
 
 def export(article: Article, **options: Any) -> tuple[dict[str, str], list[str]]:
     """Both outputs as text, and the warnings, for `article` with wechat `options`."""
-    config = Config(exporters={"wechat": options})
+    config = configured(wechat=options)
     ctx = ExportContext(config, load_theme(), Resolver.for_config(article.source.root, config))
     out = load_exporter("wechat").export(article, ctx)
     assert isinstance(out, dict)

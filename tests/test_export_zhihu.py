@@ -7,7 +7,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from conftest import ARTICLES, SORA, target_for
+from conftest import ARTICLES, SORA, configured, target_for
 
 from publish import fidelity
 from publish.config import Config
@@ -60,8 +60,8 @@ def test_math_code_tables_footnotes_and_images(platforms: Article) -> None:
 
 
 def test_site_url_and_image_map_make_everything_absolute(platforms: Article) -> None:
-    config = Config(site_url="https://blog.example.com",
-                    exporters={"zhihu": {"image_url_map": {"images/diagram.png": "https://pic.example.com/d.png"}}})
+    config = configured(site_url="https://blog.example.com",
+                        zhihu={"image_url_map": {"images/diagram.png": "https://pic.example.com/d.png"}})
     html, warnings = _export(platforms, config)
     assert '<a href="https://blog.example.com/code.html">code article</a>' in html
     assert '<figure><img src="https://pic.example.com/d.png" alt="A local diagram">' in html

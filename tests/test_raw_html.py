@@ -18,14 +18,14 @@ from hypothesis import strategies as st
 
 from publish.cli import main
 from publish.config import Config
-from publish.config_file import Settings, load
+from publish.config_file import Layers, load
 from publish.errors import SourceError, UsageError
 from publish.exporters import ExportContext
 from publish.exporters import load as load_exporter
 from publish.load import load_bytes
 from publish.model import Article, Diagnostic
 from publish.normalize.inventory import removed
-from publish.pipeline import build, prepare
+from publish.pipeline import prepare, prepare_source
 from publish.raw_html import PAGE
 from publish.resources import Resolver
 from publish.themes import load_theme
@@ -148,32 +148,32 @@ def _source(tmp_path: Path, front: str) -> Any:
 
 def test_config_file_sets_raw_html(tmp_path: Path) -> None:
     (tmp_path / "publish.toml").write_text('raw_html = "trusted"\n', encoding="utf-8")
-    assert Settings(file=load(tmp_path / "publish.toml").layer).config().raw_html == "trusted"
+    assert Layers(file=load(tmp_path / "publish.toml").layer).config().raw_html == "trusted"
     (tmp_path / "publish.toml").write_text('raw_html = "yes"\n', encoding="utf-8")
-    with pytest.raises(UsageError, match="raw_html must be one of 'safe', 'trusted'"):
+    with pytest.raises(UsageError, match='raw_html = "yes" — must be safe or trusted'):
         load(tmp_path / "publish.toml")
 
 
 def test_front_matter_trust_is_refused_with_a_warning_unless_the_config_allows_it(tmp_path: Path) -> None:
     source = _source(tmp_path, "publish:\n  raw_html: trusted\n")
-    refused = Settings().for_article(source)
+    refused = Layers().for_article(source)
     assert refused.raw_html == "safe"
-    article = build(source, refused)
+    article = prepare_source(source, refused)
     assert "<script>" not in article.html
     [warning] = [d for d in article.diagnostics if d.kind == "raw-html-trust"]
     assert "allow_front_matter_raw_html = true" in warning.fix
-    granted = Settings(file={"allow_front_matter_raw_html": True}).for_article(source)
+    granted = Layers(file={"allow_front_matter_raw_html": True}).for_article(source)
     assert granted.raw_html == "trusted"
-    article = build(source, granted)
+    article = prepare_source(source, granted)
     assert "<script>x()</script>" in article.html and not [d for d in article.diagnostics if "raw" in d.kind]
     itself = _source(tmp_path, "publish:\n  allow_front_matter_raw_html: true\n  raw_html: trusted\n")
     with pytest.raises(SourceError, match="allow_front_matter_raw_html"):  # an article cannot allow itself
-        Settings().for_article(itself)
+        Layers().for_article(itself)
 
 
 def test_front_matter_may_always_ask_for_safe(tmp_path: Path) -> None:
     source = _source(tmp_path, "publish:\n  raw_html: safe\n")
-    assert Settings(file={"raw_html": "trusted"}).for_article(source).raw_html == "safe"
+    assert Layers(file={"raw_html": "trusted"}).for_article(source).raw_html == "safe"
 
 
 # --- the WeChat snippet keeps the text of every raw HTML block the page keeps -------------------
@@ -228,7 +228,7 @@ PARTS = ["<script>alert(1)</script>", "<script>", "</script>", "<div onclick=x>"
 def test_any_raw_html_gives_a_page_that_runs_nothing(parts: list[str]) -> None:
     source = load_bytes(("---\ntitle: T\n---\n\n" + "".join(parts) + "\n").encode(), Path("/tmp/p.md"),
                         Path("/tmp"))
-    html = build(source, Config()).html
+    html = prepare_source(source, Config()).html
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataLossWarning)  # comments with `--`, names like `@click`
         document = html5lib.parse(html, treebuilder="lxml", namespaceHTMLElements=False)

@@ -44,6 +44,14 @@ class ExportContext:
     #: the reader gets that article's own file from the same run.
     articles: frozenset[Path] = frozenset()
 
+    def options_for(self, exporter: Exporter) -> Any:
+        """The exporter's own options: the validated frozen record of its `options` class
+        (`config.exporters[name]`, else the class's defaults); None for an exporter without.
+        Typed where it is read: `opts: PdfOptions = ctx.options_for(self)`."""
+        record = self.config.exporters.get(exporter.name)
+        kind = getattr(type(exporter), "options", None)
+        return kind() if record is None and kind is not None else record
+
     def warn(self, article: Article, message: str, fix: str = "", line: int | None = None,
              kind: str = "") -> None:
         """Report a problem in the output that the writer should fix; never stops the export.
@@ -56,16 +64,17 @@ class ExportContext:
         """Whether the article a link points at (see `publish.normalize.xref`) is in this run."""
         return (self.resolver.root / ref.path).resolve() in self.articles
 
-    def option(self, exporter: str, key: str, default: Any = None) -> Any:
-        """Shortcut for `config.option`."""
-        return self.config.option(exporter, key, default)
-
 
 @runtime_checkable
 class Exporter(Protocol):
     """One output format. Exporters return bytes and never write files: the pipeline does that.
 
-    Two optional members, looked up with `getattr` (a third-party exporter need not have them):
+    Three optional members, looked up with `getattr` (a third-party exporter need not have them):
+
+    - `options: ClassVar[type]` is a frozen dataclass of the exporter's options (see
+      `publish.options`): its fields are the keys of the `[name]` table, of front-matter
+      `publish: {name: {...}}` and of `-O name.key=value`, all checked before the first article;
+      `export` reads the validated record with `ctx.options_for(self)`.
 
     - `label: ClassVar[str]` names the output in messages ("the WeChat snippet"); the default is
       "the <name> output".

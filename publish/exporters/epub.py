@@ -7,17 +7,26 @@ package with ebooklib and makes the zip byte-stable. This class only wires them 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
 
-from publish.errors import UsageError
 from publish.exporters import ExportContext, Output
 from publish.model import Article
+from publish.options import rule
 from publish.page import font_css
 
 if TYPE_CHECKING:
     from publish.epub.media import Media
 
 STYLESHEET = "style.css"
+
+
+@dataclass(frozen=True, slots=True)
+class EpubOptions:
+    """`[epub]` options."""
+
+    split_level: int = field(default=2, metadata=rule(1, 6, help="a new chapter at each heading of this level"))
+    toc_depth: int = field(default=3, metadata=rule(1, 6, help="heading levels listed in the navigation"))
 
 
 class EpubExporter:
@@ -27,7 +36,7 @@ class EpubExporter:
     suffix: ClassVar[str] = ".epub"
     description: ClassVar[str] = "EPUB 3 e-book (nav, NCX, cover, notes), EPUBCheck-clean"
     label: ClassVar[str] = "the EPUB"
-    options: ClassVar[dict[str, Any]] = {"split_level": 2, "toc_depth": 3}
+    options: ClassVar[type[EpubOptions]] = EpubOptions
 
     def text(self, output: Output) -> str:
         """The content documents' text in reading order (the navigation repeats the headings)."""
@@ -39,8 +48,7 @@ class EpubExporter:
     def export(self, article: Article, ctx: ExportContext) -> bytes:
         from publish.epub import book, package, xhtml  # only when this format runs (~0.1 s)
 
-        split_level = self._level(ctx, "split_level")
-        toc_depth = self._level(ctx, "toc_depth")
+        opts: EpubOptions = ctx.options_for(self)
         meta = article.metadata
 
         reported = [d.message for d in article.diagnostics if d.severity == "warning"]
@@ -50,7 +58,7 @@ class EpubExporter:
                 return  # normalize already told the writer about this reference
             ctx.warn(article, message, fix, _line_of(article, ref), kind)
 
-        content = book.build(article, ctx.resolver, split_level, warn, ctx.config.site_url, ctx.converts)
+        content = book.cut(article, ctx.resolver, opts.split_level, warn, ctx.config.site_url, ctx.converts)
         body_class = "cjk" if meta.is_cjk else ""
         documents = []
         for doc in content.documents:
@@ -59,19 +67,7 @@ class EpubExporter:
         if content.cover is not None:
             cover = (content.cover, _cover_page(content.cover, article))
         css = font_css(meta.language, "epub", ctx.config.cjk_fallback) + ctx.theme.css("epub.css")
-        return package.package(article, documents, list(content.media.values()), css, cover, toc_depth)
-
-    def _level(self, ctx: ExportContext, key: str) -> int:
-        """A heading level option (1–6); anything else is a usage error naming the option."""
-        value = ctx.option(self.name, key, self.options[key])
-        try:
-            level = int(value)
-        except (TypeError, ValueError):
-            level = 0
-        if not 1 <= level <= 6:
-            raise UsageError(f"epub option {key} must be a heading level from 1 to 6, not {value!r}",
-                             f"set {key} = 2 (h2) or 3 (h3)")
-        return level
+        return package.package(article, documents, list(content.media.values()), css, cover, opts.toc_depth)
 
 
 def _cover_page(image: Media, article: Article) -> bytes:

@@ -7,7 +7,7 @@ from typing import ClassVar
 from publish.model import Article
 from publish.platforms import frontmatter
 from publish.platforms.exporter import MarkdownPlatform
-from publish.platforms.options import PlatformOptions
+from publish.platforms.options import JuejinOptions, PlatformOptions
 
 
 class JuejinExporter(MarkdownPlatform):
@@ -15,6 +15,7 @@ class JuejinExporter(MarkdownPlatform):
     suffix: ClassVar[str] = ".juejin.md"
     description: ClassVar[str] = "Juejin (掘金) Markdown: normalized, absolute links and images"
     label: ClassVar[str] = "the Juejin Markdown"
+    options: ClassVar[type] = JuejinOptions
 
     def header(self, article: Article, opts: PlatformOptions) -> frontmatter.Header:
         return frontmatter.juejin(opts)

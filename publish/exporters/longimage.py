@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from publish.exporters import ExportContext, Output
 from publish.fidelity.readers import LaidOut
+from publish.images.options import LongImageOptions
 from publish.model import Article
 
 
@@ -17,10 +18,7 @@ class LongImageExporter:
     suffix: ClassVar[str] = ".long.png"
     description: ClassVar[str] = "long image: the article as one 1080 px wide PNG (split above 16,000 px)"
     label: ClassVar[str] = "the long image"
-    options: ClassVar[dict[str, Any]] = {
-        "theme": "default",
-        "primary_color": None,
-    }
+    options: ClassVar[type[LongImageOptions]] = LongImageOptions
 
     def text(self, output: Output) -> str:
         """The text laid out on the parts, in order (each PNG carries it, see `LaidOut`)."""
@@ -37,14 +35,8 @@ class LongImageExporter:
     def export(self, article: Article, ctx: ExportContext) -> Output:
         from publish.images import long  # WeasyPrint and Pillow only when this format runs
 
-        parts = long.render_parts(article, ctx, self._options(ctx))
+        parts = long.render_parts(article, ctx, ctx.options_for(self))
         if len(parts) == 1:
             return LaidOut(parts[0].png, parts[0].text)
         return {f".long-{n}.png": LaidOut(part.png, part.text) for n, part in enumerate(parts, start=1)}
 
-    def _options(self, ctx: ExportContext) -> Any:
-        """Every option, read in this one place (the typed options of issue #12 replace it)."""
-        from publish.images.long import Options
-
-        values = {key: ctx.option(self.name, key, default) for key, default in self.options.items()}
-        return Options(theme=str(values["theme"]), primary_color=values["primary_color"])

@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 from publish import fonts
 from publish.diagnostics import mentioned
 from publish.errors import ExportError
 from publish.exporters import ExportContext, Output
 from publish.model import Article
+from publish.options import rule
 from publish.page import render_page
 from publish.pdf import coverage, layout, messages, refs, render
 from publish.resources import ResourceRefused
 from publish.themes import load_theme
+
+
+@dataclass(frozen=True, slots=True)
+class PdfOptions:
+    """`[pdf]` options."""
+
+    page_size: str = field(default="A4", metadata=rule(check=layout.page_size_problem,
+                                                       help="A4, A5, Letter… or a width and height"))
+    margin: str = field(default="22mm 20mm 24mm", metadata=rule(check=layout.margin_problem,
+                                                                help="1–4 CSS lengths, as CSS margin"))
+    variant: str | None = field(default=None, metadata=rule(check=render.variant_problem,
+                                                            help="a WeasyPrint PDF variant, e.g. pdf/ua-1"))
+    tags: bool = field(default=True, metadata=rule(help="tagged PDF (structure for screen readers)"))
+    cjk_indent: bool = field(default=True, metadata=rule(help="indent Chinese paragraphs by two characters"))
+    body_font: str | None = field(default=None, metadata=rule(help="a font family put first for the body"))
+    heading_font: str | None = field(default=None, metadata=rule(help="a font family put first for headings"))
 
 
 class PdfExporter:
@@ -22,15 +40,7 @@ class PdfExporter:
     suffix: ClassVar[str] = ".pdf"
     description: ClassVar[str] = "print-ready PDF (WeasyPrint), CJK fonts by language, bookmarks"
     label: ClassVar[str] = "the PDF"
-    options: ClassVar[dict[str, Any]] = {
-        "page_size": "A4",
-        "margin": "22mm 20mm 24mm",
-        "variant": None,
-        "tags": True,
-        "cjk_indent": True,
-        "body_font": None,
-        "heading_font": None,
-    }
+    options: ClassVar[type[PdfOptions]] = PdfOptions
 
     def text(self, output: Output) -> str:
         """The text on the pages, as PDFium reads it back (what copy-paste and screen readers get)."""
@@ -46,13 +56,12 @@ class PdfExporter:
         load_theme().template("page.html.j2")
 
     def export(self, article: Article, ctx: ExportContext) -> bytes:
-        opt = {key: ctx.option(self.name, key, default) for key, default in self.options.items()}
+        opt: PdfOptions = ctx.options_for(self)
         meta = article.metadata
-        extra_css = (layout.page_css(opt["page_size"], opt["margin"])
-                     + layout.font_css(meta.language, opt["body_font"], opt["heading_font"],
-                                       ctx.config.cjk_fallback)
-                     + layout.paragraph_css(meta.is_cjk, bool(opt["cjk_indent"])))
-        self._check_fonts(article, ctx, opt["body_font"], opt["heading_font"])
+        extra_css = (layout.page_css(opt.page_size, opt.margin)
+                     + layout.font_css(meta.language, opt.body_font, opt.heading_font, ctx.config.cjk_fallback)
+                     + layout.paragraph_css(meta.is_cjk, opt.cjk_indent))
+        self._check_fonts(article, ctx, opt.body_font, opt.heading_font)
         printed, unlinked = refs.for_print(article, ctx.config.site_url)
         for ref in (r for r in unlinked if not ctx.converts(r)):  # in the run: the reader has its file
             ctx.warn(article, f"PDF: the link to {ref.path} is plain text (a PDF cannot link to a "
@@ -67,7 +76,7 @@ class PdfExporter:
                          _line(article, exc.ref), "resource-refused")
 
         result = render.render(html, article.path.parent, ctx.resolver, refused, meta,
-                               tags=bool(opt["tags"]), variant=opt["variant"])
+                               tags=opt.tags, variant=opt.variant)
         ctx.diagnostics.extend(messages.warnings(result.logged, article, ctx.diagnostics))
         return result.pdf
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from publish.diagnostics import quoted_line
 from publish.exporters import ExportContext
 from publish.model import Article
 from publish.normalize import xref
+from publish.wechat.options import WechatOptions
 
 
 class WechatExporter:
@@ -18,24 +19,13 @@ class WechatExporter:
     suffix: ClassVar[str] = ".wechat.html"
     description: ClassVar[str] = "WeChat Official Account snippet (inline styles) + preview page with Copy"
     label: ClassVar[str] = "the WeChat snippet"
-    options: ClassVar[dict[str, Any]] = {
-        "theme": "default",
-        "primary_color": None,
-        "css": None,
-        "images": "link",
-        "image_url_map": {},
-        "caption": "title",
-        "include_title": False,
-        "copy": False,
-    }
+    options: ClassVar[type[WechatOptions]] = WechatOptions
 
     def export(self, article: Article, ctx: ExportContext) -> dict[str, bytes]:
         from publish.wechat import preview, snippet  # only when this format runs (~0.05 s)
 
-        values = {key: ctx.option(self.name, key, default) for key, default in self.options.items()}
-        values["cjk_fallback"] = ctx.config.cjk_fallback
-        result = snippet.render(web_linked(article, ctx.config.site_url),
-                                snippet.Options.from_mapping(values), ctx.resolver)
+        result = snippet.render(web_linked(article, ctx.config.site_url), ctx.options_for(self), ctx.resolver,
+                                ctx.config.cjk_fallback)
         for message, fix, kind in result.warnings:
             ctx.warn(article, message, fix, quoted_line(message, article.source), kind)
         return {

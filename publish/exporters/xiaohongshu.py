@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from publish.exporters import ExportContext, Output
 from publish.fidelity.readers import LaidOut
+from publish.images.options import CardOptions
 from publish.model import Article
 
 FOLDER = ".xiaohongshu"
@@ -18,12 +19,7 @@ class XiaohongshuExporter:
     suffix: ClassVar[str] = f"{FOLDER}/01.png"
     description: ClassVar[str] = "Xiaohongshu note: 1080×1440 PNG cards (cover + pages) and caption.txt"
     label: ClassVar[str] = "the Xiaohongshu cards"
-    options: ClassVar[dict[str, Any]] = {
-        "theme": "default",
-        "primary_color": None,
-        "max_cards": 18,
-        "more": None,
-    }
+    options: ClassVar[type[CardOptions]] = CardOptions
 
     def text(self, output: Output) -> str:
         """The text laid out on the cards, in order (each card's PNG carries it, see `LaidOut`)."""
@@ -40,8 +36,7 @@ class XiaohongshuExporter:
     def export(self, article: Article, ctx: ExportContext) -> dict[str, bytes]:
         from publish.images import caption, cards  # WeasyPrint and Pillow only when this format runs
 
-        options = self._options(ctx)
-        made = cards.render_cards(article, ctx, options)
+        made = cards.render_cards(article, ctx, ctx.options_for(self))
         files: dict[str, bytes] = {f"{FOLDER}/{n:02d}.png": LaidOut(card.png, card.text)
                                    for n, card in enumerate(made, start=1)}
         title = caption.shorten_title(article.metadata.title)
@@ -53,13 +48,6 @@ class XiaohongshuExporter:
         files[f"{FOLDER}/caption.txt"] = caption.caption(article, title, _paragraphs(article.html)).encode("utf-8")
         return files
 
-    def _options(self, ctx: ExportContext) -> Any:
-        """Every option, read in this one place (the typed options of issue #12 replace it)."""
-        from publish.images.cards import Options
-
-        values = {key: ctx.option(self.name, key, default) for key, default in self.options.items()}
-        return Options(theme=str(values["theme"]), primary_color=values["primary_color"],
-                       max_cards=int(values["max_cards"]), more=values["more"])
 
 
 def _paragraphs(body: str) -> list[str]:

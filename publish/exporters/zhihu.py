@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from publish.exporters import ExportContext, Output
 from publish.model import Article
-from publish.platforms import options
+from publish.platforms.options import MapOptions, read
 
 
 class ZhihuExporter:
@@ -14,12 +14,13 @@ class ZhihuExporter:
     suffix: ClassVar[str] = ".zhihu.html"
     description: ClassVar[str] = "Zhihu (知乎) article HTML: equation images, draft tables, references"
     label: ClassVar[str] = "the Zhihu snippet"
+    options: ClassVar[type[MapOptions]] = MapOptions
 
     def export(self, article: Article, ctx: ExportContext) -> bytes:
         from publish.platforms import zhihu, zhihu_check
         from publish.platforms.exporter import warn
 
-        result = zhihu.render(article, options.read(self.name, ctx))
+        result = zhihu.render(article, read(self, ctx))
         warn(article, ctx, result.problems)
         for problem in zhihu_check.check(result.html):  # a safety net: a bug of ours, said plainly
             ctx.warn(article, f"the Zhihu snippet breaks a rule at its line {problem.line}: {problem}",

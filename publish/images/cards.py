@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from publish.exporters import ExportContext
 from publish.images import layout, raster
+from publish.images.options import CardOptions
 from publish.model import Article
 from publish.normalize import xref
 from publish.pdf import render
@@ -38,18 +39,6 @@ _END_CSS = '@page :first { @bottom-right { content: "%(number)s"; color: #fff; }
 
 
 @dataclass(frozen=True, slots=True)
-class Options:
-    """The `xiaohongshu` options, read once (see `XiaohongshuExporter.options`)."""
-
-    theme: str = "default"
-    primary_color: str | None = None
-    max_cards: int = 18
-    #: What the last card says when the article needs more cards ("全文见公众号"); default: the
-    #: article's web page under `site_url`, or a plain "continued" note.
-    more: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Card:
     """One card's PNG and the text laid out on it (for the guard)."""
 
@@ -57,7 +46,7 @@ class Card:
     text: str
 
 
-def render_cards(article: Article, ctx: ExportContext, options: Options) -> list[Card]:
+def render_cards(article: Article, ctx: ExportContext, options: CardOptions) -> list[Card]:
     """Every card in order; an article longer than `max_cards` ends with a card saying where to
     read the rest, and one warning saying how much was left out."""
     layout.warn_wide_tables(article, ctx, LABEL)
@@ -97,7 +86,7 @@ def render_cards(article: Article, ctx: ExportContext, options: Options) -> list
     return cards
 
 
-def _more_text(article: Article, ctx: ExportContext, options: Options) -> str:
+def _more_text(article: Article, ctx: ExportContext, options: CardOptions) -> str:
     cjk = article.metadata.is_cjk
     if options.more:
         return options.more

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from publish.exporters import ExportContext
 from publish.images import layout, raster
+from publish.images.options import LongImageOptions
 from publish.model import Article
 from publish.pdf import render
 
@@ -23,14 +24,6 @@ _LONG_CSS = ".title-block { margin-bottom: 1.6em; }\n"
 
 
 @dataclass(frozen=True, slots=True)
-class Options:
-    """The `longimage` options, read once (see `LongImageExporter.options`)."""
-
-    theme: str = "default"
-    primary_color: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Part:
     """One part's PNG and the text laid out on it (for the guard)."""
 
@@ -38,7 +31,7 @@ class Part:
     text: str
 
 
-def render_parts(article: Article, ctx: ExportContext, options: Options) -> list[Part]:
+def render_parts(article: Article, ctx: ExportContext, options: LongImageOptions) -> list[Part]:
     """The parts in order: one for an article shorter than `MAX_HEIGHT` px."""
     layout.warn_wide_tables(article, ctx, LABEL)
     css = GEOMETRY.css() + layout.theme_css(options.theme, options.primary_color) + _LONG_CSS

@@ -106,7 +106,7 @@ def _describe(kind: Kind, count: int) -> str:
 
 def _refused_trust(ctx: Context) -> None:
     """An article's own `publish: {raw_html: trusted}` counts only where the config allows it
-    (`Settings.for_article` leaves it out); say so, rather than sanitize without a word."""
+    (`Layers.for_article` leaves it out); say so, rather than sanitize without a word."""
     options = ctx.source.metadata.extra.get("publish")
     if not isinstance(options, Mapping):
         return

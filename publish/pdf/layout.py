@@ -22,18 +22,28 @@ _SIZE = re.compile(rf"(?:(?P<name>{'|'.join(PAGE_SIZES)})(?:\s+(?:portrait|lands
 _MARGIN = re.compile(rf"{_LENGTH}(?:\s+{_LENGTH}){{0,3}}", re.IGNORECASE)
 
 
+def page_size_problem(page_size: str) -> str | None:
+    """What is wrong with a `page_size` value, or None: the option's rule, checked up front."""
+    if _SIZE.fullmatch(" ".join(str(page_size).split())):
+        return None
+    return (f"must be a page size WeasyPrint knows: one of {', '.join(PAGE_SIZES)} (optionally "
+            "'landscape'), or a width and height such as '150mm 220mm'")
+
+
+def margin_problem(margin: str) -> str | None:
+    """What is wrong with a `margin` value, or None."""
+    if _MARGIN.fullmatch(" ".join(str(margin).split())):
+        return None
+    return "must be a margin of 1–4 CSS lengths, e.g. '20mm' or '22mm 18mm 25mm'"
+
+
 def page_css(page_size: str, margin: str) -> str:
     """The `@page` rule for `--page-size` and the `margin` option; bad values are usage errors."""
-    size = " ".join(str(page_size).split())
-    if not _SIZE.fullmatch(size):
-        raise UsageError(f"page size '{page_size}' is not one WeasyPrint knows",
-                         f"use one of {', '.join(PAGE_SIZES)} (optionally 'landscape'), "
-                         "or a width and height such as '150mm 220mm'")
-    box = " ".join(str(margin).split())
-    if not _MARGIN.fullmatch(box):
-        raise UsageError(f"PDF margin '{margin}' is not 1–4 CSS lengths",
-                         "write it like CSS, e.g. '20mm' or '22mm 18mm 25mm'")
-    return f"@page {{ size: {size}; margin: {box}; }}\n"
+    for key, value, problem in (("page size", page_size, page_size_problem(page_size)),
+                                ("margin", margin, margin_problem(margin))):
+        if problem:
+            raise UsageError(f"PDF {key} '{value}' is not valid", problem)
+    return f"@page {{ size: {' '.join(page_size.split())}; margin: {' '.join(margin.split())}; }}\n"
 
 
 def font_css(language: str, body_font: str | None = None, heading_font: str | None = None,

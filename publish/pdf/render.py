@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from publish import library_logs
-from publish.errors import UsageError
 from publish.fidelity.readers import LaidOut
 from publish.library_logs import Logged
 from publish.model import Metadata
@@ -32,19 +31,17 @@ class Rendered:
     logged: list[Logged] = field(default_factory=list)
 
 
-def check_variant(variant: str | None) -> None:
-    """A usage error listing WeasyPrint's variants when `--pdf-variant` names none of them."""
+def variant_problem(variant: str) -> str | None:
+    """What is wrong with a `variant` value (it names none of WeasyPrint's), or None."""
     native.weasyprint()
     from weasyprint.pdf import VARIANTS
 
-    if variant is not None and variant not in VARIANTS:
-        raise UsageError(f"unknown PDF variant '{variant}'", f"use one of {', '.join(sorted(VARIANTS))}")
+    return None if variant in VARIANTS else f"use one of {', '.join(sorted(VARIANTS))}"
 
 
 def render(html: str, base: Path, resolver: Resolver, on_refused: OnRefused, meta: Metadata,
            tags: bool, variant: str | None) -> Rendered:
     """The PDF of `html`, resources resolved from `base`, Info and date from `meta`."""
-    check_variant(variant)
     with library_logs.captured() as logged:
         document = lay_out(html, base, resolver, on_refused, pdf_tags=tags, pdf_variant=variant)
         _set_metadata(document.metadata, meta)

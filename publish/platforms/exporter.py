@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from publish.model import Article
-from publish.platforms import markdown, options, refs
+from publish.platforms import markdown, refs
 from publish.platforms.frontmatter import Header
+from publish.platforms.options import MapOptions, PlatformOptions, read
 
 if TYPE_CHECKING:
     from publish.exporters import ExportContext, Output
@@ -19,15 +20,16 @@ class MarkdownPlatform:
     suffix: ClassVar[str]
     description: ClassVar[str]
     label: ClassVar[str]
+    options: ClassVar[type[MapOptions]] = MapOptions
     #: dev.to runs Liquid over the body: `{%`/`{{` in prose must not reach it as written.
     escape_liquid: ClassVar[bool] = False
 
-    def header(self, article: Article, opts: options.PlatformOptions) -> Header:
+    def header(self, article: Article, opts: PlatformOptions) -> Header:
         """Front matter for this platform; none by default (the platform's title field holds the title)."""
         return Header("")
 
     def export(self, article: Article, ctx: ExportContext) -> bytes:
-        opts = options.read(self.name, ctx)
+        opts = read(self, ctx)
         head = self.header(article, opts)
         body = markdown.render(article, opts, escape_liquid=self.escape_liquid,
                                timeout=ctx.config.pandoc_timeout)

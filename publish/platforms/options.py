@@ -1,8 +1,5 @@
-"""Every option of the platform exporters, read and checked in one place.
-
-Issue #12 turns exporter options into typed frozen structures validated once; until then this is
-the one spot that reads `ctx.option`, so porting is a change here only.
-"""
+"""The options of the platform exporters, declared once as typed records (see `publish.options`),
+and `read`, which gives a platform renderer what it needs: them plus the global `site_url`."""
 
 from __future__ import annotations
 
@@ -10,43 +7,45 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from publish.errors import UsageError
+from publish.options import rule
 
 if TYPE_CHECKING:
-    from publish.exporters import ExportContext
+    from publish.exporters import ExportContext, Exporter
 
-#: Option names and defaults per platform exporter (for `publish formats` and the README).
-DEFAULTS: Mapping[str, Mapping[str, object]] = {
-    "juejin": {"image_url_map": {}, "theme": None, "highlight": None},
-    "csdn": {"image_url_map": {}},
-    "devto": {"image_url_map": {}},
-    "zhihu": {"image_url_map": {}},
-}
+_MAP_HELP = "local image path = URL of the copy already uploaded to this platform"
+
+
+@dataclass(frozen=True, slots=True)
+class MapOptions:
+    """`[zhihu]`, `[csdn]`, `[devto]`: `image_url_map` is per platform on purpose: images uploaded to
+    WeChat (mmbiz) are hotlink-blocked elsewhere (Wechatsync #113), so one platform's map is not
+    another's."""
+
+    image_url_map: Mapping[str, str] = field(default_factory=dict, metadata=rule(help=_MAP_HELP))
+
+
+@dataclass(frozen=True, slots=True)
+class JuejinOptions:
+    """`[juejin]`: the image map, and the theme lines its front matter may carry."""
+
+    image_url_map: Mapping[str, str] = field(default_factory=dict, metadata=rule(help=_MAP_HELP))
+    theme: str | None = field(default=None, metadata=rule(help="Juejin article theme"))
+    highlight: str | None = field(default=None, metadata=rule(help="Juejin code highlight style"))
 
 
 @dataclass(frozen=True, slots=True)
 class PlatformOptions:
-    """What a platform exporter needs besides the article.
-
-    `image_url_map` is per platform on purpose: images uploaded to WeChat (mmbiz) are
-    hotlink-blocked elsewhere (Wechatsync #113), so one platform's map is not another's.
-    """
+    """What a platform renderer needs besides the article (built by `read`, never by hand)."""
 
     name: str
-    site_url: str | None = None
-    image_url_map: Mapping[str, str] = field(default_factory=dict)
-    theme: str | None = None
-    highlight: str | None = None
+    site_url: str | None
+    image_url_map: Mapping[str, str]
+    theme: str | None
+    highlight: str | None
 
 
-def read(name: str, ctx: ExportContext) -> PlatformOptions:
-    """The options of exporter `name`; a wrong value is a `UsageError` naming the fix."""
-    values = {key: ctx.option(name, key, default) for key, default in DEFAULTS[name].items()}
-    url_map = values.get("image_url_map") or {}
-    if not isinstance(url_map, Mapping):
-        raise UsageError(f"{name} image_url_map must be a table of path = URL",
-                         f'e.g. [{name}.image_url_map] "img/a.png" = "https://cdn.example.com/a.png"')
-    text = {key: (None if values.get(key) in (None, "") else str(values.get(key)))
-            for key in ("theme", "highlight")}
-    return PlatformOptions(name, ctx.config.site_url, {str(k): str(v) for k, v in url_map.items()},
-                           text["theme"], text["highlight"])
+def read(exporter: Exporter, ctx: ExportContext) -> PlatformOptions:
+    """The exporter's checked options (`ctx.options_for`) with the global `site_url`."""
+    declared: MapOptions | JuejinOptions = ctx.options_for(exporter)
+    return PlatformOptions(exporter.name, ctx.config.site_url, declared.image_url_map,
+                           getattr(declared, "theme", None) or None, getattr(declared, "highlight", None) or None)

@@ -116,7 +116,7 @@ class _Preview:
         elif any(p.suffix.lower() in SUFFIXES for p in paths):  # a file added or removed?
             with contextlib.suppress(PublishError):  # two files now claim one name: keep the old list
                 project = projects.with_targets(project, self.options)
-        if project.targets != before.targets or project.settings != before.settings:
+        if project.targets != before.targets or project.layers != before.layers:
             self.builder.project = project
             self.site.keep(_waiting(project))
             known = set(before.keys)
@@ -145,14 +145,14 @@ def _waiting(project: Project) -> list[ArticleView]:
 def _digests(project: Project) -> dict[str, str]:
     """Per format, a hash of its options and the files they name (`css = "my.css"`)."""
     try:
-        return {fmt: project.settings.digest(fmt) for fmt in project.formats}
+        return {fmt: project.layers.digest(fmt) for fmt in project.formats}
     except OSError:
         return {}
 
 
 def _option_files(project: Project) -> set[Path]:
     """Folders of files named in options (a WeChat `css`): an edit there changes the output."""
-    config = project.settings.config()
+    config = project.layers.config()
     values = [v for options in config.exporters.values() for v in options.values()]
     return {Path(v).resolve().parent for v in values
             if isinstance(v, (str, Path)) and len(str(v)) < 1024 and Path(v).is_file()}

@@ -24,11 +24,13 @@ from pathlib import Path
 from publish import exporters as registry
 from publish.config import Config
 from publish.dependencies import Reference, fingerprint
+from publish.diagnostics import shown
 from publish.discover import SUFFIXES, Target
-from publish.errors import ExportError, PublishError
+from publish.errors import PublishError
 from publish.exporters import Exporter
 from publish.model import Diagnostic, Metadata, Source
-from publish.pipeline import Configure, Result, convert
+from publish.outcome import Outcome, error_diagnostic
+from publish.pipeline import Configure, convert
 from publish.resources import Resolver, ResourceRefused
 from publish.serve import panes
 from publish.serve.project import Project, key_of
@@ -123,10 +125,10 @@ class Builder:
             if stop.is_set() or (number and again):
                 return
             result = self._convert(project, target, formats, fresh=number == 0)
-            if result.status == "failed" and not isinstance(result.error, ExportError):
+            if result.status == "failed" and result.stage != "export":
                 return  # the source itself is broken: the other formats would fail the same way
 
-    def _convert(self, project: Project, target: Target, formats: Sequence[str], fresh: bool) -> Result:
+    def _convert(self, project: Project, target: Target, formats: Sequence[str], fresh: bool) -> Outcome:
         key = key_of(target)
         view = self.site.change(key, building=tuple(formats))
         if view is not None:
@@ -135,7 +137,7 @@ class Builder:
 
         def configure(source: Source) -> Config:
             loaded.append(source.metadata)
-            return project.settings.for_article(source)
+            return project.layers.for_article(source)
 
         start = time.perf_counter()
         result = self._run(project, target, formats, configure)
@@ -147,39 +149,37 @@ class Builder:
         return result
 
     def _run(self, project: Project, target: Target, formats: Sequence[str],
-             configure: Configure) -> Result:
+             configure: Configure) -> Outcome:
         try:
-            base = project.settings.config()
+            base = project.layers.config()
             exporters = [self._exporter(name) for name in formats]
             return convert(target, exporters, base, load_theme(base.theme), self.out_dir,
                            configure=configure)
         except PublishError as exc:
-            return Result(target, status="failed", error=exc)
+            return Outcome(target, "failed", diagnostics=(error_diagnostic(exc, target.path),))
         except Exception as exc:  # noqa: BLE001 - a bug in publish or a plugin: the server goes on
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            return Result(target, status="failed", diagnostics=[Diagnostic(
+            return Outcome(target, "failed", diagnostics=(Diagnostic(
                 target.path, None, "error", f"internal error: {detail}",
-                "please report this with the article attached:\n" + traceback.format_exc())])
+                "please report this with the article attached:\n" + traceback.format_exc()),))
 
     def _exporter(self, name: str) -> Exporter:
         if name not in self._exporters:
             self._exporters[name] = registry.load(name)
         return self._exporters[name]
 
-    def _record(self, project: Project, target: Target, result: Result, metadata: Metadata | None,
+    def _record(self, project: Project, target: Target, result: Outcome, metadata: Metadata | None,
                 fresh: bool) -> ArticleView:
         """The article's new view: the new outputs over the last good ones, this build's problems."""
         key = key_of(target)
         old = self.site.view(key) or ArticleView(key, target.path, target.relative.as_posix())
         diagnostics = list(result.diagnostics)
-        if result.error is not None:
-            diagnostics.append(_error_diagnostic(result.error, target.path))
         built = self._built.setdefault(key, _Built())
         if fresh:
             built.references = []
         built.digest = result.source_digest
         built.references = list(dict.fromkeys([*built.references, *result.references]))
-        resolver = Resolver.for_config(target.root, project.settings.config())
+        resolver = Resolver.for_config(target.root, project.layers.config())
         built.fingerprint = fingerprint(resolver, built.references)
         title, date, draft = old.title, old.date, old.draft
         if metadata is not None:
@@ -201,15 +201,13 @@ class Builder:
             resources=_resources(resolver, target, built.references) if result.status == "ok" else old.resources,
         )
 
-    def _report(self, target: Target, formats: Sequence[str], result: Result, seconds: float) -> None:
+    def _report(self, target: Target, formats: Sequence[str], result: Outcome, seconds: float) -> None:
         clock = time.strftime("%H:%M:%S")
-        where = _shown(target.path)
+        where = shown(target.path)
         if result.status == "failed":
             problems = [d for d in result.diagnostics if d.severity == "error"]
-            if result.error is not None:
-                problems.append(_error_diagnostic(result.error, target.path))
             for problem in problems:
-                self.echo(f"[{clock}] {replace(problem, path=_shown(problem.path))}", True)
+                self.echo(f"[{clock}] {replace(problem, path=shown(problem.path))}", True)
             return
         warnings = sum(d.severity == "warning" for d in result.diagnostics)
         note = f", {warnings} warning{'s' * (warnings != 1)}" if warnings else ""
@@ -230,7 +228,7 @@ class Builder:
                 if built is None or view is None or view.status == "failed" or _digest(target.path) != built.digest:
                     keys.append(key)
             elif built is not None and built.references:
-                resolver = Resolver.for_config(target.root, project.settings.config())
+                resolver = Resolver.for_config(target.root, project.layers.config())
                 if fingerprint(resolver, built.references) != built.fingerprint:
                     keys.append(key)
         return keys
@@ -282,16 +280,3 @@ def _resources(resolver: Resolver, target: Target, references: Sequence[Referenc
             continue
         found["/" + posixpath.normpath(url).lstrip("/")] = path
     return found
-
-
-def _error_diagnostic(error: PublishError, fallback: Path) -> Diagnostic:
-    path = getattr(error, "path", None) or fallback
-    return Diagnostic(Path(path), getattr(error, "line", None), "error", error.what, error.fix)
-
-
-def _shown(path: Path) -> Path:
-    """Relative to the working folder when below it: shorter, and clickable in editors' terminals."""
-    try:
-        return path.relative_to(Path.cwd())
-    except ValueError:
-        return path

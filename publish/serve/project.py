@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from publish import config_file
-from publish.config_file import Layer, Settings
+from publish.config_file import Layer, Layers
 from publish.discover import Target, expand
 
 
@@ -29,7 +29,7 @@ class Project:
 
     targets: tuple[Target, ...]
     formats: tuple[str, ...]
-    settings: Settings
+    layers: Layers
 
     def target(self, key: str) -> Target | None:
         return next((t for t in self.targets if key_of(t) == key), None)
@@ -52,11 +52,11 @@ def load(options: Options) -> Project:
     follow them, so changing `formats` in publish.toml needs a restart.
     """
     file = config_file.load(options.config_path) if options.config_path is not None else None
-    settings = Settings(file=file.layer if file is not None else {}, cli=options.cli)
-    targets = tuple(expand(options.sources, settings.config().root))
-    return Project(targets, options.formats, settings)
+    layers = Layers(file=file.layer if file is not None else {}, cli=options.cli)
+    targets = tuple(expand(options.sources, layers.config().root))
+    return Project(targets, options.formats, layers)
 
 
 def with_targets(project: Project, options: Options) -> Project:
-    """The same settings, sources listed again (a Markdown file was added to or removed from a folder)."""
-    return replace(project, targets=tuple(expand(options.sources, project.settings.config().root)))
+    """The same layers, sources listed again (a Markdown file was added to or removed from a folder)."""
+    return replace(project, targets=tuple(expand(options.sources, project.layers.config().root)))

@@ -14,14 +14,17 @@ import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Literal
+from typing import TYPE_CHECKING
 
 from PIL import Image
 
 from publish.resources import ResourceRefused, is_remote
+from publish.wechat.options import Caption
 from publish.wechat.tree import Element, make
 
-Caption = Literal["title", "alt", "none"]
+if TYPE_CHECKING:
+    from publish.wechat.options import WechatOptions
+
 #: Embedded images are scaled to this width (WeChat shows ~1080 px at most) and kept under the size.
 MAX_WIDTH = 1080
 MAX_BYTES = 2 * 1024 * 1024
@@ -30,15 +33,6 @@ Fetch = Callable[[str], tuple[bytes, str]]
 """Loads an image reference through the resolver: (bytes, media type); raises `ResourceRefused`."""
 Locate = Callable[[str], Path]
 """A local image reference → its path relative to the source root; raises `ResourceRefused`."""
-
-
-@dataclass(frozen=True, slots=True)
-class ImageOptions:
-    """How images are delivered: `link` (warn on local files) or `embed`, a map, a caption source."""
-
-    mode: Literal["link", "embed"] = "link"
-    url_map: Mapping[str, str] | None = None
-    caption: Caption = "title"
 
 
 @dataclass(slots=True)
@@ -50,7 +44,7 @@ class Problem:
     fix: str
 
 
-def rewrite(root: Element, options: ImageOptions, fetch: Fetch, locate: Locate) -> list[Problem]:
+def rewrite(root: Element, options: WechatOptions, fetch: Fetch, locate: Locate) -> list[Problem]:
     """Rewrite image sources and wrap stand-alone images in figures; return what could not be fixed."""
     problems: list[Problem] = []
     for image in list(root.iter("img")):
@@ -58,10 +52,10 @@ def rewrite(root: Element, options: ImageOptions, fetch: Fetch, locate: Locate) 
         src = image.get("src", "").strip()
         if not src or is_remote(src) or src.startswith("data:"):
             continue
-        mapped = mapped_url(src, options.url_map or {}, locate)
+        mapped = mapped_url(src, options.image_url_map, locate)
         if mapped:
             image.set("src", mapped)
-        elif options.mode == "embed":
+        elif options.images == "embed":
             try:
                 image.set("src", embed(*fetch(src)))
             except ResourceRefused as exc:

@@ -2,54 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
 
-from publish.errors import UsageError
 from publish.fonts import DEFAULT_CJK_FALLBACK
 from publish.model import Article
 from publish.resources import Resolver
 from publish.wechat import blocks, code, images, links, lists, math, sanitize, theme, tree
 from publish.wechat.check import check
-from publish.wechat.images import Caption, ImageOptions
-
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    """Validated WeChat options; built from config by `from_mapping`."""
-
-    theme: str = "default"
-    primary_color: str | None = None
-    css: Path | None = None
-    images: Literal["link", "embed"] = "link"
-    image_url_map: Mapping[str, str] = field(default_factory=dict)
-    caption: Caption = "title"
-    include_title: bool = False
-    cjk_fallback: str = DEFAULT_CJK_FALLBACK
-    """The global `cjk_fallback`: the CJK face of the font stack when the article is not CJK."""
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> Options:
-        """Options from `{name: value}`; a wrong value is a `UsageError` naming the choices."""
-        mode = values.get("images", "link")
-        if mode not in ("link", "embed"):
-            raise UsageError(f"wechat images = '{mode}' is not a choice", "use 'link' or 'embed'")
-        caption = values.get("caption", "title")
-        if caption not in ("title", "alt", "none"):
-            raise UsageError(f"wechat caption = '{caption}' is not a choice", "use 'title', 'alt' or 'none'")
-        url_map = values.get("image_url_map") or {}
-        if not isinstance(url_map, Mapping):
-            raise UsageError("wechat image_url_map must be a table of path = URL",
-                             'e.g. [wechat.image_url_map] "img/a.png" = "https://mmbiz.qpic.cn/…"')
-        css = values.get("css")
-        return cls(theme=str(values.get("theme") or "default"),
-                   primary_color=values.get("primary_color"),
-                   css=Path(css) if css else None, images=mode,
-                   image_url_map={str(k): str(v) for k, v in url_map.items()},
-                   caption=caption, include_title=bool(values.get("include_title")),
-                   cjk_fallback=str(values.get("cjk_fallback", DEFAULT_CJK_FALLBACK)))
+from publish.wechat.options import WechatOptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,18 +23,19 @@ class Snippet:
     """(message, fix, kind): local images it could not carry, constructs WeChat will drop."""
 
 
-def render(article: Article, options: Options, resolver: Resolver) -> Snippet:
-    """The WeChat snippet of `article`: one root `<section>`, every style inline."""
+def render(article: Article, options: WechatOptions, resolver: Resolver,
+           cjk_fallback: str = DEFAULT_CJK_FALLBACK) -> Snippet:
+    """The WeChat snippet of `article`: one root `<section>`, every style inline; `cjk_fallback`
+    is the global option (the CJK face of the font stack when the article is not CJK)."""
     language = article.metadata.language
     chinese = language.lower().startswith("zh")
-    css = theme.stylesheet(options.theme, language, options.primary_color, options.css, options.cjk_fallback)
+    css = theme.stylesheet(options.theme, language, options.primary_color, options.css, cjk_fallback)
     root = tree.parse(sanitize.clean(article.html))
     root.set("class", "wx-root")
     math.rewrite(root, article.ast)
     links.rewrite(root, "引用链接" if chinese else "References")
     base = article.path.parent
-    problems = images.rewrite(root, ImageOptions(options.images, options.image_url_map, options.caption),
-                              _fetch(resolver, base), _locate(resolver, base))
+    problems = images.rewrite(root, options, _fetch(resolver, base), _locate(resolver, base))
     lists.rewrite(root)
     code.rewrite(root, theme.code_style(css))
     blocks.rewrite(root, chinese)
@@ -99,7 +62,7 @@ def finish(root: tree.Element) -> str:
     return tree.serialize(root).replace("\u00a0", "&nbsp;")
 
 
-def _css_warnings(html: str, options: Options) -> list[tuple[str, str, str]]:
+def _css_warnings(html: str, options: WechatOptions) -> list[tuple[str, str, str]]:
     """What of the writer's CSS the editor drops, and (a safety net for theme and user CSS)
     whatever forbidden construct is still in the snippet."""
     warnings = []

@@ -32,6 +32,11 @@ def folder() -> Path:
     return styles_root() / "wechat"
 
 
+def is_colour(text: str) -> bool:
+    """Whether `text` is a CSS colour the theme can take as `--primary` (nothing more: no `;`)."""
+    return bool(_COLOUR.match(text.strip()))
+
+
 def available() -> list[str]:
     """Theme names: every CSS file in `styles/wechat/` but the shared `base.css`."""
     return sorted(p.stem for p in folder().glob("*.css") if p.name != BASE)

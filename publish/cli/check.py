@@ -1,0 +1,62 @@
+"""`publish check SOURCES…`: convert without writing, and print every notice and warning."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import click
+
+from publish import diagnostics
+from publish import exporters as registry
+from publish.cli import main
+from publish.cli.flags import cli_layer, formats, project_file, shared
+from publish.cli.guard import EXIT_FAILED, EXIT_OK, guard
+from publish.config_file import Layer, Layers
+from publish.discover import expand
+from publish.themes import load_theme
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--to", "check_formats", metavar="FORMATS",
+              help="Also run these exporters in memory (nothing written) and report their warnings, "
+                   "e.g. --to wechat for what the WeChat editor would strip.")
+@shared
+@click.pass_context
+def check(ctx: click.Context, /, sources: tuple[Path, ...], check_formats: str | None,
+          config_path: Path | None, **options: Any) -> None:
+    """Load, parse and normalize SOURCES without writing anything; print every notice and warning.
+
+    The same options as a build (config file, front matter `publish:`, command line), so what
+    `check` reports is what `publish` will do. Exit 1 on errors, or on warnings with --strict.
+    """
+    sys.exit(guard(lambda: _run(sources, check_formats, config_path, cli_layer(ctx, options))))
+
+
+def _run(sources: tuple[Path, ...], check_formats: str | None, config_path: Path | None, cli: Layer) -> int:
+    from publish.pipeline import convert
+
+    layers = Layers(file=project_file(config_path, sources).layer, cli=cli)
+    base = layers.config()
+    theme = load_theme(base.theme)
+    targets = list(expand(sources, base.root))
+    exporters = [registry.load(name) for name in (formats(check_formats.split(",")) if check_formats else [])]
+    counts, kinds = Counter({"error": 0, "warning": 0, "notice": 0}), Counter[str]()
+    run = frozenset(t.path for t in targets)  # as a build of these sources would see them
+    for target in targets:
+        outcome = convert(target, exporters, base, theme, Path(), configure=layers.for_article,
+                          articles=run, write=False)
+        found = outcome.diagnostics
+        for diagnostic in sorted(diagnostics.group(found), key=lambda d: d.line or 0):  # repeats: one line
+            click.echo(str(dataclasses.replace(diagnostic, path=diagnostics.shown(diagnostic.path))))
+        counts.update(d.severity for d in found)
+        kinds.update(diagnostics.counts(found))
+    if kinds:
+        click.echo(diagnostics.count_line(kinds))
+    click.echo(f"checked {len(targets)} file(s): {counts['error']} error(s), "
+               f"{counts['warning']} warning(s), {counts['notice']} notice(s)")
+    return EXIT_FAILED if counts["error"] or (base.strict and counts["warning"]) else EXIT_OK
