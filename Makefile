@@ -46,7 +46,8 @@ golden: setup
 	git status --short tests/golden styles
 
 lint: setup
-	$(BIN)/ruff check publish tests
+	$(BIN)/ruff check publish tests tools
+	$(BIN)/mypy --strict tools
 	$(BIN)/mypy
 
 bench: setup

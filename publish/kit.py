@@ -102,9 +102,10 @@ def pandoc_meta(metadata: Metadata) -> dict[str, Any]:
 
 
 def _meta_value(value: str | list[str]) -> dict[str, Any]:
+    """Inlines, not `MetaString`: writers take the plain text of a value (keywords) from its inlines."""
     if isinstance(value, list):
         return {"t": "MetaList", "c": [_meta_value(item) for item in value]}
-    return {"t": "MetaString", "c": value}
+    return {"t": "MetaInlines", "c": [{"t": "Str", "c": value}]}
 
 
 def zip_text(output: Output, *members: str) -> str:
