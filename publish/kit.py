@@ -32,8 +32,8 @@ from publish.normalize import xref
 from publish.parse import PandocFailed, pandoc_output
 from publish.portable import embed_images, read_raw_html
 
-__all__ = ["Article", "Diagnostic", "ExportContext", "Exporter", "Metadata", "Output", "PandocAst",
-           "ast_for", "link_articles", "pandoc", "pandoc_meta", "stringify", "walk", "zip_text"]
+__all__ = ["Article", "Diagnostic", "ExportContext", "ExportError", "Exporter", "Metadata", "Output",
+           "PandocAst", "ast_for", "link_articles", "pandoc", "pandoc_meta", "stringify", "walk", "zip_text"]
 
 #: Pandoc warnings about pandoc's own data, not the article: it has no translations for `zh-CN`
 #: (only `zh-Hans`/`zh-Hant`), and says so, and then for each term it would have translated.
