@@ -54,6 +54,7 @@ bench: setup
 	$(BIN)/python benchmarks/single
 	$(BIN)/python benchmarks/batch
 	$(BIN)/python benchmarks/pdf
+	$(BIN)/python benchmarks/ast
 
 clean:
 	rm -rf dist .pytest_cache build *.egg-info
