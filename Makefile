@@ -54,6 +54,7 @@ bench: setup
 	$(BIN)/python benchmarks/single
 	$(BIN)/python benchmarks/batch
 	$(BIN)/python benchmarks/pdf
+	$(BIN)/python benchmarks/serve
 	$(BIN)/python benchmarks/ast
 
 clean:

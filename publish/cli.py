@@ -322,6 +322,50 @@ def _shown(path: Path) -> Path:
 
 
 @main.command()
+@click.argument("sources", nargs=-1, metavar="SOURCES...", type=click.Path(path_type=Path))
+@click.option("--to", "to", metavar="FORMATS",
+              help="Comma list of formats, or 'all'.  [default: config 'formats', else html]")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on; 0 picks a free one.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback lets other machines read the previews.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the list of articles in a browser.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Config file.  [default: publish.toml or pyproject.toml [tool.publish], found upwards]")
+def serve(sources: Sequence[Path], to: str | None, port: int, host: str, open_browser: bool,
+          config_path: Path | None) -> None:
+    """Preview SOURCES live: every format of every article in one page, rebuilt as you save.
+
+    Prints the URL and serves until Ctrl-C. Outputs are kept in a private temp folder (removed on
+    exit), under the same paths `publish --out` writes; drafts are shown too.
+    """
+    sys.exit(_guard(lambda: _serve(tuple(sources), to, port, host, open_browser, config_path)))
+
+
+def _serve(sources: tuple[Path, ...], to: str | None, port: int, host: str, open_browser: bool,
+           config_path: Path | None) -> int:
+    from publish.serve import app, project
+
+    file = _config_file(BuildOptions(sources=sources, to=None, out=None, jobs=None, force=False, shard=None,
+                                     report=None, quiet=False, config=config_path, cli={}))
+    sources = sources or file.sources
+    if not sources:
+        ctx = click.get_current_context()
+        raise click.MissingParameter(ctx=ctx, param=next(p for p in ctx.command.params if p.name == "sources"))
+    formats = _formats(to.split(",") if to is not None else list(file.formats) or ["html"])
+    for name in formats:  # fail fast on a typo
+        registry.load(name)
+    options = project.Options(sources=sources, formats=tuple(formats), config_path=file.path,
+                              cli={"drafts": True}, host=host, port=port, open_browser=open_browser)
+    loaded = project.load(options)
+    if not loaded.targets:
+        raise UsageError("no Markdown files found in " + ", ".join(map(str, sources)),
+                         "name .md or .markdown files, or folders that hold them")
+    load_theme(loaded.settings.config().theme)
+    return app.run(options, loaded, lambda line, err: click.echo(line, err=err))
+
+
+@main.command()
 def formats() -> None:
     """List the available output formats."""
     sys.exit(_guard(_print_formats))

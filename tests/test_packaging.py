@@ -37,6 +37,14 @@ def test_wheel_ships_every_style_file(wheel: Path) -> None:
 
 
 @pytest.mark.slow
+def test_wheel_ships_the_live_preview_pages(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    pages = {f"publish/serve/templates/{p.name}" for p in (REPO / "publish" / "serve" / "templates").iterdir()}
+    assert "publish/serve/templates/live.js" in pages
+    assert pages <= names, sorted(pages - names)
+
+
+@pytest.mark.slow
 def test_wheel_declares_the_builtin_exporters(wheel: Path) -> None:
     archive = zipfile.ZipFile(wheel)
     [entry_points] = [n for n in archive.namelist() if n.endswith(".dist-info/entry_points.txt")]

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import ModuleType
 
+from publish.pdf import fontdata
+
 
 @functools.cache
 def _linker_cache() -> tuple[str, ...] | None:
@@ -56,6 +58,9 @@ def _fast_lookup() -> Iterator[None]:
 
 @functools.cache
 def weasyprint() -> ModuleType:
-    """The `weasyprint` module, imported once, with the fast library lookup."""
+    """The `weasyprint` module, imported once, with the fast library lookup; its PDF fonts copy a
+    font file only when they read it (`publish.pdf.fontdata`: ~27 MB per CJK face otherwise)."""
     with _fast_lookup():
-        return importlib.import_module("weasyprint")
+        module = importlib.import_module("weasyprint")
+    fontdata.defer_font_copies(importlib.import_module("weasyprint.pdf.fonts"))
+    return module
