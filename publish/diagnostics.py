@@ -38,6 +38,7 @@ TITLES: Mapping[str, str] = {
     "template-tag": "template tags left as text",
     "front-matter": "front-matter values dropped",
     "library-log": "messages from libraries",
+    "pandoc": "messages from pandoc",
 }
 
 #: At most this many distinct subjects (#anchors, file names) are named in a grouped line.
