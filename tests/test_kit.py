@@ -58,10 +58,27 @@ def test_every_exporter_in_either_order_gives_the_same_bytes(path: Path, monkeyp
 
     def run(order: list[str]) -> dict[str, kit.Output]:
         ctx = context(art)
-        return {name: registry.export(registry.load(name), art, ctx) for name in order}
+        return {name: registry.export(Vandal() if name == "vandal" else registry.load(name), art, ctx)
+                for name in order}
 
-    forward, backward = run(names), run(names[::-1])
+    backward = run([*names[::-1], "vandal"])  # first: before anything could have been changed
+    forward = run(["vandal", *names])
     assert {name: forward[name] for name in names} == {name: backward[name] for name in names}
+
+
+class Vandal:
+    """An exporter that changes all it can of what it is given (with a shared AST, the formats
+    after it would lose their body)."""
+
+    name = "vandal"
+    suffix = ".vandal"
+    description = "changes the article it is given"
+
+    def export(self, article: Article, ctx: ExportContext) -> bytes:
+        ast = article.ast
+        ast["blocks"].clear()
+        ast["meta"]["title"] = {"t": "MetaString", "c": "changed"}
+        return b""
 
 
 # --- the kit -----------------------------------------------------------------------------------
