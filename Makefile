@@ -7,7 +7,7 @@ APT_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 libpan
                 libpangoft2-1.0-0 chromium poppler-utils xclip
 JAVA_PACKAGE := default-jre-headless
 
-.PHONY: all setup system demo test golden lint bench clean
+.PHONY: all setup system demo test golden lint bench clean readme-images
 all: demo
 
 setup: system $(BIN)/.installed
@@ -56,6 +56,15 @@ bench: setup
 	$(BIN)/python benchmarks/pdf
 	$(BIN)/python benchmarks/serve
 	$(BIN)/python benchmarks/ast
+	$(BIN)/python benchmarks/images
+
+# The README's Xiaohongshu pictures: the cover and the first content card of sources/sora.md, small.
+readme-images: setup
+	SOURCE_DATE_EPOCH=1709251200 $(BIN)/publish sources/sora.md --to xiaohongshu --out build/readme-images
+	mkdir -p docs/images
+	$(BIN)/python -c "import sys; from PIL import Image; \
+	[Image.open(f'build/readme-images/sora.xiaohongshu/{n}.png').convert('RGB').resize((270, 360), Image.LANCZOS) \
+	 .quantize(64).save(f'docs/images/xiaohongshu-{n}.png', optimize=True) for n in ('01', '02')]"
 
 clean:
 	rm -rf dist .pytest_cache build *.egg-info

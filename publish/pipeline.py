@@ -62,10 +62,12 @@ def build(source: Source, config: Config, timings: dict[str, float] | None = Non
 
 def outputs_for(article: Article, exporter: Exporter, out_dir: Path,
                 data: bytes | Mapping[str, bytes]) -> dict[Path, bytes]:
-    """Map an exporter's output to file paths under `out_dir`, keeping the source's relative path."""
+    """Map an exporter's output to file paths under `out_dir`, keeping the source's relative path.
+
+    A suffix with a slash names a file in a folder of the article's own (`.xiaohongshu/01.png`)."""
     files = data if isinstance(data, Mapping) else {exporter.suffix: data}
     stem = out_dir / article.stem
-    return {stem.with_name(stem.name + suffix): content for suffix, content in files.items()}
+    return {stem.parent / (stem.name + suffix): content for suffix, content in files.items()}
 
 
 @dataclass(slots=True)

@@ -44,23 +44,29 @@ def check_variant(variant: str | None) -> None:
 def render(html: str, base: Path, resolver: Resolver, on_refused: OnRefused, meta: Metadata,
            tags: bool, variant: str | None) -> Rendered:
     """The PDF of `html`, resources resolved from `base`, Info and date from `meta`."""
-    weasyprint = native.weasyprint()
     check_variant(variant)
     with library_logs.captured() as logged:
-        document = weasyprint.HTML(string=html, base_url=str(base),
-                                   url_fetcher=url_fetcher(resolver, base, on_refused)
-                                   ).render(font_config=_font_config(), pdf_tags=tags, pdf_variant=variant)
+        document = lay_out(html, base, resolver, on_refused, pdf_tags=tags, pdf_variant=variant)
         _set_metadata(document.metadata, meta)
         pdf: bytes = document.write_pdf(pdf_tags=tags, pdf_variant=variant)
-    return Rendered(LaidOut(pdf, _text(document)), logged)
+    return Rendered(LaidOut(pdf, page_text(*document.pages)), logged)
 
 
-def _text(document: Any) -> str:
-    """Every piece of text the layout put on a page, in box order (running heads included)."""
+def lay_out(html: str, base: Path, resolver: Resolver, on_refused: OnRefused, **options: Any) -> Any:
+    """WeasyPrint's laid-out `Document` of `html`, every resource through our fetcher; for the
+    formats that use the pages themselves (the image formats pick, rasterize and number them)."""
+    weasyprint = native.weasyprint()
+    return weasyprint.HTML(string=html, base_url=str(base),
+                           url_fetcher=url_fetcher(resolver, base, on_refused)
+                           ).render(font_config=_font_config(), **options)
+
+
+def page_text(*pages: Any) -> str:
+    """Every piece of text the layout put on `pages`, in box order (running heads included)."""
     from weasyprint.formatting_structure import boxes
 
     parts: list[str] = []
-    stack = [page._page_box for page in reversed(document.pages)]
+    stack = [page._page_box for page in reversed(pages)]
     while stack:
         box = stack.pop()
         if isinstance(box, boxes.TextBox):

@@ -13,7 +13,7 @@ import io
 import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Literal
 
 from PIL import Image
@@ -58,7 +58,7 @@ def rewrite(root: Element, options: ImageOptions, fetch: Fetch, locate: Locate) 
         src = image.get("src", "").strip()
         if not src or is_remote(src) or src.startswith("data:"):
             continue
-        mapped = _mapped(src, options.url_map or {}, locate)
+        mapped = mapped_url(src, options.url_map or {}, locate)
         if mapped:
             image.set("src", mapped)
         elif options.mode == "embed":
@@ -70,7 +70,7 @@ def rewrite(root: Element, options: ImageOptions, fetch: Fetch, locate: Locate) 
         else:
             problems.append(Problem(src, f"local image '{src}' cannot be pasted into WeChat",
                                     "upload it and add it to image_url_map, or use --wechat-images embed"))
-    _figures(root, options.caption)
+    figures(root, options.caption)
     return problems
 
 
@@ -108,8 +108,9 @@ def _compress(data: bytes, media_type: str) -> tuple[bytes, str]:
     return out.getvalue(), media_type
 
 
-def _mapped(src: str, url_map: Mapping[str, str], locate: Locate) -> str | None:
-    """The uploaded URL for `src`: by the path as written, or by its path inside the source root."""
+def mapped_url(src: str, url_map: Mapping[str, str], locate: Callable[[str], PurePath]) -> str | None:
+    """The uploaded URL for `src`: by the path as written, or by its path inside the source root
+    (shared with the other platforms' `image_url_map`, `publish.platforms.refs`)."""
     plain = urllib.parse.unquote(src)
     for key in (src, plain, plain.removeprefix("./"), plain.lstrip("/")):
         if key in url_map:
@@ -133,7 +134,7 @@ def _size_to_style(image: Element) -> None:
         image.set("style", ";".join(filter(None, [style.rstrip(";"), *sizes])))
 
 
-def _figures(root: Element, caption: Caption) -> None:
+def figures(root: Element, caption: Caption) -> None:
     """A paragraph holding only an image becomes a figure; every figure gets the chosen caption."""
     for paragraph in list(root.iter("p")):
         if (len(paragraph) == 1 and paragraph[0].tag == "img" and not (paragraph.text or "").strip()

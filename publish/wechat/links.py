@@ -43,7 +43,7 @@ def is_bare(text: str, url: str) -> bool:
 
 def rewrite(root: Element, heading: str) -> list[Note]:
     """Turn every link and footnote reference below `root` into WeChat form; append the notes list."""
-    footnotes = _take_footnotes(root)
+    footnotes = take_footnotes(root)
     notes: list[Note] = []
     numbers: dict[str, int] = {}
 
@@ -96,7 +96,7 @@ def notes_section(notes: list[Note], heading: str) -> Element:
     return section
 
 
-def _take_footnotes(root: Element) -> dict[str, list[Element]]:
+def take_footnotes(root: Element) -> dict[str, list[Element]]:
     """Remove pandoc's footnotes section; return each note's blocks by id (back-links dropped)."""
     found: dict[str, list[Element]] = {}
     for section in list(root.iter("section", "div")):

@@ -91,3 +91,14 @@ def _font_variables(language: str, cjk_fallback: str) -> str:
         return ", ".join(f if f in ("serif", "sans-serif", "monospace") else f"'{f}'" for f in names)
     return (f":root {{ --font: {family('sans')}; --font-serif: {family('serif')}; "
             f"--font-mono: {family('mono')}; }}")
+
+
+_VARIABLE = re.compile(r"--([\w-]+)\s*:\s*([^;{}]+?)\s*[;}]")
+
+
+def colours(theme: str, primary_color: str | None = None) -> dict[str, str]:
+    """The colour variables (`--primary`, `--heading`, `--text`, `--soft`, …) a WeChat theme sets,
+    `primary_color` over the theme's: the image formats dress their cards in the same colours."""
+    css = stylesheet(theme, "en", primary_color)  # validates the theme and the colour
+    found = dict(_VARIABLE.findall(css))
+    return {name: value for name, value in found.items() if "var(" not in value and "font" not in name}

@@ -1,0 +1,21 @@
+"""dev.to: front matter it reads (never `published: true`) and a body with no Liquid tag left."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from publish.model import Article
+from publish.platforms import frontmatter
+from publish.platforms.exporter import MarkdownPlatform
+from publish.platforms.options import PlatformOptions
+
+
+class DevtoExporter(MarkdownPlatform):
+    name: ClassVar[str] = "devto"
+    suffix: ClassVar[str] = ".devto.md"
+    description: ClassVar[str] = "dev.to Markdown with front matter (published: false, ≤ 4 tags, canonical_url)"
+    label: ClassVar[str] = "the dev.to Markdown"
+    escape_liquid: ClassVar[bool] = True
+
+    def header(self, article: Article, opts: PlatformOptions) -> frontmatter.Header:
+        return frontmatter.devto(article, opts)

@@ -1,0 +1,50 @@
+"""Long image (长图): the whole article as one tall picture, for Weibo, Moments and group chats."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from publish.exporters import ExportContext, Output
+from publish.fidelity.readers import LaidOut
+from publish.model import Article
+
+
+class LongImageExporter:
+    """`dist/<stem>.long.png`, 1080 px wide; above 16,000 px `<stem>.long-1.png`, `-2`, … split
+    between blocks."""
+
+    name: ClassVar[str] = "longimage"
+    suffix: ClassVar[str] = ".long.png"
+    description: ClassVar[str] = "long image: the article as one 1080 px wide PNG (split above 16,000 px)"
+    label: ClassVar[str] = "the long image"
+    options: ClassVar[dict[str, Any]] = {
+        "theme": "default",
+        "primary_color": None,
+    }
+
+    def text(self, output: Output) -> str:
+        """The text laid out on the parts, in order (each PNG carries it, see `LaidOut`)."""
+        files = {self.suffix: output} if isinstance(output, bytes) else output
+        ordered = sorted(files.items(), key=lambda item: (len(item[0]), item[0]))  # -2 before -10
+        return "\n".join(data.text for _name, data in ordered if isinstance(data, LaidOut))
+
+    def warm_up(self) -> None:
+        """Import WeasyPrint before the first article; see `publish.offload`."""
+        from publish.pdf import render
+
+        render.warm_up()
+
+    def export(self, article: Article, ctx: ExportContext) -> Output:
+        from publish.images import long  # WeasyPrint and Pillow only when this format runs
+
+        parts = long.render_parts(article, ctx, self._options(ctx))
+        if len(parts) == 1:
+            return LaidOut(parts[0].png, parts[0].text)
+        return {f".long-{n}.png": LaidOut(part.png, part.text) for n, part in enumerate(parts, start=1)}
+
+    def _options(self, ctx: ExportContext) -> Any:
+        """Every option, read in this one place (the typed options of issue #12 replace it)."""
+        from publish.images.long import Options
+
+        values = {key: ctx.option(self.name, key, default) for key, default in self.options.items()}
+        return Options(theme=str(values["theme"]), primary_color=values["primary_color"])

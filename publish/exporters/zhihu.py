@@ -1,0 +1,34 @@
+"""Zhihu (知乎专栏): an HTML fragment to paste into the article editor (rich HTML on the clipboard)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from publish.exporters import ExportContext, Output
+from publish.model import Article
+from publish.platforms import options
+
+
+class ZhihuExporter:
+    name: ClassVar[str] = "zhihu"
+    suffix: ClassVar[str] = ".zhihu.html"
+    description: ClassVar[str] = "Zhihu (知乎) article HTML: equation images, draft tables, references"
+    label: ClassVar[str] = "the Zhihu snippet"
+
+    def export(self, article: Article, ctx: ExportContext) -> bytes:
+        from publish.platforms import zhihu, zhihu_check
+        from publish.platforms.exporter import warn
+
+        result = zhihu.render(article, options.read(self.name, ctx))
+        warn(article, ctx, result.problems)
+        for problem in zhihu_check.check(result.html):  # a safety net: a bug of ours, said plainly
+            ctx.warn(article, f"the Zhihu snippet breaks a rule at its line {problem.line}: {problem}",
+                     "report it as a publish bug", kind="zhihu-check")
+        return result.html.encode("utf-8")
+
+    def text(self, output: Output) -> str:
+        """The visible text plus the footnotes, which Zhihu shows from each reference's data-text."""
+        from publish.platforms.zhihu_check import visible_text
+
+        data = output if isinstance(output, bytes) else output[self.suffix]
+        return visible_text(data.decode("utf-8"))

@@ -1,0 +1,52 @@
+"""Long images (长图): the article 1080 px wide, as one tall picture or, above `MAX_HEIGHT`, several.
+
+The article is laid out on pages 1080 × `MAX_HEIGHT` px with the same break rules as the cards,
+so a page ends at a block boundary (a block is split only when it alone is taller than a page);
+each page is rasterized and its empty bottom trimmed down to the margin. One render, no stitching.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from publish.exporters import ExportContext
+from publish.images import layout, raster
+from publish.model import Article
+from publish.pdf import render
+
+#: Where viewers and platforms start to downscale or refuse a picture (WeChat, Weibo).
+MAX_HEIGHT = 16000
+GEOMETRY = layout.Geometry(1080, MAX_HEIGHT, (80, 72, 96, 72), 34)
+LABEL = "long image"
+
+_LONG_CSS = ".title-block { margin-bottom: 1.6em; }\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """The `longimage` options, read once (see `LongImageExporter.options`)."""
+
+    theme: str = "default"
+    primary_color: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One part's PNG and the text laid out on it (for the guard)."""
+
+    png: bytes
+    text: str
+
+
+def render_parts(article: Article, ctx: ExportContext, options: Options) -> list[Part]:
+    """The parts in order: one for an article shorter than `MAX_HEIGHT` px."""
+    layout.warn_wide_tables(article, ctx, LABEL)
+    css = GEOMETRY.css() + layout.theme_css(options.theme, options.primary_color) + _LONG_CSS
+    document = layout.lay_out(article, ctx, layout.page_html(article, ctx, css, LABEL), LABEL)
+    pages = document.pages
+    parts = []
+    for image, page in zip(raster.rasterize(document, pages, GEOMETRY.width), pages, strict=True):
+        bottom = raster.content_bottom(image)
+        height = min(image.height, max(bottom, GEOMETRY.margin[0]) + GEOMETRY.margin[2])
+        parts.append(Part(raster.png(image.crop((0, 0, image.width, height))), render.page_text(page)))
+    return parts

@@ -1,0 +1,277 @@
+"""Image formats (Xiaohongshu cards, long image): real WeasyPrint + PDFium + Pillow, PNGs read back."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import ARTICLES, SORA, SOURCE_DATE_EPOCH, target_for
+from PIL import Image
+
+from publish import fidelity
+from publish.config import Config
+from publish.exporters import ExportContext, Output
+from publish.exporters.longimage import LongImageExporter
+from publish.exporters.xiaohongshu import XiaohongshuExporter
+from publish.images import caption, layout
+from publish.model import Article, Diagnostic
+from publish.pipeline import prepare
+from publish.resources import Resolver
+from publish.themes import load_theme
+
+pytestmark = pytest.mark.slow
+PRIMARY = (0x0F, 0x76, 0x6E)  # the default WeChat theme's --primary
+
+#: Headings, paragraphs, a list, a quote, code, a table, an image, emoji: several cards' worth.
+MIXED = """---
+title: 卡片测试：图文笔记
+description: 每一种块都在卡片上完整出现
+author: 测试者
+date: 2024-03-01
+tags: [测试, 小红书]
+---
+
+{sections}
+"""
+SECTION = """## 第{n}节 标题{n}
+
+这是第{n}节的第一段，讲一件完整的事情，段落不应被拆到两张卡片上。😀 表情也要彩色显示。
+
+- 列表项{n}甲：一个不长的列表项
+- 列表项{n}乙：另一个列表项
+
+> 引用{n}：引用块保持完整。
+
+```python
+def section_{n}():
+    return "代码块{n}"
+```
+
+| 列 A | 列 B |
+|------|------|
+| 单元格{n} | 数据{n} |
+
+![图{n}](images/diagram.png)
+
+这是第{n}节的最后一段，结束这一节的内容，并把话说完。
+"""
+
+
+@dataclass
+class Exported:
+    article: Article
+    output: Output
+    diagnostics: list[Diagnostic]
+
+
+def _export(exporter: XiaohongshuExporter | LongImageExporter, article: Article,
+            options: Mapping[str, object] | None = None) -> Exported:
+    config = Config(exporters={exporter.name: dict(options or {})})
+    ctx = ExportContext(config, load_theme(), Resolver.for_config(article.source.root, config))
+    return Exported(article, exporter.export(article, ctx), ctx.diagnostics)
+
+
+@pytest.fixture(scope="session")
+def epoch() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+        yield
+
+
+@pytest.fixture(scope="session")
+def mixed_article(tmp_path_factory: pytest.TempPathFactory, epoch: None) -> Article:
+    folder = tmp_path_factory.mktemp("mixed")
+    shutil.copytree(ARTICLES / "images", folder / "images")
+    path = folder / "mixed.md"
+    path.write_text(MIXED.format(sections="\n".join(SECTION.format(n=n) for n in range(1, 5))), encoding="utf-8")
+    return prepare(target_for(path), Config())
+
+
+@pytest.fixture(scope="session")
+def sora_article(epoch: None) -> Article:
+    return prepare(target_for(SORA), Config())
+
+
+@pytest.fixture(scope="session")
+def sora_cards(sora_article: Article) -> Exported:
+    return _export(XiaohongshuExporter(), sora_article)
+
+
+@pytest.fixture(scope="session")
+def mixed_cards(mixed_article: Article) -> Exported:
+    return _export(XiaohongshuExporter(), mixed_article)
+
+
+def cards(exported: Exported) -> list[tuple[str, bytes]]:
+    assert isinstance(exported.output, Mapping)
+    return sorted((name, data) for name, data in exported.output.items() if name.endswith(".png"))
+
+
+def image(data: bytes) -> Image.Image:
+    return Image.open(io.BytesIO(data))
+
+
+def card_texts(exported: Exported) -> list[str]:
+    return [data.text for _name, data in cards(exported)]  # type: ignore[attr-defined]
+
+
+def test_every_card_is_1080_by_1440_png_numbered_from_01(sora_cards: Exported) -> None:
+    found = cards(sora_cards)
+    assert 2 <= len(found) <= 18
+    assert [name for name, _ in found] == [f".xiaohongshu/{n:02d}.png" for n in range(1, len(found) + 1)]
+    for _name, data in found:
+        assert image(data).format == "PNG"
+        assert image(data).size == (1080, 1440)
+
+
+def test_cover_is_in_the_theme_colour_with_title_and_description(mixed_cards: Exported) -> None:
+    cover = image(cards(mixed_cards)[0][1]).convert("RGB")
+    assert cover.getpixel((5, 5)) == PRIMARY
+    text = card_texts(mixed_cards)[0]
+    assert "卡片测试" in text and "每一种块都在卡片上完整出现" in text and "测试者" in text
+    assert "第1节" not in text  # the body starts on card 2
+
+
+def test_content_cards_carry_their_number_the_cover_none(mixed_cards: Exported) -> None:
+    texts = card_texts(mixed_cards)
+    total = len(texts)
+    assert not re.search(r"\b\d+/\d+\b", texts[0])
+    for number, text in enumerate(texts[1:], start=2):
+        assert f"{number}/{total}" in text
+
+
+def test_blocks_that_fit_are_not_split_and_no_card_ends_with_a_heading(mixed_cards: Exported) -> None:
+    texts = [re.sub(r"\s+", "", t) for t in card_texts(mixed_cards)]
+    for n in range(1, 5):
+        for block in (f"这是第{n}节的第一段，讲一件完整的事情，段落不应被拆到两张卡片上。",
+                      f"列表项{n}甲：一个不长的列表项", f"引用{n}：引用块保持完整。",
+                      f"defsection_{n}():return\"代码块{n}\"", f"这是第{n}节的最后一段，结束这一节的内容，并把话说完。"):
+            assert sum(block in t for t in texts) == 1, block
+    for text in texts[1:]:
+        body = re.sub(r"\d+/\d+$", "", text)
+        assert not re.search(r"第\d节标题\d$", body), "a heading is the last thing on a card"
+
+
+def test_the_guard_finds_every_word_on_the_cards(sora_article: Article, sora_cards: Exported,
+                                                  mixed_article: Article, mixed_cards: Exported) -> None:
+    exporter = XiaohongshuExporter()
+    assert fidelity.verify(sora_article, [(exporter, sora_cards.output)]) == []
+    assert fidelity.verify(mixed_article, [(exporter, mixed_cards.output)]) == []
+    assert not [d for d in sora_cards.diagnostics if d.kind != "title-too-long"]
+
+
+def test_emoji_are_in_colour_and_chinese_in_the_simplified_face(mixed_article: Article, tmp_path: Path) -> None:
+    config = Config()
+    ctx = ExportContext(config, load_theme(), Resolver.for_config(mixed_article.source.root, config))
+    html = layout.page_html(mixed_article, ctx, layout.Geometry(1080, 1440, (100, 80, 130, 80), 32).css(), "test")
+    pdf = tmp_path / "cards.pdf"
+    pdf.write_bytes(layout.lay_out(mixed_article, ctx, html, "test").write_pdf())
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Noto-Color-Emoji" in fonts
+    assert "Noto-Sans-CJK-SC" in fonts and "CJK-JP" not in fonts, fonts
+
+
+def test_an_emoji_card_has_colour_pixels(mixed_cards: Exported) -> None:
+    second = image(cards(mixed_cards)[1][1]).convert("RGB")
+    data = second.tobytes()
+    yellow = sum(1 for i in range(0, len(data), 3)
+                 if data[i] > 200 and 120 < data[i + 1] < 230 and data[i + 2] < 90)
+    assert yellow > 50
+
+
+def test_caption_title_description_summary_tags(mixed_cards: Exported) -> None:
+    assert isinstance(mixed_cards.output, Mapping)
+    text = mixed_cards.output[".xiaohongshu/caption.txt"].decode("utf-8")
+    lines = text.splitlines()
+    assert lines[0] == "卡片测试：图文笔记"
+    assert "每一种块都在卡片上完整出现" in text and "这是第1节的第一段" in text
+    assert lines[-1] == "#测试 #小红书"
+    assert len(text) <= 1000
+
+
+def test_a_long_title_is_shortened_by_the_platforms_count_with_a_warning(sora_cards: Exported) -> None:
+    assert isinstance(sora_cards.output, Mapping)
+    first = sora_cards.output[".xiaohongshu/caption.txt"].decode("utf-8").splitlines()[0]
+    assert caption.title_length(first) <= 20
+    assert first.startswith("sora最大的三个亮点")
+    assert [d.kind for d in sora_cards.diagnostics] == ["title-too-long"]
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("短标题", "短标题"),
+    ("a" * 40, "a" * 40),
+    ("一二三四五六七八九十一二三四五六七八九十一", "一二三四五六七八九十一二三四五六七八九十"),
+    ("Learning Rust the hard way for absolute beginners", "Learning Rust the hard way for absolute"),
+    ("用Python写一个Markdown转HTML转换器的完整指南", "用Python写一个Markdown转HTML转换器的完整"),
+    ("一二三四五六七八九十一二三四五六七八九 Markdown", "一二三四五六七八九十一二三四五六七八九"),
+])
+def test_title_shortening_stops_at_a_boundary(title: str, expected: str) -> None:
+    assert caption.shorten_title(title) == expected
+    assert caption.title_length(caption.shorten_title(title)) <= 20
+
+
+def test_more_than_max_cards_ends_with_where_to_read_the_rest(mixed_article: Article) -> None:
+    exported = _export(XiaohongshuExporter(), mixed_article, {"max_cards": 3, "more": "全文见公众号"})
+    texts = card_texts(exported)
+    assert len(texts) == 3
+    assert "全文见公众号" in texts[-1]
+    assert "3/3" in texts[-1] and "2/3" in texts[1]
+    (warning,) = [d for d in exported.diagnostics if d.kind == "cards-left-out"]
+    assert "left out" in warning.message and warning.line is not None
+    # The cut is reported once, by that warning: the guard sees no other loss.
+    assert fidelity.verify(mixed_article, [(XiaohongshuExporter(), exported.output)]) == []
+
+
+def test_same_input_same_bytes(sora_article: Article, sora_cards: Exported) -> None:
+    again = _export(XiaohongshuExporter(), sora_article)
+    assert again.output == sora_cards.output
+
+
+@pytest.fixture(scope="session")
+def sora_long(sora_article: Article) -> Exported:
+    return _export(LongImageExporter(), sora_article)
+
+
+def test_long_image_is_one_png_1080_wide_under_4_mb(sora_article: Article, sora_long: Exported) -> None:
+    assert isinstance(sora_long.output, bytes)
+    picture = image(sora_long.output)
+    assert picture.width == 1080 and 1440 < picture.height <= 16000
+    assert len(sora_long.output) <= 4 * 1024 * 1024
+    assert fidelity.verify(sora_article, [(LongImageExporter(), sora_long.output)]) == []
+    bottom = picture.convert("RGB").crop((0, picture.height - 60, 1080, picture.height))
+    assert bottom.getextrema() == ((255, 255), (255, 255), (255, 255)), "the empty bottom is trimmed to a margin"
+
+
+def test_a_long_article_is_split_between_blocks(mixed_article: Article, monkeypatch: pytest.MonkeyPatch) -> None:
+    from publish.images import long
+
+    monkeypatch.setattr(long, "GEOMETRY", layout.Geometry(1080, 3000, (80, 72, 96, 72), 34))
+    exported = _export(LongImageExporter(), mixed_article)
+    assert isinstance(exported.output, Mapping)
+    names = sorted(exported.output)
+    assert names[:2] == [".long-1.png", ".long-2.png"]
+    texts = [re.sub(r"\s+", "", exported.output[n].text) for n in names]  # type: ignore[attr-defined]
+    for n in range(1, 5):
+        block = f"这是第{n}节的第一段，讲一件完整的事情，段落不应被拆到两张卡片上。"
+        assert sum(block in t for t in texts) == 1
+    assert fidelity.verify(mixed_article, [(LongImageExporter(), exported.output)]) == []
+    assert os.environ["SOURCE_DATE_EPOCH"] == SOURCE_DATE_EPOCH
+
+
+def test_a_table_too_wide_for_a_card_is_one_warning_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "wide.md"
+    path.write_text("---\ntitle: Wide\n---\n\nText.\n\n| a | b | c | d | e | f | g |\n"
+                    "|---|---|---|---|---|---|---|\n| 1 | 2 | 3 | 4 | 5 | 6 | 7 |\n", encoding="utf-8")
+    article = prepare(target_for(path), Config())
+    config = Config()
+    ctx = ExportContext(config, load_theme(), Resolver.for_config(tmp_path, config))
+    layout.warn_wide_tables(article, ctx, "test")
+    (warning,) = ctx.diagnostics
+    assert warning.kind == "wide-table" and "7 columns" in warning.message and warning.line == 7
