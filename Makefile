@@ -46,7 +46,8 @@ golden: setup
 	git status --short tests/golden styles
 
 lint: setup
-	$(BIN)/ruff check publish tests
+	$(BIN)/ruff check publish tests tools
+	$(BIN)/mypy --strict tools
 	$(BIN)/mypy
 
 bench: setup
@@ -54,6 +55,7 @@ bench: setup
 	$(BIN)/python benchmarks/batch
 	$(BIN)/python benchmarks/pdf
 	$(BIN)/python benchmarks/serve
+	$(BIN)/python benchmarks/ast
 	$(BIN)/python benchmarks/images
 
 # The README's Xiaohongshu pictures: the cover and the first content card of sources/sora.md, small.

@@ -29,6 +29,24 @@ def map_blocks(blocks: list[Node], fn: Callable[[Node], list[Node] | None]) -> l
     return out
 
 
+def splice(value: Any, fn: Callable[[Node], list[Node] | None]) -> Any:
+    """A copy of `value` in which each node `fn` answers for is replaced, in its list, by the nodes
+    `fn` returns (none, one or several); a node it answers None for is kept, and its children
+    visited. How a link becomes its text, or raw HTML the elements it reads as."""
+    if isinstance(value, dict):
+        return {key: splice(item, fn) for key, item in value.items()}
+    if not isinstance(value, list):
+        return value
+    out: list[Any] = []
+    for item in value:
+        replaced = fn(item) if isinstance(item, dict) and "t" in item else None
+        if replaced is None:
+            out.append(splice(item, fn))
+        else:
+            out.extend(replaced)
+    return out
+
+
 def stringify(value: Any) -> str:
     """The plain text of inlines or blocks, as pandoc's `stringify` gives it."""
     parts: list[str] = []

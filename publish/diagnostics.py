@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from publish.model import Diagnostic, Source
+from publish.model import Diagnostic
 
 #: How a group of one kind is named: "12 links to missing anchors". A kind not listed here is
 #: grouped just the same, named by the shape of its messages ("3 × image … not embedded").
@@ -39,6 +39,7 @@ TITLES: Mapping[str, str] = {
     "template-tag": "template tags left as text",
     "front-matter": "front-matter values dropped",
     "library-log": "messages from libraries",
+    "pandoc": "messages from pandoc",
 }
 
 #: At most this many distinct subjects (#anchors, file names) are named in a grouped line.
@@ -73,16 +74,10 @@ def mentioned(diagnostics: Iterable[Diagnostic], name: str) -> bool:
 _QUOTED = re.compile(r"""'([^']+)'|"([^"]+)"|`([^`]+)`""")
 
 
-def quoted_line(message: str, source: Source) -> int | None:
-    """The line of the first name quoted in `message` ('…', "…" or `…`) that the body holds, or of
-    its file name: for warnings worded about a file or an anchor, made where no line is known."""
-    for match in _QUOTED.finditer(message):
-        text = next(group for group in match.groups() if group)
-        for needle in (text, text.rpartition("/")[2]):
-            line = source.line_of(needle)
-            if line is not None:
-                return line
-    return None
+def quoted(message: str) -> list[str]:
+    """The names quoted in `message` ('…', "…" or `…`), in order: for a warning worded about a
+    file or an anchor, made where no line is known, `source.line_of(*quoted(message))` finds it."""
+    return [next(group for group in match.groups() if group) for match in _QUOTED.finditer(message)]
 
 
 def group(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from publish.diagnostics import quoted_line
+from publish.diagnostics import quoted
 from publish.model import Diagnostic, Source
 
 #: Loggers of the libraries publish calls during an export. Their records stop at our handler
@@ -154,6 +154,6 @@ def diagnostics(records: Iterable[Logged], source: Source, fmt: str) -> list[Dia
     for record in records:
         fix = next((fix for pattern, fix in _FIXES if pattern.search(record.message)), _GENERIC_FIX)
         prefix = f"{fmt}: " if fmt else ""
-        found.append(Diagnostic(source.path, quoted_line(record.message, source), "warning",
+        found.append(Diagnostic(source.path, source.line_of(*quoted(record.message)), "warning",
                                 f"{prefix}{record.library}: {record.message}", fix, kind=KIND))
     return found

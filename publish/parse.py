@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pypandoc
@@ -52,7 +53,20 @@ def _pandoc() -> str:
     return path
 
 
-def run_pandoc(source: str, args: list[str], timeout: float) -> str:
+@dataclass(frozen=True, slots=True)
+class PandocOutput:
+    """What pandoc wrote to its standard output (text or a binary format: DOCX, ODT, EPUB all
+    stream to a pipe), and the warnings it printed, one line each."""
+
+    data: bytes
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8")
+
+
+def pandoc_output(source: str, args: list[str], timeout: float) -> PandocOutput:
     """Pandoc (the binary pypandoc-binary ships) on `source`, bounded in time and memory.
 
     Some inputs send pandoc into a loop (pandoc 3.9: a footnote definition that cites itself,
@@ -65,12 +79,32 @@ def run_pandoc(source: str, args: list[str], timeout: float) -> str:
         raise PandocFailed(f"pandoc did not finish within {timeout:g} s", runaway=True) from exc
     except OSError as exc:
         raise PandocFailed(str(exc)) from exc
+    stderr = done.stderr.decode("utf-8", "replace")
     if done.returncode != 0:
-        message = " ".join(done.stderr.decode("utf-8", "replace").split()) or f"exit {done.returncode}"
+        message = " ".join(stderr.split()) or f"exit {done.returncode}"
         if "Heap exhausted" in message:
             raise PandocFailed(f"pandoc used up its {_RTS[1][2:]} of memory", runaway=True)
         raise PandocFailed(message)
-    return done.stdout.decode("utf-8")
+    return PandocOutput(done.stdout, _warnings(stderr))
+
+
+def run_pandoc(source: str, args: list[str], timeout: float) -> str:
+    """`pandoc_output` for a text format, its warnings left out."""
+    return pandoc_output(source, args, timeout).text
+
+
+def _warnings(stderr: str) -> tuple[str, ...]:
+    """Pandoc's `[WARNING] …` messages, each with its indented continuation lines joined."""
+    found: list[str] = []
+    keep = False
+    for line in stderr.splitlines():
+        if line.startswith("["):
+            keep = line.startswith("[WARNING] ")
+            if keep:
+                found.append(line.removeprefix("[WARNING] ").strip())
+        elif keep and line.strip():
+            found[-1] += " " + line.strip()
+    return tuple(found)
 
 
 def parse(body: str, path: Path, body_line: int = 1, timeout: float = 60.0,
@@ -115,11 +149,11 @@ def _json(output: str) -> PandocAst:
 _PANDOC_POSITION = re.compile(r"Error at \(line (\d+), column \d+\)")
 
 
-def to_html(ast: PandocAst, path: Path, timeout: float = 60.0) -> str:
-    """The body HTML of a normalized AST, rendered once per article and shared by exporters."""
+def to_html(ast_json: str, path: Path, timeout: float = 60.0) -> str:
+    """The body HTML of a normalized AST (pandoc's JSON text), rendered once per article and
+    shared by exporters."""
     try:
-        return run_pandoc(json.dumps(ast, ensure_ascii=False), ["--from=json", "--to=html5", *_WRITER_ARGS],
-                          timeout)
+        return run_pandoc(ast_json, ["--from=json", "--to=html5", *_WRITER_ARGS], timeout)
     except PandocFailed as exc:
         raise SourceError(path, f"pandoc could not render the article: {exc}",
                           "run `publish doctor` to check the pandoc installation") from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -44,14 +45,14 @@ def prepare_source(source: Source, config: Config, timings: dict[str, float] | N
     ctx = normalize.Context(source, config, resolver or Resolver.for_config(source.root, config))
     text = normalize.before_parse(source.body, ctx)
     ast = parse.parse(text, source.path, source.body_line, config.pandoc_timeout,
-                      warn=lambda message, fix: ctx.report("warning", message, None, fix,
-                                                             kind="pandoc-footnotes"))
+                      warn=lambda message, fix: ctx.report("warning", message, fix, kind="pandoc-footnotes"))
     clock.lap("parse")
     ast = normalize.after_parse(ast, ctx)
     clock.lap("normalize")
-    html = highlight.highlight(parse.to_html(ast, source.path, config.pandoc_timeout))
+    ast_json = json.dumps(ast, ensure_ascii=False)  # the article keeps it as text: read-only
+    html = highlight.highlight(parse.to_html(ast_json, source.path, config.pandoc_timeout))
     clock.lap("render")
-    return Article(source=source, metadata=source.metadata, ast=ast, html=html,
+    return Article(source=source, metadata=source.metadata, ast_json=ast_json, html=html,
                    headings=headings.collect(ast), body=text,
                    diagnostics=source.diagnostics + tuple(ctx.diagnostics))
 

@@ -31,6 +31,12 @@ class Theme:
         """The concatenated text of CSS files from this theme."""
         return "\n".join((self.root / name).read_text(encoding="utf-8") for name in names)
 
+    def file(self, name: str) -> Path:
+        """A file of this theme (`reference.docx`), or the default theme's when this one has none:
+        a theme need only hold what it changes."""
+        own = self.root / name
+        return own if own.is_file() else styles_root() / "default" / name
+
     def template(self, name: str) -> jinja2.Template:
         """A Jinja2 template from this theme, cached per process."""
         return _environment(self.root).get_template(name)

@@ -23,7 +23,7 @@ from publish.resources import Resolver
 from publish.themes import load_theme
 
 LOSSY = TESTS / "fixtures" / "plugins-lossy"
-FORMATS = ("html", "pdf", "epub", "wechat")
+FORMATS = ("html", "pdf", "epub", "wechat", "docx")
 
 
 def segments(body: str) -> dict[int, tuple[str, ...]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path, PurePosixPath
@@ -44,7 +45,7 @@ def normalize_markdown(markdown: str, *, path: Path = CASE_PATH, root: Path = SI
                     metadata=Metadata(title=title, language="zh-CN"), digest="")
     ctx = normalize.Context(source, Config(**options))
     ast = normalize.after_parse(parse.parse(normalize.before_parse(markdown, ctx), path), ctx)
-    return ast, parse.to_html(ast, path), ctx.diagnostics
+    return ast, parse.to_html(json.dumps(ast, ensure_ascii=False), path), ctx.diagnostics
 
 
 def case_options(title: str) -> dict[str, Any]:

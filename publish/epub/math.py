@@ -31,10 +31,11 @@ def to_mathml(article: Article, body: Element) -> int:
     do not pair up (raw HTML that imitates them), nothing is touched.
     """
     spans = tree.select(body, ".//span[contains(concat(' ', @class, ' '), ' math ')]")
-    formulas = math_in_html_order(article.ast)
+    ast = article.ast
+    formulas = math_in_html_order(ast)
     if not spans or len(spans) != len(formulas):
         return 0
-    document = {**{k: v for k, v in article.ast.items() if k != "blocks"}, "meta": {},
+    document = {**{k: v for k, v in ast.items() if k != "blocks"}, "meta": {},
                 "blocks": [{"t": "Para", "c": [formula]} for formula in formulas]}
     try:
         html = run_pandoc(json.dumps(document, ensure_ascii=False),

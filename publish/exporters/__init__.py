@@ -52,11 +52,13 @@ class ExportContext:
         kind = getattr(type(exporter), "options", None)
         return kind() if record is None and kind is not None else record
 
-    def warn(self, article: Article, message: str, fix: str = "", line: int | None = None,
+    def warn(self, article: Article, message: str, fix: str = "", *, line: int | None = None,
              kind: str = "") -> None:
         """Report a problem in the output that the writer should fix; never stops the export.
 
-        `kind` is a short stable name (`missing-anchor`): repeats of a kind are grouped and counted.
+        `fix` says what to do; `line` is the file line, from `article.source.line_of(text)` with
+        the text the problem is about; `kind` a short stable name (`missing-anchor`): repeats of a
+        kind are grouped and counted.
         """
         self.diagnostics.append(Diagnostic(article.path, line, "warning", message, fix, kind=kind))
 

@@ -56,7 +56,7 @@ class EpubExporter:
         def warn(message: str, fix: str, ref: str = "", kind: str = "") -> None:
             if ref and any(ref in earlier for earlier in reported):
                 return  # normalize already told the writer about this reference
-            ctx.warn(article, message, fix, _line_of(article, ref), kind)
+            ctx.warn(article, message, fix, line=article.source.line_of(*_written(ref)), kind=kind)
 
         content = book.cut(article, ctx.resolver, opts.split_level, warn, ctx.config.site_url, ctx.converts)
         body_class = "cjk" if meta.is_cjk else ""
@@ -83,9 +83,6 @@ def _cover_page(image: Media, article: Article) -> bytes:
     return xhtml.document(labels.cover, article.metadata.language, [section], STYLESHEET, "cover")
 
 
-def _line_of(article: Article, ref: str) -> int | None:
-    """The source line where `ref` (an href or src) first appears, for the warning's location."""
-    if not ref:
-        return None
-    needles = (f"({ref})", f'"{ref}"', f"'{ref}'", f"={ref}", ref)  # Markdown, then HTML forms
-    return next((line for needle in needles if (line := article.source.line_of(needle)) is not None), None)
+def _written(ref: str) -> tuple[str, ...]:
+    """How `ref` (an href or src) is written in a source, Markdown then HTML forms, then bare."""
+    return (f"({ref})", f'"{ref}"', f"'{ref}'", f"={ref}", ref) if ref else ()

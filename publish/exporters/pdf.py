@@ -66,14 +66,14 @@ class PdfExporter:
         for ref in (r for r in unlinked if not ctx.converts(r)):  # in the run: the reader has its file
             ctx.warn(article, f"PDF: the link to {ref.path} is plain text (a PDF cannot link to a "
                      "relative page)", "give --site-url to link to its web page",
-                     _line(article, ref.written) or _line(article, ref.path.name), "pdf-link")
+                     line=article.source.line_of(ref.written, ref.path.name), kind="pdf-link")
         html = render_page(printed, ctx.config, ctx.theme, "print", extra_css=extra_css)
 
         def refused(exc: ResourceRefused) -> None:
             if not mentioned(article.diagnostics, exc.ref):  # normalize: "image 'a.png' not found"
                 ctx.warn(article, f"PDF: not loading {exc.ref}: {exc.detail}",
                          "put the file inside the source folder, or pass --allow-remote for URLs",
-                         _line(article, exc.ref), "resource-refused")
+                         line=article.source.line_of(exc.ref), kind="resource-refused")
 
         result = render.render(html, article.path.parent, ctx.resolver, refused, meta,
                                tags=opt.tags, variant=opt.variant)
@@ -92,12 +92,7 @@ class PdfExporter:
             return
         message = f"no installed font has {coverage.describe(missing)}; they would print as boxes"
         fix = coverage.fix_for(missing)
-        line = _line(article, missing[0])
+        line = article.source.line_of(missing[0])
         if ctx.config.strict:
             raise ExportError(self.name, article.path, message, fix, line)
-        ctx.warn(article, f"PDF: {message}", fix, line, "missing-glyphs")
-
-
-def _line(article: Article, text: str) -> int | None:
-    """The line of the first occurrence of `text` (or of its file name) in the source body."""
-    return article.source.line_of(text) or article.source.line_of(text.rpartition("/")[2])
+        ctx.warn(article, f"PDF: {message}", fix, line=line, kind="missing-glyphs")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import ClassVar
 
-from publish.diagnostics import quoted_line
+from publish.diagnostics import quoted
 from publish.exporters import ExportContext
 from publish.model import Article
 from publish.normalize import xref
@@ -27,7 +27,7 @@ class WechatExporter:
         result = snippet.render(web_linked(article, ctx.config.site_url), ctx.options_for(self), ctx.resolver,
                                 ctx.config.cjk_fallback)
         for message, fix, kind in result.warnings:
-            ctx.warn(article, message, fix, quoted_line(message, article.source), kind)
+            ctx.warn(article, message, fix, line=article.source.line_of(*quoted(message)), kind=kind)
         return {
             ".wechat.html": result.html.encode("utf-8"),
             ".wechat.preview.html": preview.render(article, result.html).encode("utf-8"),

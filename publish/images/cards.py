@@ -82,7 +82,7 @@ def render_cards(article: Article, ctx: ExportContext, options: CardOptions) -> 
              f"the last {len(left_out)} ({len(omitted)} characters) are left out and card {limit} "
              f"says \"{more}\"",
              "shorten the article, or set xiaohongshu.more to where readers find the rest",
-             first, "cards-left-out")
+             line=first, kind="cards-left-out")
     return cards
 
 

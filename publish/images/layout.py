@@ -71,7 +71,7 @@ def page_html(article: Article, ctx: ExportContext, css: str, label: str) -> str
     for ref in (r for r in unlinked if not ctx.converts(r)):
         ctx.warn(article, f"{label}: the link to {ref.path} is plain text (a picture cannot link "
                  "to a relative page)", "give --site-url to show its web address",
-                 article.source.line_of(ref.written) or article.source.line_of(ref.path.name), "image-link")
+                 line=article.source.line_of(ref.written, ref.path.name), kind="image-link")
     values = page.context(printed, ctx.config, ctx.theme, "print")
     values["toc"] = []  # a picture has no page to jump to
     values["css"] = (page.font_css(article.metadata.language, "print", ctx.config.cjk_fallback)
@@ -88,8 +88,7 @@ def lay_out(article: Article, ctx: ExportContext, html: str, label: str) -> Any:
         if not mentioned(article.diagnostics, exc.ref):
             ctx.warn(article, f"{label}: not loading {exc.ref}: {exc.detail}",
                      "put the file inside the source folder, or pass --allow-remote for URLs",
-                     article.source.line_of(exc.ref) or article.source.line_of(exc.ref.rpartition("/")[2]),
-                     "resource-refused")
+                     line=article.source.line_of(exc.ref), kind="resource-refused")
 
     with captured() as logged:
         document = render.lay_out(html, article.path.parent, ctx.resolver, refused)
@@ -115,4 +114,4 @@ def warn_wide_tables(article: Article, ctx: ExportContext, label: str) -> None:
             first = next((text for c in cells if (text := _TAG.sub("", c).strip())), "")
             ctx.warn(article, f"{label}: a table of {len(cells)} columns is hard to read at 1080 px",
                      f"keep tables to {MAX_COLUMNS} columns for pictures, or split it",
-                     article.source.line_of(first) if first else None, "wide-table")
+                     line=article.source.line_of(first), kind="wide-table")

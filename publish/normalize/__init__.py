@@ -7,7 +7,6 @@ Each transform is a small function in its own module, testable alone and easy to
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,35 +36,21 @@ class Context:
         if self.resolver is None:
             self.resolver = Resolver.for_config(self.source.root, self.config)
 
-    def report(self, severity: Severity, message: str, line: int | None = None, fix: str = "",
+    def report(self, severity: Severity, message: str, fix: str = "", *, line: int | None = None,
                kind: str = "") -> None:
-        """Record a notice or warning; `line` is 1-based within the body and mapped to the file.
+        """Record a notice or warning, in the shape of `ExportContext.warn`.
 
-        `kind` is a short stable name (`missing-anchor`): repeats of a kind are grouped and counted.
+        `line` is the file line: `source.line_of(text)` for what an AST transform works on (a
+        URL, a heading's words), `source.file_line(n)` for a line a text transform counted in
+        the body. `kind` is a short stable name (`missing-anchor`): repeats of a kind are grouped
+        and counted.
         """
-        file_line = self.source.body_line + line - 1 if line is not None else None
-        self.diagnostics.append(Diagnostic(self.source.path, file_line, severity, message, fix, kind=kind))
-
-    def line_of(self, needle: str) -> int | None:
-        """The first body line (1-based) holding `needle`, for reports made after parsing.
-
-        Pandoc's AST has no positions; the text an AST transform works on (a URL, a heading's
-        words) is nearly always verbatim in the source, so a search finds the line.
-        """
-        if not needle:
-            return None
-        return _line_of(self.source.body, needle.strip())
+        self.diagnostics.append(Diagnostic(self.source.path, line, severity, message, fix, kind=kind))
 
     def line_matching(self, pattern: str) -> int | None:
-        """The first body line (1-based) matching a regular expression (multiline mode)."""
+        """The first file line whose body text matches a regular expression (multiline mode)."""
         match = re.search(pattern, self.source.body, re.MULTILINE)
-        return None if match is None else self.source.body.count("\n", 0, match.start()) + 1
-
-
-@functools.lru_cache(maxsize=256)
-def _line_of(body: str, needle: str) -> int | None:
-    index = body.find(needle)
-    return None if index < 0 else body.count("\n", 0, index) + 1
+        return None if match is None else self.source.file_line(self.source.body.count("\n", 0, match.start()) + 1)
 
 
 TextTransform = Callable[[str, Context], str]

@@ -54,7 +54,8 @@ def _break_cycles(line: str, label: str, edges: dict[str, set[str]], ctx: Contex
         if _reaches(cited, label, edges):
             ctx.report("warning", f"footnote [^{label}] cites [^{cited}], which leads back to it; "
                        "kept as text (pandoc cannot read a footnote that cites itself)",
-                       line_number, "remove the reference, or point it at another note", kind="footnote-cycle")
+                       "remove the reference, or point it at another note", line=ctx.source.file_line(line_number),
+                       kind="footnote-cycle")
             return "\\" + match.group(0)
         edges.setdefault(label, set()).add(cited)
         return match.group(0)

@@ -49,7 +49,7 @@ def run(ast: PandocAst, ctx: Context) -> PandocAst:
     explicit = [h["c"][1][0] for h in heads if h["c"][1][0]]
     for identifier in sorted({i for i in explicit if explicit.count(i) > 1 or i in reserved}):
         ctx.report("warning", f"the id #{identifier} is used more than once; links to it are ambiguous",
-                   ctx.line_of("#" + identifier), "give each heading its own {#id}", kind="duplicate-id")
+                   "give each heading its own {#id}", line=ctx.source.line_of("#" + identifier), kind="duplicate-id")
     ids = assign_ids([(stringify(h["c"][2]), h["c"][1][0]) for h in heads], reserved)
     for head, identifier in zip(heads, ids, strict=True):
         head["c"][1][0] = identifier
@@ -120,8 +120,8 @@ def _drop_empty(blocks: list[dict[str, Any]], ctx: Context) -> list[dict[str, An
     for block in blocks:
         if block["t"] == "Header" and not stringify(block["c"][2]).strip() and \
                 not any(n["t"] == "Image" for n in walk(block["c"][2])):
-            ctx.report("notice", "dropped an empty heading", ctx.line_matching(r"^ {0,3}#{1,6}[ \t#]*$"),
-                       "give the heading some text", kind="empty-heading")
+            ctx.report("notice", "dropped an empty heading", "give the heading some text",
+                       line=ctx.line_matching(r"^ {0,3}#{1,6}[ \t#]*$"), kind="empty-heading")
             continue
         for children in _children(block):
             children[:] = _drop_empty(children, ctx)
@@ -136,9 +136,9 @@ def _drop_title(blocks: list[dict[str, Any]], ctx: Context) -> list[dict[str, An
             continue
         text = stringify(block["c"][2]).strip()
         if slug(text) == slug(ctx.source.metadata.title) and not block["c"][1][0]:
-            ctx.report("notice", "dropped the first heading: it repeats the title", ctx.line_of(text),
+            ctx.report("notice", "dropped the first heading: it repeats the title",
                        "remove it from the body; the title comes from the front matter",
-                       kind="title-heading")
+                       line=ctx.source.line_of(text), kind="title-heading")
             return blocks[:index] + blocks[index + 1:]
         return blocks
     return blocks
@@ -152,7 +152,7 @@ def _relevel(blocks: list[dict[str, Any]], ctx: Context) -> None:
     top = min(h["c"][0] for h in heads)
     if top != 2:
         ctx.report("notice", f"body headings moved from level {top} to 2: the title is the only h1",
-                   ctx.line_of(stringify(heads[0]["c"][2])), kind="heading-level")
+                   line=ctx.source.line_of(stringify(heads[0]["c"][2])), kind="heading-level")
     stack: list[tuple[int, int]] = []  # (level as written, level given)
     for head in heads:
         level = head["c"][0]
@@ -162,7 +162,7 @@ def _relevel(blocks: list[dict[str, Any]], ctx: Context) -> None:
         if given != level + 2 - top:
             text = stringify(head["c"][2]).strip()
             ctx.report("notice", f"heading '{text}' moved up to level {given}: a level was skipped",
-                       ctx.line_of(text), kind="heading-level")
+                       line=ctx.source.line_of(text), kind="heading-level")
         head["c"][0] = given
         stack.append((level, given))
 

@@ -49,15 +49,16 @@ def run(text: str, ctx: Context) -> str:
             if looks_like_prose(block):
                 out[start], spans[start] = _paragraphs(lines[start:end]), end
                 ctx.report("notice", f"indented block made {_count(out[start])} paragraph(s) of prose",
-                           start + 1, "remove the indentation, or use --no-indented-prose",
-                           kind="indented-prose")
+                           "remove the indentation, or use --no-indented-prose",
+                           line=ctx.source.file_line(start + 1), kind="indented-prose")
         elif token.type == "paragraph_open" and start not in in_footnote:
             rewritten = _split_paragraph(lines[start:end])
             if rewritten != lines[start:end]:
                 out[start], spans[start] = rewritten, end
                 if _count(rewritten) > 1:
                     ctx.report("notice", f"indented lines split into {_count(rewritten)} paragraphs",
-                               start + 1, "separate paragraphs with a blank line", kind="indented-lines")
+                               "separate paragraphs with a blank line", line=ctx.source.file_line(start + 1),
+                               kind="indented-lines")
     if not out:
         return text
     result: list[str] = []

@@ -68,12 +68,12 @@ def _link(node: dict[str, Any], ctx: Context, ids: set[str]) -> list[Inline]:
         if found is None:
             return [node]
         return _mark(node, found, urllib.parse.urlsplit(target).fragment, ctx, ids, target)
-    line = ctx.line_of(f"({target}") or ctx.line_of(target)
+    line = ctx.source.line_of(f"({target}", target)
     parts = urllib.parse.urlsplit(target)
     if not parts.path:
         if parts.fragment and urllib.parse.unquote(parts.fragment) not in ids:
-            ctx.report("warning", f"link to a missing anchor #{parts.fragment}", line,
-                       "check the heading's text or give it an explicit {#id}", kind="missing-anchor")
+            ctx.report("warning", f"link to a missing anchor #{parts.fragment}",
+                       "check the heading's text or give it an explicit {#id}", line=line, kind="missing-anchor")
         return [node]
     suffix = PurePosixPath(parts.path).suffix.lower()
     if suffix not in ARTICLE_SUFFIXES:
@@ -86,8 +86,8 @@ def _link(node: dict[str, Any], ctx: Context, ids: set[str]) -> list[Inline]:
     try:
         path = ctx.resolver.locate(parts.path, ctx.source.path.parent)
     except ResourceRefused as refused:
-        ctx.report("warning", f"link to {target!r} removed, text kept: {refused.detail}", line,
-                   "fix the path or remove the link", kind="link-refused")
+        ctx.report("warning", f"link to {target!r} removed, text kept: {refused.detail}",
+                   "fix the path or remove the link", line=line, kind="link-refused")
         return list(node["c"][1])
     return _mark(node, path, parts.fragment, ctx, ids, target)
 
@@ -114,18 +114,18 @@ def _mark(node: dict[str, Any], path: Path, fragment: str, ctx: Context, ids: se
     A link to the article itself (`/2018/06/12/slug/#sec` inside that post) becomes `#sec`: an
     in-page link, which every format can keep (the EPUB as a link to the chapter).
     """
-    line = ctx.line_of(f"({written}") or ctx.line_of(written)
+    line = ctx.source.line_of(f"({written}", written)
     name = urllib.parse.unquote(fragment)
     if path.resolve() == ctx.source.path.resolve() and fragment:
         if name not in ids:
-            ctx.report("warning", f"link to a missing anchor #{fragment}", line,
-                       "check the heading's text or give it an explicit {#id}", kind="missing-anchor")
+            ctx.report("warning", f"link to a missing anchor #{fragment}",
+                       "check the heading's text or give it an explicit {#id}", line=line, kind="missing-anchor")
         node["c"][2][0] = f"#{fragment}"
         return [node]
     if name and name not in _ids_of(path, ctx):
         where = urllib.parse.urlsplit(written).path
-        ctx.report("warning", f"link to a missing anchor #{name} in {where}", line,
-                   "check the heading's text in that article", kind="missing-anchor")
+        ctx.report("warning", f"link to a missing anchor #{name} in {where}",
+                   "check the heading's text in that article", line=line, kind="missing-anchor")
     rel = PurePosixPath(path.relative_to(ctx.resolver.root).as_posix())
     node["c"][0][2].append([xref.ARTICLE_ATTR, str(xref.ArticleRef(rel, name))])
     return [node]
@@ -136,7 +136,7 @@ def _check_file(path_text: str, ctx: Context, line: int | None) -> None:
         ctx.resolver.locate(path_text, ctx.source.path.parent)
     except ResourceRefused as refused:
         if refused.kind == "missing":
-            ctx.report("warning", f"link to a missing file {path_text!r}", line, "fix the path", kind="missing-file")
+            ctx.report("warning", f"link to a missing file {path_text!r}", "fix the path", line=line, kind="missing-file")
 
 
 def _image(node: dict[str, Any], ctx: Context) -> list[Inline]:
@@ -146,15 +146,16 @@ def _image(node: dict[str, Any], ctx: Context) -> list[Inline]:
     local = _under_site_url(src, ctx)
     if local is None and is_external_link(src) and not src.lower().startswith("file:"):
         return [node]  # remote: exporters fetch it only with --allow-remote
-    line = ctx.line_of(src)
+    line = ctx.source.line_of(src)
     try:
         path = ctx.resolver.locate(local or src, ctx.source.path.parent)
     except ResourceRefused as refused:
         if refused.kind == "missing":
-            ctx.report("warning", f"image {src!r} not found", line, "fix the path or add the file", kind="missing-image")
+            ctx.report("warning", f"image {src!r} not found", "fix the path or add the file", line=line,
+                       kind="missing-image")
             return [node]
-        ctx.report("warning", f"image {src!r} dropped, alt text kept: {refused.detail}", line,
-                   "keep images inside the source folder", kind="image-refused")
+        ctx.report("warning", f"image {src!r} dropped, alt text kept: {refused.detail}",
+                   "keep images inside the source folder", line=line, kind="image-refused")
         return list(node["c"][1])
     node["c"][0][2].append([xref.IMAGE_ATTR, path.relative_to(ctx.resolver.root).as_posix()])
     return [node]
@@ -168,8 +169,8 @@ def _check_image(src: str, ctx: Context, what: str) -> None:
     try:
         ctx.resolver.locate(local or src, ctx.source.path.parent)
     except ResourceRefused as refused:
-        ctx.report("warning", f"{what} {src!r} will not be loaded: {refused.detail}", ctx.line_of(src),
-                   "keep images inside the source folder", kind="resource-refused")
+        ctx.report("warning", f"{what} {src!r} will not be loaded: {refused.detail}",
+                   "keep images inside the source folder", line=ctx.source.line_of(src), kind="resource-refused")
 
 
 def _under_site_url(src: str, ctx: Context) -> str | None:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from publish.ast import walk
-from publish.model import Diagnostic, PandocAst
+from publish.model import PandocAst
 from publish.normalize.inventory import Kind, Where, removed
 from publish.raw_html import PAGE
 
@@ -82,14 +82,12 @@ def _warn(gone: Mapping[Kind, list[Where]], starts: list[int | None], ctx: Conte
     what = ", ".join(_describe(kind, counts[kind]) for kind in kinds)
     body_lines = sorted({start + offset for where in gone.values() for node, offset in where
                          if (start := starts[node]) is not None})
-    file_lines = [ctx.source.body_line + line - 1 for line in body_lines]
+    file_lines = [ctx.source.file_line(line) for line in body_lines]
     shown = ", ".join(map(str, file_lines[:12])) + (", …" if len(file_lines) > 12 else "")
     where = f" ({'line' if len(file_lines) == 1 else 'lines'} {shown})" if file_lines else ""
-    ctx.diagnostics.append(Diagnostic(
-        ctx.source.path, file_lines[0] if file_lines else None, "warning",
-        f"removed from raw HTML: {what}{where}",
-        'set raw_html = "trusted" in publish.toml (or pass --raw-html trusted) if you trust this author',
-        kind="raw-html"))
+    ctx.report("warning", f"removed from raw HTML: {what}{where}",
+               'set raw_html = "trusted" in publish.toml (or pass --raw-html trusted) if you trust this author',
+               line=file_lines[0] if file_lines else None, kind="raw-html")
 
 
 def _describe(kind: Kind, count: int) -> str:
@@ -112,9 +110,7 @@ def _refused_trust(ctx: Context) -> None:
         return
     asked = options.get("raw_html", options.get("raw-html"))
     if asked == "trusted" and ctx.config.raw_html != "trusted" and not ctx.config.allow_front_matter_raw_html:
-        ctx.diagnostics.append(Diagnostic(
-            ctx.source.path, None, "warning",
-            "front matter asks for raw_html: trusted, which only the build's config can grant; "
-            "the article's raw HTML is sanitized",
-            f"set {TRUST_KEY} = true in publish.toml to let articles trust their own raw HTML",
-            kind="raw-html-trust"))
+        ctx.report("warning", "front matter asks for raw_html: trusted, which only the build's config can "
+                   "grant; the article's raw HTML is sanitized",
+                   f"set {TRUST_KEY} = true in publish.toml to let articles trust their own raw HTML",
+                   kind="raw-html-trust")

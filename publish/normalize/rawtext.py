@@ -64,8 +64,9 @@ def _code_spans(block: str, ctx: Context, line: int) -> str:
     converted, count = _CODE_SPAN.subn(lambda m: f"<code>{html.escape(_inner(m.group(2)), quote=False)}</code>",
                                        block)
     if count:
-        ctx.report("notice", f"{count} code span(s) inside a raw HTML block rendered as code", line,
-                   "write the block in Markdown, or use <code> in raw HTML", kind="raw-html-code")
+        ctx.report("notice", f"{count} code span(s) inside a raw HTML block rendered as code",
+                   "write the block in Markdown, or use <code> in raw HTML", line=ctx.source.file_line(line),
+                   kind="raw-html-code")
     return converted
 
 
@@ -88,7 +89,7 @@ def _escape_unclosed(block: str, ctx: Context, line: int, in_html: bool) -> str:
         tags = sorted({m.group(1).lower() for m in _OPEN.finditer(masked) if m.start() in escaped})
         named = ", ".join(f"<{tag}>" for tag in tags)
         ctx.report("warning", f"{named} never closed in its block would hide the rest of the article "
-                   "as HTML; shown as text", line + block.count("\n", 0, escaped[0]),
+                   "as HTML; shown as text",
                    f"write it as code (`<{tags[0]}>`) outside raw HTML, or &lt;{tags[0]}&gt; inside it",
-                   kind="raw-text-tag")
+                   line=ctx.source.file_line(line + block.count("\n", 0, escaped[0])), kind="raw-text-tag")
     return block

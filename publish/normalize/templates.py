@@ -54,17 +54,17 @@ def run(text: str, ctx: Context) -> str:
         return _HOLD.format(len(held) - 1)
 
     first_raw = _RAW.search(text)
-    raw_line = text.count("\n", 0, first_raw.start()) + 1 if first_raw else None
+    raw_line = ctx.source.file_line(text.count("\n", 0, first_raw.start()) + 1) if first_raw else None
     text = _RAW.sub(hold, text)
     if held:
         ctx.report("notice", f"removed {len(held)} {{% raw %}} marker pair(s), content kept as written",
-                   raw_line, kind="template-raw")
+                   line=raw_line, kind="template-raw")
     text = _BLOCK.sub(lambda m: _fence(m, ctx), text)
     text = _site_vars(text, ctx)
     text = _POST.sub(lambda m: _post(m, ctx), text)
     for match in _OTHER.finditer(text):
-        ctx.report("notice", f"template tag {match.group(0)!r} left as text",
-                   ctx.line_of(match.group(0)), "remove it, or wrap it in {% raw %}", kind="template-tag")
+        ctx.report("notice", f"template tag {match.group(0)!r} left as text", "remove it, or wrap it in {% raw %}",
+                   line=ctx.source.line_of(match.group(0)), kind="template-tag")
     return _HELD.sub(lambda m: held[int(m.group(1))], text)
 
 
@@ -77,8 +77,8 @@ def _fence(match: re.Match[str], ctx: Context) -> str:
         lang = next((a.split(":", 1)[1] for a in args if a.startswith("lang:")), "")
     longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
     fence = "`" * max(3, longest + 1)
-    ctx.report("notice", f"{{% {tag} %}} block made a fenced code block", ctx.line_of(match.group(0).split("\n")[0]),
-               "write a ``` fence in the source", kind="template-block")
+    ctx.report("notice", f"{{% {tag} %}} block made a fenced code block", "write a ``` fence in the source",
+               line=ctx.source.line_of(match.group(0).split("\n")[0]), kind="template-block")
     before = "" if match.start() == 0 or match.string[match.start() - 1] == "\n" else "\n"
     return f"{before}{fence}{lang}\n{body}\n{fence}\n"
 
@@ -93,7 +93,7 @@ def _post(match: re.Match[str], ctx: Context) -> str:
     found = _find_post(args[0], ctx) if args else None
     if found is None:
         ctx.report("warning", f"{match.group(0)!r}: no such post under the source root",
-                   ctx.line_of(match.group(0)), "check the post's file name", kind="missing-post")
+                   "check the post's file name", line=ctx.source.line_of(match.group(0)), kind="missing-post")
         return match.group(0)
     ref = Path(os.path.relpath(found, folder)).as_posix()
     if tag == "post_url":
@@ -127,7 +127,7 @@ def _site_vars(text: str, ctx: Context) -> str:
     if not url and any(m.group("key").endswith(".url") and not _links_an_article(text, m.end(), ctx)
                        for m in _SITE.finditer(text)):
         ctx.report("warning", "{{ site.url }} used but no site URL is configured; replaced by nothing",
-                   ctx.line_of("site.url") or ctx.line_of("config.url"), "pass --site-url https://example.com",
+                   "pass --site-url https://example.com", line=ctx.source.line_of("site.url", "config.url"),
                    kind="site-url")
     base = urllib.parse.urlsplit(url).path.rstrip("/")
     values = {"site.url": url, "config.url": url, "site.baseurl": base, "config.root": base + "/"}

@@ -54,6 +54,6 @@ def run(ast: PandocAst, ctx: Context) -> PandocAst:
         more = f" and {len(left) - 1} more URL(s)" if len(left) > 1 else ""
         first = _TEMPLATE.search(left[0])
         ctx.report("warning", f"a template variable was left in {left[0]}{more} ({', '.join(variables)}): "
-                   "the link cannot work", ctx.line_of(first.group() if first else left[0]),
-                   "put the real value in the URL (the site generator filled it in)", kind="template-variable")
+                   "the link cannot work", "put the real value in the URL (the site generator filled it in)",
+                   line=ctx.source.line_of(first.group() if first else left[0]), kind="template-variable")
     return ast

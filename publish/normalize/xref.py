@@ -16,7 +16,8 @@ same way: a page (`../guide/a.html`, `a/`), a permalink (`/2018/06/12/slug/`, al
 itself becomes `#fragment`.
 
 Resolve it per format with `href_for` (`.html` sibling, an absolute URL under `site_url`, or
-`None` = write the link text only) and, on body HTML, `rewrite_links`: HTML links the sibling page,
+`None` = write the link text only) and, on body HTML, `rewrite_links` (on the AST,
+`rewrite_ast_links`, for formats pandoc writes from it: `publish.kit`): HTML links the sibling page,
 the WeChat snippet makes the web page a note, the EPUB and PDF link the web page. With no page to
 link, they warn, unless the article is converted in the same run (`ExportContext.converts`): the
 reader has its own file then. A link whose target is missing or outside the root was already
@@ -39,8 +40,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from publish.model import Source
+from publish.ast import splice
+from publish.model import PandocAst, Source
 
 ARTICLE_ATTR = "data-publish-article"
 IMAGE_ATTR = "data-publish-src"
@@ -110,6 +113,30 @@ def rewrite_links(body: str, resolve: Callable[[ArticleRef], str | None]) -> tup
         return f'<a href="{html_lib.escape(href)}"{attrs}>{match.group(4)}</a>'
 
     return _ANCHOR.sub(replace, body), unresolved
+
+
+def rewrite_ast_links(ast: PandocAst, resolve: Callable[[ArticleRef], str | None]
+                      ) -> tuple[PandocAst, list[ArticleRef]]:
+    """`rewrite_links` on the AST: a copy of `ast` with every article link's target from `resolve`
+    (its marking attribute dropped); None unwraps it to its text. Returns the unresolved ones too."""
+    unresolved: list[ArticleRef] = []
+
+    def link(node: dict[str, Any]) -> list[dict[str, Any]] | None:
+        if node["t"] != "Link":
+            return None
+        (ident, classes, pairs), inlines, (target, title) = node["c"]
+        value = next((v for k, v in pairs if k == ARTICLE_ATTR), None)
+        if value is None:
+            return None
+        ref = ArticleRef.parse(value)
+        href = resolve(ref)
+        if href is None:
+            unresolved.append(dataclasses.replace(ref, written=target))
+            return list(splice(inlines, link))
+        kept = [pair for pair in pairs if pair[0] != ARTICLE_ATTR]
+        return [{"t": "Link", "c": [[ident, classes, kept], splice(inlines, link), [href, title]]}]
+
+    return splice(ast, link), unresolved
 
 
 def image_source(attributes: Mapping[str, str]) -> str | None:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from publish import library_logs
-from publish.diagnostics import mentioned, quoted_line
+from publish.diagnostics import mentioned, quoted
 from publish.library_logs import Logged
 from publish.model import Article, Diagnostic
 from publish.pdf.fetch import reference
@@ -66,13 +66,13 @@ def _weasyprint(record: Logged, article: Article, said: Sequence[Diagnostic]) ->
     if "alt description" in message:
         name = _quoted(message)
         return warning(message, "describe the image for screen readers: ![what it shows](file)",
-                       source.line_of(f"![]({name}") or _line(article, name), "missing-alt")
+                       source.line_of(f"![]({name}", name), "missing-alt")
     if image := _IMAGE.search(message):  # raw <img> arrive as file:// URLs: say what the writer wrote
         name = reference(image.group(1), article.path.parent)
         message = message.replace(image.group(1), name)
         return warning(message, "check the file WeasyPrint names: is it a PNG, JPEG, GIF, WebP or SVG image?",
-                       _line(article, name), "broken-image")
-    line = quoted_line(message, source)
+                       source.line_of(name), "broken-image")
+    line = source.line_of(*quoted(message))
     if record.level < logging.ERROR and not _the_writers(message, line, article):
         return None  # about our page template or stylesheet: nothing the writer can do
     if _CSS.search(message):
@@ -95,8 +95,3 @@ def _the_writers(message: str, line: int | None, article: Article) -> bool:
 def _quoted(message: str) -> str:
     match = re.search(r"""['"]([^'"]+)['"]""", message)
     return match.group(1) if match else ""
-
-
-def _line(article: Article, text: str) -> int | None:
-    """The line of the first occurrence of `text` (or of its file name) in the source body."""
-    return article.source.line_of(text) or article.source.line_of(text.rpartition("/")[2])

@@ -45,7 +45,8 @@ class MarkdownPlatform:
 def warn(article: Article, ctx: ExportContext, problems: tuple[refs.Problem, ...]) -> None:
     """Each problem once, at the source line that names it."""
     for problem in dict.fromkeys(problems):
-        ctx.warn(article, problem.message, problem.fix, article.source.line_of(problem.where), problem.kind)
+        ctx.warn(article, problem.message, problem.fix, line=article.source.line_of(problem.where),
+                 kind=problem.kind)
 
 
 def strip_front_matter(text: str) -> str:

@@ -39,7 +39,7 @@ class Rendered:
 def render(article: Article, options: PlatformOptions, *, escape_liquid: bool = False,
            timeout: float = 60.0) -> Rendered:
     """The article body as platform Markdown (no title: it goes in the platform's title field)."""
-    ast: dict[str, Any] = json.loads(json.dumps(article.ast))  # ours to change: others share article.ast
+    ast = article.ast  # a fresh copy on each access: ours to change
     problems: list[refs.Problem] = []
     ast["blocks"] = _inlines(ast["blocks"], article, options, problems, escape_liquid)
     try:
