@@ -86,7 +86,7 @@ def _formats(names: Sequence[str]) -> list[str]:
 _OPTION_KEYS: dict[str, str | tuple[str, str]] = {
     "root": "root", "toc": "toc", "drafts": "drafts", "allow_remote": "allow_remote",
     "indented_prose": "indented_prose", "site_url": "site_url", "strict": "strict",
-    "page_size": ("pdf", "page_size"), "pdf_variant": ("pdf", "variant"),
+    "page_size": ("pdf", "page_size"), "pdf_variant": ("pdf", "variant"), "pdf_engine": ("pdf", "engine"),
     "theme": ("wechat", "theme"), "primary_color": ("wechat", "primary_color"),
     "user_css": ("wechat", "css"), "wechat_images": ("wechat", "images"), "copy": ("wechat", "copy"),
 }
@@ -130,7 +130,9 @@ def _cli_layer(ctx: click.Context, values: dict[str, Any]) -> Layer:
 @click.option("--site-url", help="Absolute URL of the site, for {{ site.url }} and cross-links.")
 @click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
 @click.option("--page-size", help="PDF page size: A4 (default), A5, Letter or e.g. '150mm 220mm'.")
-@click.option("--pdf-variant", help="WeasyPrint PDF variant, e.g. pdf/ua-1 or pdf/a-3b.")
+@click.option("--pdf-variant", help="PDF variant, e.g. pdf/ua-1 or pdf/a-3b.")
+@click.option("--pdf-engine", type=click.Choice(["weasyprint", "typst"]),
+              help="PDF layout engine.  [default: config [pdf] engine, else weasyprint]")
 @click.option("--theme", help="WeChat theme (default, elegant, tech).")
 @click.option("--primary-color", help="WeChat theme primary colour, e.g. '#0f766e'.")
 @click.option("--css", "user_css", type=click.Path(path_type=Path, dir_okay=False, exists=True),

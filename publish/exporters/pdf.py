@@ -1,4 +1,5 @@
-"""PDF: the shared page with the print stylesheet, laid out by WeasyPrint (CSS paged media)."""
+"""PDF: the shared page with the print stylesheet, laid out by WeasyPrint (CSS paged media), or the
+AST laid out by Typst (`engine = "typst"`, `publish.typst`); the same options for both."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from publish.exporters import ExportContext, Output
 from publish.model import Article
 from publish.page import render_page
 from publish.pdf import coverage, layout, refs, render
+from publish.pdf.options import DEFAULTS, PdfOptions
 from publish.resources import ResourceRefused
 from publish.themes import load_theme
 
@@ -20,17 +22,9 @@ class PdfExporter:
 
     name: ClassVar[str] = "pdf"
     suffix: ClassVar[str] = ".pdf"
-    description: ClassVar[str] = "print-ready PDF (WeasyPrint), CJK fonts by language, bookmarks"
+    description: ClassVar[str] = "print-ready PDF (WeasyPrint or Typst), CJK fonts by language, bookmarks"
     label: ClassVar[str] = "the PDF"
-    options: ClassVar[dict[str, Any]] = {
-        "page_size": "A4",
-        "margin": "22mm 20mm 24mm",
-        "variant": None,
-        "tags": True,
-        "cjk_indent": True,
-        "body_font": None,
-        "heading_font": None,
-    }
+    options: ClassVar[dict[str, Any]] = DEFAULTS
 
     def text(self, output: Output) -> str:
         """The text on the pages, as PDFium reads it back (what copy-paste and screen readers get)."""
@@ -46,12 +40,16 @@ class PdfExporter:
         load_theme().template("page.html.j2")
 
     def export(self, article: Article, ctx: ExportContext) -> bytes:
-        opt = {key: ctx.option(self.name, key, default) for key, default in self.options.items()}
+        opt = PdfOptions.read(lambda key, default: ctx.option(self.name, key, default))
+        self._check_fonts(article, ctx, opt.body_font, opt.heading_font)
+        if opt.engine == "typst":
+            from publish.typst import engine
+
+            return engine.export(article, ctx, opt)
         meta = article.metadata
-        extra_css = (layout.page_css(opt["page_size"], opt["margin"])
-                     + layout.font_css(meta.language, opt["body_font"], opt["heading_font"])
-                     + layout.paragraph_css(meta.is_cjk, bool(opt["cjk_indent"])))
-        self._check_fonts(article, ctx, opt["body_font"], opt["heading_font"])
+        extra_css = (layout.page_css(opt.page_size, opt.margin)
+                     + layout.font_css(meta.language, opt.body_font, opt.heading_font)
+                     + layout.paragraph_css(meta.is_cjk, opt.cjk_indent))
         printed, unlinked = refs.for_print(article, ctx.config.site_url)
         for ref in unlinked:
             ctx.warn(article, f"PDF: the link to {ref.path} is plain text (a PDF cannot link to a "
@@ -65,7 +63,7 @@ class PdfExporter:
                      _line(article, exc.ref))
 
         result = render.render(html, article.path.parent, ctx.resolver, refused, meta,
-                                   tags=bool(opt["tags"]), variant=opt["variant"])
+                               tags=opt.tags, variant=opt.variant)
         for error in result.errors:
             if "ResourceRefused" not in error:  # `refused` has reported those already
                 self._report(article, ctx, error)
