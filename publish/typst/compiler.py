@@ -18,6 +18,9 @@ from publish.errors import UsageError
 VARIANTS = {f"pdf/{name}": name for name in (
     "a-1a", "a-1b", "a-2a", "a-2b", "a-2u", "a-3a", "a-3b", "a-3u", "a-4", "a-4e", "a-4f", "ua-1")}
 
+#: Standards that require a tagged PDF (Typst refuses `pdf_tags=False` with them).
+TAGGED = (["a-1a"], ["a-2a"], ["a-3a"], ["ua-1"])
+
 _WHERE = re.compile(r"main\.typ:(\d+):(\d+)")
 
 

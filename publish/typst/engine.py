@@ -51,7 +51,7 @@ def export(article: Article, ctx: ExportContext, options: PdfOptions) -> bytes:
             (root / "main.typ").write_text(main, encoding="utf-8")
             data = {"publish": inputs.build(article, options, ctx.config.toc, stage, compiler.families())}
             try:
-                pdf, warnings = compiler.compile_pdf(root, data, variant, options.tags)
+                pdf, warnings = compiler.compile_pdf(root, data, variant, options.tags or variant in compiler.TAGGED)
                 break
             except compiler.CompileFailed as failed:
                 key = _failed_image(main, failed)
