@@ -434,9 +434,25 @@ def test_wide_image_code_and_table_stay_inside_the_margins(engine: str) -> None:
     assert "/end" in text and "pneumonoultramicroscopicsilicovolcanoconiosis" in text
 
 
-def test_no_line_starts_with_closing_punctuation(sora: Built) -> None:
-    lines = [line.strip() for line in poppler("pdftotext", sora.pdf, "-layout").splitlines()]
-    assert [line for line in lines if line[:1] in set("，。、；：？！）」』”》")] == []
+@pytest.fixture(scope="module")
+def clreq(engine: str) -> Built:
+    """Three pages of Chinese dense in punctuation: many chances to break a line at the wrong place."""
+    return build(FIXTURES / "clreq.md", engine)
+
+
+def lines_of(built: Built) -> list[str]:
+    """The PDF's lines as PDFium reads them (one per line of the layout)."""
+    return [line.strip() for text in page_texts(built.document()) for line in text.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("fixture", ["sora", "clreq"])
+def test_no_line_starts_with_closing_or_ends_with_opening_punctuation(
+        fixture: str, engine: str, request: pytest.FixtureRequest) -> None:
+    """clreq's line-start and line-end prohibitions (kinsoku), with either engine."""
+    lines = lines_of(request.getfixturevalue(fixture))
+    assert len(lines) > 20
+    assert [line for line in lines if line[0] in "，。、；：？！）」』”》"] == []
+    assert [line for line in lines if line[-1] in "（「『“《"] == []
 
 
 def test_an_unreadable_image_is_a_warning(pictures: Built) -> None:
