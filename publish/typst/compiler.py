@@ -7,6 +7,7 @@ formats and the WeasyPrint engine never pay for it).
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,3 +83,19 @@ def compile_pdf(root: Path, inputs: dict[str, str], variant: list[str], tags: bo
                             int(where.group(2)) if where else None) from None
     assert isinstance(pdf, bytes)
     return pdf, [str(getattr(w, "message", w)) for w in warnings]
+
+
+def undecodable(root: Path, path: str) -> str | None:
+    """Why Typst cannot draw the image at `path` (below `root`), or None when it can.
+
+    A decoding error is reported where the template calls `image()`, not where the article
+    shows the picture; asking about each image alone tells which one it was.
+    """
+    import typst
+
+    compiler = typst.Compiler(root=str(root), font_paths=_fonts())
+    try:
+        compiler.compile(input=f"#image({json.dumps(path)})".encode(), format="pdf", pdf_tags=False, timestamp=0)
+    except typst.TypstError as exc:
+        return str(getattr(exc, "message", exc))
+    return None

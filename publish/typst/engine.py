@@ -28,7 +28,6 @@ TEMPLATE = "typst/article.typ"
 PREAMBLE = ('#import "article.typ": article, horizontalrule, publish-image, publish-meta\n'
             "#show: article.with(publish-meta)\n")
 _WRITER = ["--from=json", "--to=typst", "--wrap=none", "--syntax-highlighting=none"]
-_IMAGE_CALL = re.compile(r'#publish-image\("(\d+)"\)')
 _WORDS = re.compile(r"[^\W_]{4,}")
 
 
@@ -54,12 +53,14 @@ def export(article: Article, ctx: ExportContext, options: PdfOptions) -> bytes:
                 pdf, warnings = compiler.compile_pdf(root, data, variant, options.tags or variant in compiler.TAGGED)
                 break
             except compiler.CompileFailed as failed:
-                key = _failed_image(main, failed)
-                if key is None or key not in stage.images:
+                broken = {key: why for key, image in stage.images.items()
+                          if (why := compiler.undecodable(root, image.path)) is not None}
+                if not broken:
                     raise _error(article, main, failed) from None
-                image = stage.images.pop(key)  # print its alt text instead, and try again
-                ctx.warn(article, f"PDF: image {image.ref!r} could not be read ({failed.message}); "
-                         "its alt text is printed instead", "check the file, or convert it to PNG",
+            for key, why in broken.items():  # print their alt text instead, and try again
+                image = stage.images.pop(key)
+                ctx.warn(article, f"PDF: image {image.ref!r} could not be read ({why}); its alt text "
+                         "is printed instead", "check the file, or convert it to PNG",
                          article.source.line_of(image.ref))
     for warning in warnings:
         ctx.warn(article, f"PDF (Typst): {warning}", "check the construct near it in the source")
@@ -75,20 +76,6 @@ def _template(theme: Theme) -> Path:
     """The theme's Typst template, or the default theme's when it has none."""
     path = theme.root / TEMPLATE
     return path if path.is_file() else load_theme().root / TEMPLATE
-
-
-def _failed_image(main: str, failed: compiler.CompileFailed) -> str | None:
-    """The key of the image whose call the error points at, if it does."""
-    if failed.line is None:
-        return None
-    lines = main.splitlines()
-    text = lines[failed.line - 1] if failed.line <= len(lines) else ""
-    calls = list(_IMAGE_CALL.finditer(text))
-    if not calls:
-        return None
-    column = (failed.column or 1) - 1
-    before = [call for call in calls if call.start() <= column] or calls
-    return before[-1].group(1)
 
 
 def _error(article: Article, main: str, failed: compiler.CompileFailed) -> ExportError:
