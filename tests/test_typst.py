@@ -102,7 +102,7 @@ def test_the_guard_finds_what_it_finds_with_weasyprint(refused: tuple[Article, b
 
 def test_raw_typst_and_files_outside_the_root_are_never_read(
         refused: tuple[Article, bytes, ExportContext]) -> None:
-    article, pdf, ctx = refused
+    _article, pdf, ctx = refused
     text = readers.pdf_text(pdf)
     assert "root:x:0" not in text and "hidden()" not in text
     images_in = [obj for page in pdfium.PdfDocument(pdf) for obj in page.get_objects()

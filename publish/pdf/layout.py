@@ -70,8 +70,11 @@ def page_box(page_size: str, margin: str) -> PageBox:
     if orientation == "landscape":
         width, height = max(width, height), min(width, height)
     values = [_points(value) for value in str(margin).split()]
-    top, right, bottom, left = {1: lambda v: v * 4, 2: lambda v: v * 2, 3: lambda v: [*v, v[1]],
-                                4: lambda v: v}[len(values)](values)  # CSS shorthand order
+    # CSS shorthand: top [right [bottom [left]]], a missing side copied from its opposite
+    top = values[0]
+    right = values[1] if len(values) > 1 else top
+    bottom = values[2] if len(values) > 2 else top
+    left = values[3] if len(values) > 3 else right
     return PageBox(round(width, 3), round(height, 3), top, right, bottom, left)
 
 

@@ -148,7 +148,7 @@ class _Labels:
     """Typst labels that resolve: each id on one element only, internal links only to ids that exist."""
 
     def __init__(self, blocks: list[Any]) -> None:
-        self.ids = {_attr(node)[0] for node in walk(blocks) if _attr(node) is not None} - {""}
+        self.ids = {attr[0] for node in walk(blocks) if (attr := _attr(node)) is not None} - {""}
         self.seen: set[str] = set()
 
     def items(self, items: list[Any]) -> list[Any]:

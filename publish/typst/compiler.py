@@ -11,9 +11,12 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from publish.errors import UsageError
+
+if TYPE_CHECKING:
+    from typst import PDFStandards
 
 #: The PDF standards Typst writes, by the names `--pdf-variant` uses for WeasyPrint's.
 VARIANTS = {f"pdf/{name}": name for name in (
@@ -75,7 +78,8 @@ def compile_pdf(root: Path, inputs: dict[str, str], variant: list[str], tags: bo
     compiler = typst.Compiler(root=str(root), font_paths=_fonts(), sys_inputs=inputs)
     try:
         pdf, warnings = compiler.compile_with_warnings(input=str(root / "main.typ"), format="pdf",
-                                                       pdf_standards=variant, pdf_tags=tags, timestamp=0)
+                                                       pdf_standards=cast("PDFStandards", variant),
+                                                       pdf_tags=tags, timestamp=0)
     except typst.TypstError as exc:
         where = _WHERE.search(str(getattr(exc, "diagnostic", "")))
         raise CompileFailed(str(getattr(exc, "message", exc)), tuple(getattr(exc, "hints", []) or []),
