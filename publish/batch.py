@@ -161,7 +161,7 @@ def run(request: Request, started: Callable[[Target], None] = lambda t: None,
         elif jobs:  # one article or -j 1: no pool start-up to pay
             worker = _Worker(request)
             if len(jobs) == 1:  # a free core can still take the slow format (see publish.offload)
-                worker.helpers = helpers = offload.start(worker.exporters, request.jobs)
+                worker.helpers = helpers = offload.start(worker.exporters, request.jobs, worker.base)
             for job in jobs:
                 started(job.target)
                 book.record(worker.run(job))
