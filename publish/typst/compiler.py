@@ -62,10 +62,22 @@ def families() -> frozenset[str]:
     return frozenset(_fonts().families())
 
 
+#: A page that makes Typst load the faces most articles use (Chinese serif and sans, bold,
+#: monospace, Latin): their first use costs ~0.15 s of parsing, paid here instead.
+_WARM_UP = (b'#set text(font: ("Noto Serif CJK SC", "DejaVu Serif"), lang: "zh")\n'
+            b"= \u{6807}\u{9898} Title\n\u{4e2d}\u{6587} Latin *\u{7c97} bold* `code()`\n"
+            b'#text(font: "Noto Sans CJK SC", weight: "bold")[\u{6807}\u{9898}]\n')
+
+
 def warm_up() -> None:
-    """Import `typst` and scan the fonts, as the first compile would."""
+    """Import `typst`, scan the fonts and load the common faces, as the first compile would."""
+    import typst
+
     families()
-    _compiler()
+    try:
+        _compiler().compile(input=_WARM_UP, format="pdf", sys_inputs={}, pdf_tags=False, timestamp=0)
+    except typst.TypstError:
+        pass  # a machine without these fonts: nothing to warm
 
 
 @functools.cache
