@@ -488,3 +488,31 @@ def test_a_font_that_is_not_installed_is_a_warning(engine: str) -> None:
     built = build(FIXTURES / "missing-glyph.md", engine, body_font="No Such Font-Family")
     assert [d.message for d in built.ctx.diagnostics if "not installed" in d.message] == [
         "PDF: font 'No Such Font-Family' is not installed; the default faces are used"]
+
+
+# --- code colours ----------------------------------------------------------------------------------
+
+def text_colours(doc: pdfium.PdfDocument) -> dict[str, set[tuple[int, int, int]]]:
+    """Each word drawn on page 1 → the fill colours it is drawn in."""
+    page = doc[0]
+    textpage = page.get_textpage()
+    colours: dict[str, set[tuple[int, int, int]]] = defaultdict(set)
+    for obj in page.get_objects(max_depth=5):
+        if obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT:
+            continue
+        rgba = [ctypes.c_uint() for _ in range(4)]
+        pdfium_c.FPDFPageObj_GetFillColor(obj.raw, *(ctypes.byref(v) for v in rgba))
+        size = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+        buf = ctypes.create_string_buffer(size * 2)
+        pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)), size)
+        for word in re.findall(r"\w+", buf.raw.decode("utf-16-le")):
+            colours[word].add((rgba[0].value, rgba[1].value, rgba[2].value))
+    return colours
+
+
+@pytest.mark.parametrize(("word", "colour"), [("def", "008000"), ("greet", "0000FF"), ("hello", "BA2121"),
+                                              ("comment", "3D7B7B")])
+def test_code_is_highlighted_in_the_stylesheet_colours(engine: str, word: str, colour: str) -> None:
+    """The colours of `styles/default/highlight.css` (Pygments 'default'), whichever engine draws."""
+    built = build(REPO / "tests" / "fixtures" / "articles" / "code.md", engine)
+    assert text_colours(built.document())[word] == {tuple(bytes.fromhex(colour))}

@@ -23,11 +23,13 @@ from publish.themes import Theme, load_theme
 from publish.typst import clean, compiler, inputs
 from publish.typst.images import Stage
 
-TEMPLATE = "typst/article.typ"
+#: The theme's folder for Typst: `article.typ` (the page) and what it uses (`highlight.tmTheme`).
+TEMPLATE = "typst"
 #: main.typ before the body; the template reads its input from `sys.inputs` (see `inputs`).
 PREAMBLE = ('#import "article.typ": article, horizontalrule, publish-image, publish-meta\n'
             "#show: article.with(publish-meta)\n")
-_WRITER = ["--from=json", "--to=typst", "--wrap=none", "--syntax-highlighting=none"]
+#: `idiomatic`: code blocks keep their language for Typst's own highlighter (`none` would drop it).
+_WRITER = ["--from=json", "--to=typst", "--wrap=none", "--syntax-highlighting=idiomatic"]
 _WORDS = re.compile(r"[^\W_]{4,}")
 
 
@@ -45,7 +47,9 @@ def export(article: Article, ctx: ExportContext, options: PdfOptions) -> bytes:
     with tempfile.TemporaryDirectory(prefix="publish-typst-") as tmp:
         root = Path(tmp)
         stage.write(root)
-        shutil.copyfile(_template(ctx.theme), root / "article.typ")
+        for part in _template(ctx.theme).iterdir():
+            if part.is_file():
+                shutil.copyfile(part, root / part.name)
         while True:
             (root / "main.typ").write_text(main, encoding="utf-8")
             data = {"publish": inputs.build(article, options, ctx.config.toc, stage, compiler.families())}
@@ -73,9 +77,9 @@ def warm_up() -> None:
 
 
 def _template(theme: Theme) -> Path:
-    """The theme's Typst template, or the default theme's when it has none."""
+    """The theme's Typst folder, or the default theme's when it has none."""
     path = theme.root / TEMPLATE
-    return path if path.is_file() else load_theme().root / TEMPLATE
+    return path if (path / "article.typ").is_file() else load_theme().root / TEMPLATE
 
 
 def _error(article: Article, main: str, failed: compiler.CompileFailed) -> ExportError:
