@@ -13,7 +13,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
-from conftest import SORA, target_for
+from conftest import ARTICLES, SORA, target_for
 from hypothesis import HealthCheck, given, settings
 from test_fidelity import articles
 
@@ -221,6 +221,17 @@ def test_generated_articles_convert_with_typst_and_lose_nothing(tmp_path: Path, 
         ctx = ExportContext(config, load_theme(), Resolver.for_config(tmp_path, config))
         outputs.append(PdfExporter().export(article, ctx))
     assert [str(d) for d in fidelity.verify(article, [(PdfExporter(), outputs[1])])] == [], text
+
+
+CONVERTIBLE = [p for p in sorted(ARTICLES.glob("*.md"))
+               if p.stem not in ("bad-yaml", "binary", "unclosed")]  # refused before any exporter runs
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", CONVERTIBLE, ids=lambda p: p.stem)
+def test_every_fixture_article_converts_with_typst_and_loses_nothing(path: Path) -> None:
+    article, pdf, _ctx = export(path)
+    assert [str(d) for d in fidelity.verify(article, [(PdfExporter(), pdf)])] == []
 
 
 @pytest.mark.slow

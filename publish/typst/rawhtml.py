@@ -2,7 +2,7 @@
 
 WeasyPrint lays raw HTML out as HTML; pandoc's Typst writer drops it. Every raw HTML block of an
 article goes through one extra pandoc call (`--from=html`), each wrapped in a marked `<div>` after
-lxml has balanced it (an unclosed `<div>` would otherwise swallow the blocks after it); what comes
+html5lib has balanced it (an unclosed `<div>` would otherwise swallow the blocks after it); what comes
 back replaces the raw block. `<script>` and `<style>` contents are dropped, as a browser hides them.
 Inline raw HTML keeps the text between its tags: a `<br>` becomes a line break, an `<img>` an
 image, the tags themselves go.
@@ -11,6 +11,7 @@ image, the tags themselves go.
 from __future__ import annotations
 
 import json
+import warnings
 from typing import Any
 
 from publish import parse
@@ -39,16 +40,20 @@ def to_blocks(fragments: list[str], timeout: float) -> list[list[Node]]:
 
 
 def _balanced(fragment: str) -> str:
-    """The fragment with every element closed (lxml, as a browser would), comments removed."""
+    """The fragment as a browser builds it (html5lib, WHATWG: every element closed, stray text in
+    a table moved before it), in one `<div>`, comments and hidden elements removed."""
+    import html5lib
+    from html5lib.constants import DataLossWarning
     from lxml import etree
-    from lxml import html as lxml_html
 
-    try:
-        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
-    except (etree.ParserError, ValueError):  # nothing but a closing tag or a comment
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataLossWarning)  # `@click` etc. cannot be XML names
+        body = html5lib.parse(fragment, treebuilder="lxml", namespaceHTMLElements=False).find("body")
+    if body is None:
         return ""
-    etree.strip_elements(root, etree.Comment, *HIDDEN, with_tail=False)
-    return str(etree.tostring(root, encoding="unicode", method="html"))
+    etree.strip_elements(body, etree.Comment, *HIDDEN, with_tail=False)
+    body.tag = "div"
+    return str(etree.tostring(body, encoding="unicode", method="html"))
 
 
 def inline(tag: str) -> list[Node] | None:
