@@ -1,8 +1,8 @@
 """The Typst engine of the PDF format: clean AST → pandoc's Typst writer → our template → Typst.
 
-Typst compiles in a temporary folder holding only `main.typ`, the theme's `typst/article.typ`
-and the images the resolver handed over (`images`), so nothing else on the machine is readable
-by the document. A compile error on a writer's document is an `ExportError` with the source
+Typst compiles in a temporary folder holding only `main.typ`, the theme's `typst/` files and
+the images the resolver handed over (`images`), so nothing else on the machine is readable by
+the document. A compile error on a writer's document is an `ExportError` with the source
 line we can find, never a traceback.
 """
 
@@ -92,7 +92,7 @@ def _error(article: Article, main: str, failed: compiler.CompileFailed) -> Expor
             line = article.source.line_of(word)
             if line is not None:
                 break
-    hints = "; ".join(failed.hints)
+    hints = "".join(f"{hint}; " for hint in failed.hints)
+    where = "on this line" if line is not None else "Typst names"
     return ExportError("pdf", article.path, f"Typst cannot lay this article out: {failed.message}",
-                       (f"{hints}; " if hints else "") + "rewrite the construct on this line, "
-                       "or use --pdf-engine weasyprint", line)
+                       f"{hints}rewrite the construct {where}, or use --pdf-engine weasyprint", line)
