@@ -32,13 +32,13 @@ def font_stack(language: str, style: fonts.Style, chosen: str | None, known: Col
     """The families of `fonts.stack` that Typst has, the chosen one first, emoji last.
 
     Typst takes the first family that has a glyph, like CSS; unknown names are left out (Typst
-    would warn about each). A non-CJK article still gets the Simplified Chinese face before
-    Typst's own fallback, which would otherwise pick Japanese glyphs for Chinese text.
+    would warn about each). Where CSS says `serif`, fontconfig's answer (DejaVu) stands in. A
+    non-CJK article still gets the Simplified Chinese face after its Latin ones, before Typst's
+    own fallback, which would otherwise pick Japanese glyphs for Chinese text.
     """
     stack = [f for f in fonts.stack(language, style) if f not in fonts.EMOJI]
-    cjk = fonts.cjk_family(language, style) or fonts.cjk_family("zh-CN", style)
-    families = [*([chosen] if chosen else []), *stack, *([cjk] if cjk and cjk not in stack else []),
-                *_GENERIC[style], *fonts.EMOJI]
+    fallback = [] if fonts.cjk_region(language) else [fonts.cjk_family("zh-CN", style) or ""]
+    families = [*([chosen] if chosen else []), *stack, *_GENERIC[style], *fallback, *fonts.EMOJI]
     have = {name.lower() for name in known}
     return list(dict.fromkeys(f for f in families if f.lower() in have))
 
