@@ -9,6 +9,8 @@ from publish.options import rule
 from publish.pdf import layout, render
 
 Engine = Literal["weasyprint", "typst"]
+#: The layout engines `engine` may name; the first is the default.
+ENGINES: tuple[Engine, ...] = ("weasyprint", "typst")
 
 
 @dataclass(frozen=True, slots=True)
