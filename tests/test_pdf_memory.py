@@ -33,6 +33,7 @@ WORKER_LIMIT_MB = 400
 
 
 @pytest.mark.slow
+@pytest.mark.memory
 def test_a_worker_converting_a_long_chinese_article_twice_stays_under_the_limit(tmp_path: Path) -> None:
     """The second article starts from what the first left (caches, heap), as in a batch run;
     each font file copied whole put this at ~424 MB. The four formats the limit was set for: the
