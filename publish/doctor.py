@@ -44,6 +44,20 @@ def _weasyprint() -> Check:
                      f"not importable ({exc}) — apt-get install libpango-1.0-0 libpangoft2-1.0-0")
 
 
+def _typst() -> Check:
+    """The optional second PDF engine (`--pdf-engine typst`); its compiler ships in the wheel."""
+    try:
+        from importlib.metadata import version
+
+        from publish.typst import compiler
+
+        return Check("Typst (PDF engine)", True,
+                     f"typst {version('typst')}, {len(compiler.families())} font families", required=False)
+    except Exception as exc:  # noqa: BLE001  (any import failure is the finding)
+        return Check("Typst (PDF engine)", False, f"not importable ({exc}) — pip install typst",
+                     required=False)
+
+
 def _harfbuzz_subset() -> Check:
     found = ctypes.util.find_library("harfbuzz-subset")
     if found:
@@ -91,7 +105,7 @@ def _clipboard() -> Check:
 
 def checks() -> list[Check]:
     """Every check, in the order they are printed."""
-    return [_pandoc(), _weasyprint(), _harfbuzz_subset(), *_cjk_fonts(_fc_families()), _java(),
+    return [_pandoc(), _weasyprint(), _harfbuzz_subset(), _typst(), *_cjk_fonts(_fc_families()), _java(),
             _clipboard()]
 
 

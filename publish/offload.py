@@ -6,7 +6,9 @@ forked helper imports those libraries while this process loads, parses and norma
 article and runs the fast exporters; the helper then renders only its own format. It pays only
 for a single article with several formats and a free core; batch runs use the worker pool.
 
-An exporter opts in by defining `warm_up()` (import its heavy libraries ahead of the first article).
+An exporter opts in by defining `warm_up()` (import its heavy libraries ahead of the first article);
+one whose libraries depend on its options (the PDF engine) may also define `warm_up_for(config)`,
+which the helper calls instead when it has the run's config.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any, Protocol, runtime_checkable
 
 from publish import library_logs
+from publish.config import Config
 from publish.errors import PublishError
 from publish.exporters import ExportContext, Exporter, Output, export
 from publish.model import Article, Diagnostic
@@ -46,11 +49,12 @@ class Exported:
 class Helper:
     """One forked process that warms up `exporter`, then exports one article with it."""
 
-    def __init__(self, exporter: Exporter) -> None:
+    def __init__(self, exporter: Exporter, config: Config | None = None) -> None:
         context = multiprocessing.get_context("fork")
         self.name = exporter.name
         self._conn, child = context.Pipe()
-        self._process: BaseProcess = context.Process(target=_serve, args=(child, exporter), daemon=True)
+        self._process: BaseProcess = context.Process(target=_serve, args=(child, exporter, config),
+                                                     daemon=True)
         self._process.start()
         child.close()
 
@@ -88,17 +92,20 @@ class Helper:
             self._process.join()
 
 
-def start(exporters: Mapping[str, Exporter], cores: int) -> dict[str, Helper]:
+def start(exporters: Mapping[str, Exporter], cores: int, config: Config | None = None) -> dict[str, Helper]:
     """Helpers for the exporters that warm up, if there is a core for each beside this process."""
     slow = [e for e in exporters.values() if isinstance(e, WarmsUp)]
     if not slow or len(exporters) < 2 or cores < 2:
         return {}
-    return {e.name: Helper(e) for e in slow[: cores - 1]}
+    return {e.name: Helper(e, config) for e in slow[: cores - 1]}
 
 
-def _serve(conn: multiprocessing.connection.Connection, exporter: Exporter) -> None:
+def _serve(conn: multiprocessing.connection.Connection, exporter: Exporter, config: Config | None) -> None:
+    warm_up_for = getattr(exporter, "warm_up_for", None)
     with library_logs.captured() as warming:  # what importing and warming up logs: the article's too
-        if isinstance(exporter, WarmsUp):
+        if config is not None and callable(warm_up_for):
+            warm_up_for(config)
+        elif isinstance(exporter, WarmsUp):
             exporter.warm_up()
     try:
         message = conn.recv()

@@ -542,9 +542,9 @@ def test_one_changed_article_of_three_forks_its_helper_with_no_bar_thread(
     baseline = set(threading.enumerate())
     original = offload.Helper.__init__
 
-    def helper(self: offload.Helper, exporter: Any) -> None:
+    def helper(self: offload.Helper, exporter: Any, config: Any = None) -> None:
         forked_beside.append([t.name for t in threading.enumerate() if t not in baseline])
-        original(self, exporter)
+        original(self, exporter, config)
 
     monkeypatch.setattr(offload.Helper, "__init__", helper)
     result = CliRunner().invoke(main, args)

@@ -1,4 +1,8 @@
-"""PDF exporter: real WeasyPrint output read back with pypdfium2 and poppler (pdffonts)."""
+"""PDF exporter: real WeasyPrint and Typst output read back with pypdfium2 and poppler (pdffonts).
+
+Every test that is about the PDF rather than one engine's way of making it runs once per engine
+(the module-scoped `engine` fixture); `weasyprint_only` / `typst_only` mark the others.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from publish.errors import ExportError, UsageError
 from publish.exporters import ExportContext
 from publish.exporters.pdf import PdfExporter
 from publish.model import Article
+from publish.pdf.options import ENGINES
 from publish.pipeline import prepare
 from publish.resources import Resolver
 from publish.themes import load_theme
@@ -34,6 +39,15 @@ EPOCH = "1709251200"  # 2024-03-01T00:00:00Z
 
 pytestmark = pytest.mark.slow
 
+weasyprint_only = pytest.mark.parametrize("engine", ["weasyprint"], scope="module")
+typst_only = pytest.mark.parametrize("engine", ["typst"], scope="module")
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """The PDF engine a test runs with: each test runs once per engine."""
+    return str(request.param)
+
 
 @dataclass
 class Built:
@@ -45,10 +59,10 @@ class Built:
         return pdfium.PdfDocument(self.pdf)
 
 
-def build(path: Path, root: Path | None = None, **options: object) -> Built:
+def build(path: Path, engine: str, root: Path | None = None, **options: object) -> Built:
     """Prepare an article and run the PDF exporter on it in memory, like `convert` does."""
     global_keys = {key: options.pop(key) for key in ("toc", "strict", "cjk_fallback") if key in options}
-    config = configured(**global_keys, pdf=options)
+    config = configured(**global_keys, pdf={**options, "engine": engine})
     target = Target(path.resolve(), (root or path.parent).resolve(), Path(path.name), explicit=True)
     article = prepare(target, config)
     ctx = ExportContext(config, load_theme(), Resolver.for_config(target.root, config))
@@ -60,12 +74,19 @@ def page_texts(doc: pdfium.PdfDocument) -> list[str]:
 
 
 def squash(text: str) -> str:
-    """Text without whitespace: line breaks and justification spaces differ between extractors."""
-    return re.sub(r"\s+", "", text)
+    """Text without whitespace: line breaks and justification spaces differ between extractors;
+    PDFium marks a word hyphenated at the end of a line with U+FFFE, and copy-paste joins it."""
+    return re.sub(r"[\s\ufffe]+", "", text)
+
+
+def face(name: str) -> str:
+    """A font's name as both engines write it: `Noto-Serif-CJK-SC` (WeasyPrint) and
+    `NotoSerifCJKsc-Regular` (Typst) are both `notoserifcjksc`; bold is `notoserifcjkscbold`."""
+    return re.sub(r"[-\s]", "", name.partition("+")[2] or name).lower().removesuffix("regular")
 
 
 def font_runs(doc: pdfium.PdfDocument) -> dict[str, str]:
-    """Font name (subset prefix dropped) → the characters set in it."""
+    """Font face (subset prefix dropped, see `face`) → the characters set in it."""
     runs: dict[str, set[str]] = defaultdict(set)
     buf = ctypes.create_string_buffer(256)
     flags = ctypes.c_int()
@@ -78,7 +99,7 @@ def font_runs(doc: pdfium.PdfDocument) -> dict[str, str]:
             if 0xD800 <= code < 0xDC00 and i + 1 < count:  # a surrogate pair: one astral character
                 low = pdfium_c.FPDFText_GetUnicode(textpage, i + 1)
                 code, i = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00), i + 1
-            runs[buf.value.decode(errors="replace").partition("+")[2]].add(chr(code))
+            runs[face(buf.value.decode(errors="replace"))].add(chr(code))
             i += 1
     return {name: "".join(sorted(chars)) for name, chars in runs.items()}
 
@@ -102,15 +123,15 @@ def pdffonts(pdf: bytes) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def sora() -> Built:
+def sora(engine: str) -> Built:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        return build(SORA)
+        return build(SORA, engine)
 
 
 @pytest.fixture(scope="module")
-def punctuation() -> Built:
-    return build(FIXTURES / "punctuation.md")
+def punctuation(engine: str) -> Built:
+    return build(FIXTURES / "punctuation.md", engine)
 
 
 # --- text and structure ------------------------------------------------------------------------
@@ -148,7 +169,7 @@ def test_prose_is_not_set_in_a_code_font(sora: Built) -> None:
     """Tab-indented Chinese paragraphs are prose: no Han character may come out in a mono face."""
     runs = font_runs(sora.document())
     in_mono = {name: "".join(c for c in chars if "\u4e00" <= c <= "\u9fff")
-               for name, chars in runs.items() if "Mono" in name}
+               for name, chars in runs.items() if "mono" in name}
     assert not any(in_mono.values()), f"prose set in a code font: {in_mono}"
 
 
@@ -212,38 +233,42 @@ def test_every_font_embedded_and_subset(sora: Built) -> None:
 
 
 def test_chinese_is_set_in_the_simplified_chinese_face(sora: Built) -> None:
-    names = [r["name"].partition("+")[2] for r in pdffonts(sora.pdf)]
-    cjk = [n for n in names if "CJK" in n]
-    assert cjk and all("CJK-SC" in n for n in cjk), names
+    names = [face(r["name"]) for r in pdffonts(sora.pdf)]
+    cjk = [n for n in names if "cjk" in n]
+    assert cjk and all("cjksc" in n for n in cjk), names
 
 
 def cjk_faces(pdf: bytes) -> set[str]:
-    """The CJK fonts embedded in `pdf` (subset prefix dropped), e.g. `Noto-Serif-CJK-SC`."""
-    return {r["name"].partition("+")[2] for r in pdffonts(pdf) if "CJK" in r["name"]}
+    """The CJK fonts embedded in `pdf`, as `face` names them (`notoserifcjksc`) for both engines."""
+    return {face(re.sub(r"-?Identity-[HV]$", "", r["name"])) for r in pdffonts(pdf) if "CJK" in r["name"]}
 
 
 @pytest.mark.parametrize("fallback", ["SC", "TC"])
-def test_chinese_in_an_english_article_is_set_in_the_fallback_face(fallback: str) -> None:
+def test_chinese_in_an_english_article_is_set_in_the_fallback_face(fallback: str, engine: str) -> None:
     """Not in fontconfig's first CJK face (JP), and Latin text keeps its Latin face."""
-    built = build(ENGLISH_WITH_CHINESE, **({"cjk_fallback": fallback} if fallback != "SC" else {}))
+    built = build(ENGLISH_WITH_CHINESE, engine, **({"cjk_fallback": fallback} if fallback != "SC" else {}))
     assert built.article.metadata.language == "en"
     faces = cjk_faces(built.pdf)
-    assert f"Noto-Serif-CJK-{fallback}" in faces and all(f"CJK-{fallback}" in f for f in faces), faces
+    serif = face(f"Noto-Serif-CJK-{fallback}")
+    assert serif in faces and all(f"cjk{fallback.lower()}" in f for f in faces), faces
     runs = font_runs(built.document())
-    assert "月" in runs[f"Noto-Serif-CJK-{fallback}"]
-    assert not set("Englishprose") & set(runs[f"Noto-Serif-CJK-{fallback}"])
-    assert any("Noto-Color-Emoji" in r["name"] for r in pdffonts(built.pdf))
+    assert "月" in runs[serif]
+    assert not set("Englishprose") & set(runs[serif])
+    if engine == "typst":  # colour glyphs as an unnamed Type 3 font (see the emoji test)
+        assert "Type 3" in poppler("pdffonts", built.pdf)
+    else:
+        assert any("notocoloremoji" in face(r["name"]) for r in pdffonts(built.pdf))
 
 
-def test_a_japanese_article_keeps_the_japanese_face(tmp_path: Path) -> None:
+def test_a_japanese_article_keeps_the_japanese_face(tmp_path: Path, engine: str) -> None:
     """The fallback is for articles with no CJK language; a detected Japanese one stays JP."""
     source = tmp_path / "a.md"
     source.write_text("---\ntitle: 月\n---\n\nこれは日本語の記事です。漢字と仮名で書かれています。\n",
                       encoding="utf-8")
-    built = build(source, cjk_fallback="TC")
+    built = build(source, engine, cjk_fallback="TC")
     assert built.article.metadata.language == "ja"
     faces = cjk_faces(built.pdf)
-    assert faces and all("CJK-JP" in f for f in faces), faces
+    assert faces and all("cjkjp" in f for f in faces), faces
 
 
 def test_pdf_is_small(sora: Built) -> None:
@@ -259,25 +284,29 @@ def test_tagged_by_default(sora: Built) -> None:
     assert is_tagged(sora.pdf)
 
 
-def test_untagged_on_request() -> None:
-    assert not is_tagged(build(FIXTURES / "missing-glyph.md", tags=False).pdf)
+def test_untagged_on_request(engine: str) -> None:
+    assert not is_tagged(build(FIXTURES / "missing-glyph.md", engine, tags=False).pdf)
 
 
 @pytest.mark.parametrize("char", list("“”‘’—…·，。"))
 def test_chinese_punctuation_in_the_cjk_face(punctuation: Built, char: str) -> None:
     faces = [name for name, chars in font_runs(punctuation.document()).items() if char in chars]
-    assert faces and all("CJK-SC" in f for f in faces), faces
+    assert faces and all("cjksc" in f for f in faces), faces
 
 
-def test_emoji_in_the_colour_emoji_face(punctuation: Built) -> None:
-    """pdfium reports no font for colour glyphs, so: the emoji is in the text, the face embedded."""
+def test_emoji_in_the_colour_emoji_face(punctuation: Built, engine: str) -> None:
+    """pdfium reports no font for colour glyphs, so: the emoji is in the text, the face embedded
+    (WeasyPrint names it; Typst draws colour glyphs as an unnamed Type 3 font)."""
     assert "🎉" in poppler("pdftotext", punctuation.pdf)
-    assert any("Noto-Color-Emoji" in r["name"] for r in pdffonts(punctuation.pdf))
+    if engine == "typst":
+        assert "Type 3" in poppler("pdffonts", punctuation.pdf)
+    else:
+        assert any("notocoloremoji" in face(r["name"]) for r in pdffonts(punctuation.pdf))
 
 
 def test_digits_are_not_set_in_the_emoji_face(punctuation: Built) -> None:
     runs = font_runs(punctuation.document())
-    assert not any(set("0123456789#") & set(chars) for name, chars in runs.items() if "Emoji" in name)
+    assert not any(set("0123456789#") & set(chars) for name, chars in runs.items() if "emoji" in name)
 
 
 # --- missing glyphs -----------------------------------------------------------------------------
@@ -299,8 +328,8 @@ def rare_is_missing() -> None:
         pytest.skip("an installed font has U+30000; the missing-glyph case cannot be built here")
 
 
-def test_missing_glyph_is_a_warning_naming_it(rare_is_missing: None) -> None:
-    built = build(FIXTURES / "missing-glyph.md")
+def test_missing_glyph_is_a_warning_naming_it(rare_is_missing: None, engine: str) -> None:
+    built = build(FIXTURES / "missing-glyph.md", engine)
     warnings = [d for d in built.ctx.diagnostics if "U+30000" in d.message]
     assert len(warnings) == 1
     assert warnings[0].severity == "warning"
@@ -308,9 +337,9 @@ def test_missing_glyph_is_a_warning_naming_it(rare_is_missing: None) -> None:
     assert "fonts-noto-cjk" in warnings[0].fix
 
 
-def test_missing_glyph_is_an_error_with_strict(rare_is_missing: None) -> None:
+def test_missing_glyph_is_an_error_with_strict(rare_is_missing: None, engine: str) -> None:
     with pytest.raises(ExportError, match="U\\+30000"):
-        build(FIXTURES / "missing-glyph.md", strict=True)
+        build(FIXTURES / "missing-glyph.md", engine, strict=True)
 
 
 def test_covered_text_gives_no_font_warning(punctuation: Built) -> None:
@@ -322,32 +351,32 @@ def test_covered_text_gives_no_font_warning(punctuation: Built) -> None:
 @pytest.mark.parametrize(("page_size", "width_mm", "height_mm"), [
     ("A5", 148, 210), ("Letter", 215.9, 279.4), ("150mm 220mm", 150, 220), ("A4 landscape", 297, 210),
 ])
-def test_page_size(page_size: str, width_mm: float, height_mm: float) -> None:
-    doc = build(FIXTURES / "missing-glyph.md", page_size=page_size).document()
+def test_page_size(page_size: str, width_mm: float, height_mm: float, engine: str) -> None:
+    doc = build(FIXTURES / "missing-glyph.md", engine, page_size=page_size).document()
     width, height = doc[0].get_size()
     assert (round(width / 72 * 25.4, 1), round(height / 72 * 25.4, 1)) == (width_mm, height_mm)
 
 
-def test_margin_option_moves_the_text() -> None:
-    narrow = build(FIXTURES / "missing-glyph.md", margin="10mm").document()
-    wide = build(FIXTURES / "missing-glyph.md", margin="40mm").document()
+def test_margin_option_moves_the_text(engine: str) -> None:
+    narrow = build(FIXTURES / "missing-glyph.md", engine, margin="10mm").document()
+    wide = build(FIXTURES / "missing-glyph.md", engine, margin="40mm").document()
     left = [doc[0].get_textpage().get_charbox(0)[0] for doc in (narrow, wide)]
     assert left[0] < left[1]
 
 
-def test_variant_ua_is_tagged_with_xmp() -> None:
-    pdf = build(FIXTURES / "missing-glyph.md", variant="pdf/ua-1", tags=False).pdf
+def test_variant_ua_is_tagged_with_xmp(engine: str) -> None:
+    pdf = build(FIXTURES / "punctuation.md", engine, variant="pdf/ua-1", tags=False).pdf
     assert is_tagged(pdf)
     assert "pdfuaid" in poppler("pdfinfo", pdf, "-meta")
 
 
-def test_unknown_variant_is_a_usage_error() -> None:
+def test_unknown_variant_is_a_usage_error(engine: str) -> None:
     with pytest.raises(UsageError, match="pdf/ua-1"):
-        build(FIXTURES / "missing-glyph.md", variant="pdf/z-9")
+        build(FIXTURES / "missing-glyph.md", engine, variant="pdf/z-9")
 
 
-def test_toc_page_with_page_numbers() -> None:
-    built = build(SORA, toc=True)
+def test_toc_page_with_page_numbers(engine: str) -> None:
+    built = build(SORA, engine, toc=True)
     doc = built.document()
     first = page_texts(doc)[0]
     assert "目录" in first
@@ -358,17 +387,17 @@ def test_toc_page_with_page_numbers() -> None:
         assert line.rstrip().endswith(str(pages[heading.text])), line
 
 
-def test_reproducible_with_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reproducible_with_source_date_epoch(monkeypatch: pytest.MonkeyPatch, engine: str) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     path = FIXTURES / "missing-glyph.md"
-    assert build(path).pdf == build(path).pdf
+    assert build(path, engine).pdf == build(path, engine).pdf
 
 
 # --- resources go through the resolver ------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def pictures() -> Built:
-    return build(FIXTURES / "images" / "pictures.md", root=FIXTURES / "images")
+def pictures(engine: str) -> Built:
+    return build(FIXTURES / "images" / "pictures.md", engine, root=FIXTURES / "images")
 
 
 def test_image_inside_the_root_is_embedded(pictures: Built) -> None:
@@ -386,6 +415,7 @@ def test_refused_resources_are_warnings(pictures: Built, ref: str, why: str) -> 
     assert found, pictures.ctx.diagnostics
 
 
+@weasyprint_only
 def test_missing_alt_warning_points_at_the_image(pictures: Built) -> None:
     alt = [d for d in pictures.ctx.diagnostics if "alt description" in d.message]
     assert [(d.line, "root:" in d.message) for d in alt] == [(24, False)]
@@ -429,13 +459,13 @@ def test_warning_about_a_permalink_link_names_its_line(tmp_path: Path) -> None:
     (tmp_path / "_posts" / "2024-01-02-b.md").write_text("---\ntitle: B\n---\n\nb\n", encoding="utf-8")
     post = tmp_path / "a.md"
     post.write_text("---\ntitle: A\n---\n\n正文\n\n见[B](/2024/01/02/b/)。\n", encoding="utf-8")
-    built = build(post)
+    built = build(post, "weasyprint")
     assert [d.line for d in built.ctx.diagnostics if "2024-01-02-b.md" in d.message] == [7]
 
 
-def test_article_link_points_at_the_web_page_under_site_url() -> None:
+def test_article_link_points_at_the_web_page_under_site_url(engine: str) -> None:
     path = FIXTURES / "images" / "pictures.md"
-    config = Config(site_url="https://blog.example")
+    config = configured(site_url="https://blog.example", pdf={"engine": engine})
     target = Target(path, path.parent, Path(path.name), explicit=True)
     article = prepare(target, config)
     ctx = ExportContext(config, load_theme(), Resolver.for_config(target.root, config))
@@ -446,9 +476,9 @@ def test_article_link_points_at_the_web_page_under_site_url() -> None:
 
 # --- layout: nothing leaves the text area, clreq line starts ----------------------------------------
 
-def test_wide_image_code_and_table_stay_inside_the_margins() -> None:
+def test_wide_image_code_and_table_stay_inside_the_margins(engine: str) -> None:
     margin_pt = 20 / 25.4 * 72
-    built = build(FIXTURES / "images" / "layout.md", root=FIXTURES / "images", margin="20mm")
+    built = build(FIXTURES / "images" / "layout.md", engine, root=FIXTURES / "images", margin="20mm")
     for page in built.document():
         width, _ = page.get_size()
         textpage = page.get_textpage()
@@ -460,35 +490,85 @@ def test_wide_image_code_and_table_stay_inside_the_margins() -> None:
     assert "/end" in text and "pneumonoultramicroscopicsilicovolcanoconiosis" in text
 
 
-def test_no_line_starts_with_closing_punctuation(sora: Built) -> None:
-    lines = [line.strip() for line in poppler("pdftotext", sora.pdf, "-layout").splitlines()]
-    assert [line for line in lines if line[:1] in set("，。、；：？！）」』”》")] == []
+@pytest.fixture(scope="module")
+def clreq(engine: str) -> Built:
+    """Three pages of Chinese dense in punctuation: many chances to break a line at the wrong place."""
+    return build(FIXTURES / "clreq.md", engine)
 
 
-@pytest.mark.parametrize("expected", ["broken.png", "alt"])
-def test_weasyprint_problems_become_warnings(pictures: Built, expected: str) -> None:
+def lines_of(built: Built) -> list[str]:
+    """The PDF's lines as PDFium reads them (one per line of the layout)."""
+    return [line.strip() for text in page_texts(built.document()) for line in text.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("fixture", ["sora", "clreq"])
+def test_no_line_starts_with_closing_or_ends_with_opening_punctuation(
+        fixture: str, engine: str, request: pytest.FixtureRequest) -> None:
+    """clreq's line-start and line-end prohibitions (kinsoku), with either engine."""
+    lines = lines_of(request.getfixturevalue(fixture))
+    assert len(lines) > 20
+    assert [line for line in lines if line[0] in "，。、；：？！）」』”》"] == []
+    assert [line for line in lines if line[-1] in "（「『“《"] == []
+
+
+def test_an_unreadable_image_is_a_warning(pictures: Built) -> None:
+    problems = [d for d in pictures.ctx.diagnostics if "not loading" not in d.message]
+    assert any("broken.png" in d.message for d in problems), pictures.ctx.diagnostics
+
+
+@weasyprint_only
+def test_weasyprint_problems_become_warnings(pictures: Built) -> None:
     weasy = [d for d in pictures.ctx.diagnostics if "not loading" not in d.message]
-    assert any(expected in d.message for d in weasy), pictures.ctx.diagnostics
+    assert any("alt" in d.message for d in weasy), pictures.ctx.diagnostics
 
 
 @pytest.mark.parametrize(("lang", "region"), [("zh-CN", "SC"), ("zh-TW", "TC"), ("zh-HK", "TC"),
                                               ("ja", "JP"), ("ko", "KR")])
-def test_language_selects_the_cjk_face(tmp_path: Path, lang: str, region: str) -> None:
+def test_language_selects_the_cjk_face(tmp_path: Path, lang: str, region: str, engine: str) -> None:
     source = tmp_path / "a.md"
     source.write_text(f"---\ntitle: 漢字\nlang: {lang}\n---\n\n骨 直 写 “引号” 한국어 かな\n", encoding="utf-8")
-    body_faces = {name for name, chars in font_runs(build(source).document()).items() if "骨" in chars}
-    assert body_faces == {f"Noto-Serif-CJK-{region}"}
+    body_faces = {name for name, chars in font_runs(build(source, engine).document()).items() if "骨" in chars}
+    assert body_faces == {f"notoserifcjk{region.lower()}"}
 
 
-def test_body_and_heading_fonts_are_configurable() -> None:
-    built = build(FIXTURES / "punctuation.md", body_font="Noto Sans CJK SC", heading_font="Noto Serif CJK SC")
+def test_body_and_heading_fonts_are_configurable(engine: str) -> None:
+    built = build(FIXTURES / "punctuation.md", engine, body_font="Noto Sans CJK SC",
+                  heading_font="Noto Serif CJK SC")
     runs = font_runs(built.document())
-    assert "他" in runs.get("Noto-Sans-CJK-SC", ""), runs.keys()  # body text
-    assert "引" in runs.get("Noto-Serif-CJK-SC-Bold", ""), runs.keys()  # the h2 "引号"
+    assert "他" in runs.get("notosanscjksc", ""), runs.keys()  # body text
+    assert "引" in runs.get("notoserifcjkscbold", ""), runs.keys()  # the h2 "引号"
     assert not [d for d in built.ctx.diagnostics if "not installed" in d.message]
 
 
-def test_a_font_that_is_not_installed_is_a_warning() -> None:
-    built = build(FIXTURES / "missing-glyph.md", body_font="No Such Font-Family")
+def test_a_font_that_is_not_installed_is_a_warning(engine: str) -> None:
+    built = build(FIXTURES / "missing-glyph.md", engine, body_font="No Such Font-Family")
     assert [d.message for d in built.ctx.diagnostics if "not installed" in d.message] == [
         "PDF: font 'No Such Font-Family' is not installed; the default faces are used"]
+
+
+# --- code colours ----------------------------------------------------------------------------------
+
+def text_colours(doc: pdfium.PdfDocument) -> dict[str, set[tuple[int, int, int]]]:
+    """Each word drawn on page 1 → the fill colours it is drawn in."""
+    page = doc[0]
+    textpage = page.get_textpage()
+    colours: dict[str, set[tuple[int, int, int]]] = defaultdict(set)
+    for obj in page.get_objects(max_depth=5):
+        if obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT:
+            continue
+        rgba = [ctypes.c_uint() for _ in range(4)]
+        pdfium_c.FPDFPageObj_GetFillColor(obj.raw, *(ctypes.byref(v) for v in rgba))
+        size = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+        buf = ctypes.create_string_buffer(size * 2)
+        pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)), size)
+        for word in re.findall(r"\w+", buf.raw.decode("utf-16-le")):
+            colours[word].add((rgba[0].value, rgba[1].value, rgba[2].value))
+    return colours
+
+
+@pytest.mark.parametrize(("word", "colour"), [("def", "008000"), ("greet", "0000FF"), ("hello", "BA2121"),
+                                              ("comment", "3D7B7B")])
+def test_code_is_highlighted_in_the_stylesheet_colours(engine: str, word: str, colour: str) -> None:
+    """The colours of `styles/default/highlight.css` (Pygments 'default'), whichever engine draws."""
+    built = build(REPO / "tests" / "fixtures" / "articles" / "code.md", engine)
+    assert text_colours(built.document())[word] == {tuple(bytes.fromhex(colour))}

@@ -14,7 +14,7 @@ import pytest
 from conftest import REPO
 
 from publish.config import Config
-from publish.highlight import CSS_CLASS, highlight, stylesheet
+from publish.highlight import CSS_CLASS, highlight, stylesheet, tmtheme
 from publish.model import Article
 from publish.page import render_page
 from publish.themes import load_theme
@@ -96,3 +96,8 @@ def test_every_page_target_carries_the_token_colours(article: Callable[..., Arti
 def test_theme_stylesheets_match_pygments(golden: Callable[[Path, str], None],
                                           scheme: Literal["light", "dark"], filename: str) -> None:
     golden(REPO / "styles" / "default" / filename, stylesheet(scheme))
+
+
+def test_typst_code_theme_matches_pygments(golden: Callable[[Path, str], None]) -> None:
+    """The Typst PDF's code colours, as a TextMate theme generated from the same Pygments style."""
+    golden(REPO / "styles" / "default" / "typst" / "highlight.tmTheme", tmtheme("light"))

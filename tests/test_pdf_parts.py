@@ -30,6 +30,28 @@ def test_page_size_becomes_at_page_css(value: str, css: str) -> None:
     assert css in layout.page_css(value, "20mm")
 
 
+MM = 72 / 25.4
+
+
+@pytest.mark.parametrize(("size", "margin", "expected"), [
+    ("A4", "22mm 20mm 24mm", (210, 297, 22, 20, 24, 20)),
+    ("a5 landscape", "10mm", (210, 148, 10, 10, 10, 10)),
+    ("Letter", "1in 2cm", (215.9, 279.4, 25.4, 20, 25.4, 20)),
+    ("150mm 220mm", "1mm 2mm 3mm 4mm", (150, 220, 1, 2, 3, 4)),
+    ("150mm", "10mm 20mm 30mm", (150, 150, 10, 20, 30, 20)),
+])
+def test_page_box_gives_the_page_and_margins_in_points(
+        size: str, margin: str, expected: tuple[float, ...]) -> None:
+    box = layout.page_box(size, margin)
+    got = (box.width, box.height, box.top, box.right, box.bottom, box.left)
+    assert tuple(round(value / MM, 1) for value in got) == expected
+
+
+def test_page_box_refuses_what_page_css_refuses() -> None:
+    with pytest.raises(UsageError, match="page size"):
+        layout.page_box("A7", "20mm")
+
+
 @pytest.mark.parametrize("value", ["A7", "big", "150 220", "A4; } body { display: none", ""])
 def test_bad_page_size_is_a_usage_error(value: str) -> None:
     with pytest.raises(UsageError, match="page size"):

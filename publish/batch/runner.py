@@ -87,7 +87,7 @@ def run(plan: Plan, started: Callable[[Target], None] = lambda t: None,
         elif plan.jobs:  # one article or -j 1: no pool start-up to pay
             worker = Worker(request)
             if plan.single:  # a free core can still take the slow format (see publish.offload)
-                worker.helpers = helpers = offload.start(worker.exporters, request.jobs)
+                worker.helpers = helpers = offload.start(worker.exporters, request.jobs, worker.base)
             for job in plan.jobs:
                 started(job.target)
                 record(job.index, worker.run(job))

@@ -39,7 +39,9 @@ from publish.themes import load_theme
 @click.option("--drafts", is_flag=True, help="Also convert drafts in folder runs.")
 @click.option("--allow-remote", is_flag=True, help="Allow fetching remote images.")
 @click.option("--page-size", help="PDF page size: A4 (default), A5, Letter or e.g. '150mm 220mm'.")
-@click.option("--pdf-variant", help="WeasyPrint PDF variant, e.g. pdf/ua-1 or pdf/a-3b.")
+@click.option("--pdf-variant", help="PDF variant, e.g. pdf/ua-1 or pdf/a-3b.")
+@click.option("--pdf-engine", type=click.Choice(["weasyprint", "typst"]),
+              help="PDF layout engine.  [default: config [pdf] engine, else weasyprint]")
 @click.option("--wechat-theme", help="WeChat snippet theme (default, elegant, tech).")
 @click.option("--theme", hidden=True, help="Deprecated: the WeChat theme; use --wechat-theme.")
 @click.option("--primary-color", help="WeChat theme primary colour, e.g. '#0f766e'.")

@@ -24,6 +24,7 @@ OPTION_KEYS: dict[str, tuple[str, ...]] = {
     "indented_prose": ("indented_prose",), "site_url": ("site_url",), "strict": ("strict",),
     "raw_html": ("raw_html",), "cjk_fallback": ("cjk_fallback",),
     "page_size": ("pdf", "page_size"), "pdf_variant": ("pdf", "variant"),
+    "pdf_engine": ("pdf", "engine"),
     "wechat_theme": ("wechat", "theme"), "theme": ("wechat", "theme"), "primary_color": ("wechat", "primary_color"),
     "user_css": ("wechat", "css"), "wechat_images": ("wechat", "images"), "copy": ("wechat", "copy"),
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from dataclasses import dataclass
 
 from publish import fonts
 from publish.errors import UsageError
@@ -44,6 +45,53 @@ def page_css(page_size: str, margin: str) -> str:
         if problem:
             raise UsageError(f"PDF {key} '{value}' is not valid", problem)
     return f"@page {{ size: {' '.join(page_size.split())}; margin: {' '.join(margin.split())}; }}\n"
+
+
+#: Page sizes in millimetres (CSS Paged Media's table), for engines that want numbers.
+_SIZES_MM = {"a3": (297, 420), "a4": (210, 297), "a5": (148, 210), "b4": (250, 353), "b5": (176, 250),
+             "jis-b4": (257, 364), "jis-b5": (182, 257), "letter": (215.9, 279.4),
+             "legal": (215.9, 355.6), "ledger": (279.4, 431.8)}
+#: Points per unit of each CSS length unit.
+_PT = {"mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pt": 1.0, "pc": 12.0, "px": 0.75, "q": 18 / 25.4}
+
+
+@dataclass(frozen=True, slots=True)
+class PageBox:
+    """The page and its margins in points: the `@page` rule as numbers (the Typst engine's input)."""
+
+    width: float
+    height: float
+    top: float
+    right: float
+    bottom: float
+    left: float
+
+
+def page_box(page_size: str, margin: str) -> PageBox:
+    """`page_size` and `margin`, checked as `page_css` checks them, in points."""
+    page_css(page_size, margin)  # the same rules and messages
+    words = str(page_size).lower().split()
+    orientation = words.pop() if words[-1] in ("portrait", "landscape") else "portrait"
+    if words[0] in _SIZES_MM:
+        width, height = (value * _PT["mm"] for value in _SIZES_MM[words[0]])
+    else:
+        width = _points(words[0])
+        height = _points(words[1]) if len(words) > 1 else width
+    if orientation == "landscape":
+        width, height = max(width, height), min(width, height)
+    values = [_points(value) for value in str(margin).split()]
+    # CSS shorthand: top [right [bottom [left]]], a missing side copied from its opposite
+    top = values[0]
+    right = values[1] if len(values) > 1 else top
+    bottom = values[2] if len(values) > 2 else top
+    left = values[3] if len(values) > 3 else right
+    return PageBox(round(width, 3), round(height, 3), top, right, bottom, left)
+
+
+def _points(length: str) -> float:
+    number = re.fullmatch(r"(\d+(?:\.\d+)?)([a-z]*)", length.lower())
+    assert number is not None  # page_css has checked the syntax
+    return float(number.group(1)) * _PT.get(number.group(2), 1.0)
 
 
 def font_css(language: str, body_font: str | None = None, heading_font: str | None = None,

@@ -1,0 +1,126 @@
+"""The `typst` package, driven: fonts found once per process, one compile per article.
+
+Everything that touches the `typst` API lives here, imported lazily (the HTML, EPUB and WeChat
+formats and the WeasyPrint engine never pay for it).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from publish.errors import UsageError
+
+if TYPE_CHECKING:
+    from typst import PDFStandards
+
+#: The PDF standards Typst writes, by the names `--pdf-variant` uses for WeasyPrint's.
+VARIANTS = {f"pdf/{name}": name for name in (
+    "a-1a", "a-1b", "a-2a", "a-2b", "a-2u", "a-3a", "a-3b", "a-3u", "a-4", "a-4e", "a-4f", "ua-1")}
+
+#: Standards that require a tagged PDF (Typst refuses `pdf_tags=False` with them).
+TAGGED = (["a-1a"], ["a-2a"], ["a-3a"], ["ua-1"])
+
+_WHERE = re.compile(r"main\.typ:(\d+):(\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class CompileFailed(Exception):
+    """Typst refused the document: its message, hints, and where in main.typ (line, column)."""
+
+    message: str
+    hints: tuple[str, ...]
+    line: int | None
+    column: int | None
+
+
+def standards(variant: str | None) -> list[str]:
+    """Typst's name for `--pdf-variant`; a usage error naming the ones Typst has otherwise."""
+    if variant is None:
+        return []
+    if variant not in VARIANTS:
+        raise UsageError(f"PDF variant '{variant}' is not one the Typst engine writes",
+                         f"use one of {', '.join(VARIANTS)}, or --pdf-engine weasyprint")
+    return [VARIANTS[variant]]
+
+
+@functools.cache
+def _fonts() -> Any:
+    """The system fonts plus the ones in the wheel, scanned once per process (~0.2 s)."""
+    import typst
+
+    return typst.Fonts(include_system_fonts=True, include_embedded_fonts=True)
+
+
+@functools.cache
+def families() -> frozenset[str]:
+    """Every font family Typst can use here."""
+    return frozenset(_fonts().families())
+
+
+#: A page that makes Typst load the faces most articles use (Chinese serif and sans, bold,
+#: monospace, Latin): their first use costs ~0.15 s of parsing, paid here instead.
+_WARM_UP = ('#set text(font: ("Noto Serif CJK SC", "DejaVu Serif"), lang: "zh")\n'
+            "= 标题 Title\n中文 Latin *粗体 bold* `code()`\n"
+            '#text(font: "Noto Sans CJK SC", weight: "bold")[标题]\n').encode()
+
+
+def warm_up() -> None:
+    """Import `typst`, scan the fonts and load the common faces, as the first compile would."""
+    import typst
+
+    families()
+    try:
+        _compiler().compile(input=_WARM_UP, format="pdf", sys_inputs={}, pdf_tags=False, timestamp=0)
+    except typst.TypstError:
+        pass  # a machine without these fonts: nothing to warm
+
+
+@functools.cache
+def _compiler() -> Any:
+    """One compiler per process, its root given per compile: Typst's caches carry over from one
+    article to the next (the template, the fonts' shaping data), ~40 % off each compile."""
+    import typst
+
+    return typst.Compiler(font_paths=_fonts())
+
+
+def compile_pdf(root: Path, inputs: dict[str, str], variant: list[str], tags: bool) -> tuple[bytes, list[str]]:
+    """`root/main.typ` as PDF bytes, and Typst's warnings; raises `CompileFailed`.
+
+    Only files below `root` can be read by the document. The creation date comes from the
+    document itself (the template sets it), so the bytes depend on nothing but the input.
+    """
+    import typst
+
+    try:
+        pdf, warnings = _compiler().compile_with_warnings(
+            input=str(root / "main.typ"), root=str(root), format="pdf", sys_inputs=inputs,
+            pdf_standards=cast("PDFStandards", variant), pdf_tags=tags, timestamp=0)
+    except typst.TypstError as exc:
+        where = _WHERE.search(str(getattr(exc, "diagnostic", "")))
+        raise CompileFailed(str(getattr(exc, "message", exc)), tuple(getattr(exc, "hints", []) or []),
+                            int(where.group(1)) if where else None,
+                            int(where.group(2)) if where else None) from None
+    assert isinstance(pdf, bytes)
+    return pdf, [str(getattr(w, "message", w)) for w in warnings]
+
+
+def undecodable(root: Path, path: str) -> str | None:
+    """Why Typst cannot draw the image at `path` (below `root`), or None when it can.
+
+    A decoding error is reported where the template calls `image()`, not where the article
+    shows the picture; asking about each image alone tells which one it was.
+    """
+    import typst
+
+    try:
+        _compiler().compile(input=f"#image({json.dumps(path)})".encode(), root=str(root), format="pdf",
+                            sys_inputs={}, pdf_tags=False, timestamp=0)
+    except typst.TypstError as exc:
+        return str(getattr(exc, "message", exc))
+    return None

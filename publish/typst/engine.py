@@ -1,0 +1,99 @@
+"""The Typst engine of the PDF format: clean AST → pandoc's Typst writer → our template → Typst.
+
+Typst compiles in a temporary folder holding only `main.typ`, the theme's `typst/` files and
+the images the resolver handed over (`images`), so nothing else on the machine is readable by
+the document. A compile error on a writer's document is an `ExportError` with the source
+line we can find, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from publish import parse
+from publish.errors import ExportError
+from publish.exporters import ExportContext
+from publish.model import Article
+from publish.pdf.options import PdfOptions
+from publish.themes import Theme, load_theme
+from publish.typst import clean, compiler, inputs
+from publish.typst.images import Stage
+
+#: The theme's folder for Typst: `article.typ` (the page) and what it uses (`highlight.tmTheme`).
+TEMPLATE = "typst"
+#: main.typ before the body; the template reads its input from `sys.inputs` (see `inputs`).
+PREAMBLE = ('#import "article.typ": article, horizontalrule, publish-image, publish-meta\n'
+            "#show: article.with(publish-meta)\n")
+#: `idiomatic`: code blocks keep their language for Typst's own highlighter (`none` would drop it).
+_WRITER = ["--from=json", "--to=typst", "--wrap=none", "--syntax-highlighting=idiomatic"]
+_WORDS = re.compile(r"[^\W_]{4,}")
+
+
+def export(article: Article, ctx: ExportContext, options: PdfOptions) -> bytes:
+    """The PDF of `article` laid out by Typst."""
+    variant = compiler.standards(options.variant)
+    stage = Stage()
+    ast = clean.for_typst(article, ctx, stage)
+    try:
+        body = parse.run_pandoc(json.dumps(ast, ensure_ascii=False), _WRITER, ctx.config.pandoc_timeout)
+    except parse.PandocFailed as exc:
+        raise ExportError("pdf", article.path, f"pandoc could not write Typst: {exc}",
+                          "run `publish doctor` to check the pandoc installation") from exc
+    main = PREAMBLE + body
+    with tempfile.TemporaryDirectory(prefix="publish-typst-") as tmp:
+        root = Path(tmp)
+        stage.write(root)
+        for part in _template(ctx.theme).iterdir():
+            if part.is_file():
+                shutil.copyfile(part, root / part.name)
+        while True:
+            (root / "main.typ").write_text(main, encoding="utf-8")
+            data = {"publish": inputs.build(article, options, ctx.config.toc, stage, compiler.families(),
+                                                  ctx.config.cjk_fallback)}
+            try:
+                pdf, warnings = compiler.compile_pdf(root, data, variant, options.tags or variant in compiler.TAGGED)
+                break
+            except compiler.CompileFailed as failed:
+                broken = {key: why for key, image in stage.images.items()
+                          if (why := compiler.undecodable(root, image.path)) is not None}
+                if not broken:
+                    raise _error(article, main, failed) from None
+            for key, why in broken.items():  # print their alt text instead, and try again
+                image = stage.images.pop(key)
+                ctx.warn(article, f"PDF: image {image.ref!r} could not be read ({why}); its alt text "
+                         "is printed instead", "check the file, or convert it to PNG",
+                         line=article.source.line_of(image.ref), kind="broken-image")
+    for warning in warnings:
+        ctx.warn(article, f"PDF (Typst): {warning}", "check the construct near it in the source")
+    return pdf
+
+
+def warm_up() -> None:
+    """Import `typst` and scan the fonts before the first article."""
+    compiler.warm_up()
+
+
+def _template(theme: Theme) -> Path:
+    """The theme's Typst folder, or the default theme's when it has none."""
+    path = theme.root / TEMPLATE
+    return path if (path / "article.typ").is_file() else load_theme().root / TEMPLATE
+
+
+def _error(article: Article, main: str, failed: compiler.CompileFailed) -> ExportError:
+    """Typst's message, with the source line holding the words of the line Typst stopped at."""
+    line = None
+    if failed.line is not None:
+        lines = main.splitlines()
+        text = lines[failed.line - 1] if failed.line <= len(lines) else ""
+        for word in sorted(_WORDS.findall(text), key=len, reverse=True):
+            line = article.source.line_of(word)
+            if line is not None:
+                break
+    hints = "".join(f"{hint}; " for hint in failed.hints)
+    where = "on this line" if line is not None else "Typst names"
+    return ExportError("pdf", article.path, f"Typst cannot lay this article out: {failed.message}",
+                       f"{hints}rewrite the construct {where}, or use --pdf-engine weasyprint", line)

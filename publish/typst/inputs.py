@@ -1,0 +1,98 @@
+"""What the Typst template is given: metadata, fonts, page and switches, as one JSON value.
+
+It reaches the template through `sys.inputs` and `json()`, so no title, author or alt text is
+ever spliced into Typst markup: a `#` or `]` in front matter stays text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Collection
+from typing import Any
+
+from publish import fonts
+from publish.model import Article
+from publish.pdf import layout
+from publish.pdf.options import PdfOptions
+from publish.typst.images import Stage
+
+#: What stands in for CSS's generic families: fontconfig's usual answers, then the faces the
+#: `typst` wheel embeds (always there, so a stack is never empty).
+_GENERIC = {"serif": ["DejaVu Serif", "Libertinus Serif"], "sans": ["DejaVu Sans", "Libertinus Serif"],
+            "mono": ["DejaVu Sans Mono"]}
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
+_REGION = re.compile(r"[A-Za-z]{2}")
+#: Regions Typst's CJK punctuation rules follow, for a tag without one (`zh-Hant` → TW).
+_DEFAULT_REGION = {"SC": "CN", "TC": "TW", "JP": "JP", "KR": "KR"}
+
+
+def font_stack(language: str, style: fonts.Style, chosen: str | None, known: Collection[str],
+               cjk_fallback: str = fonts.DEFAULT_CJK_FALLBACK) -> list[str]:
+    """The families of `fonts.stack` that Typst has, the chosen one first, emoji last.
+
+    Typst takes the first family that has a glyph, like CSS; unknown names are left out (Typst
+    would warn about each). Where CSS says `serif`, fontconfig's answer (DejaVu) stands in. A
+    non-CJK article still gets the `cjk_fallback` face (SC by default) after its Latin ones, before
+    Typst's own fallback, which would otherwise pick Japanese glyphs for Chinese text.
+    """
+    stack = [f for f in fonts.stack(language, style, fallback=cjk_fallback) if f not in fonts.EMOJI]
+    fallback = [] if fonts.cjk_region(language) else [fonts.cjk_family(language, style, cjk_fallback) or ""]
+    families = [*([chosen] if chosen else []), *stack, *_GENERIC[style], *fallback, *fonts.EMOJI]
+    have = {name.lower() for name in known}
+    return list(dict.fromkeys(f for f in families if f.lower() in have))
+
+
+def language(tag: str) -> tuple[str, str | None]:
+    """Typst's `lang` and `region` for a BCP 47 tag: `zh-Hant-TW` → ("zh", "TW")."""
+    parts = tag.replace("_", "-").split("-")
+    lang = parts[0].lower() if _LANGUAGE.fullmatch(parts[0].lower()) else "und"
+    region = next((p.upper() for p in parts[1:] if _REGION.fullmatch(p)), None)
+    if region is None:
+        region = _DEFAULT_REGION.get(fonts.cjk_region(tag) or "")
+    return lang, region
+
+
+def document_date(article: Article) -> dict[str, int] | None:
+    """The PDF's creation date as `datetime(..)` arguments: as the WeasyPrint PDF has it (front
+    matter, else `SOURCE_DATE_EPOCH`, else none), in UTC."""
+    when = layout.creation_date(article.metadata)
+    if when is None:
+        return None
+    if "T" not in when:
+        day = dt.date.fromisoformat(when)
+        return {"year": day.year, "month": day.month, "day": day.day}
+    moment = dt.datetime.fromisoformat(when).astimezone(dt.UTC)
+    return {"year": moment.year, "month": moment.month, "day": moment.day,
+            "hour": moment.hour, "minute": moment.minute, "second": moment.second}
+
+
+def build(article: Article, options: PdfOptions, toc: bool, stage: Stage, known: Collection[str],
+          cjk_fallback: str = fonts.DEFAULT_CJK_FALLBACK) -> str:
+    """The JSON the template reads as `meta`."""
+    meta = article.metadata
+    lang, region = language(meta.language)
+    page = layout.page_box(options.page_size, options.margin)
+    value: dict[str, Any] = {
+        "title": meta.title,
+        "subtitle": meta.subtitle,
+        "description": meta.description,
+        "authors": list(meta.authors),
+        "keywords": list(meta.keywords),
+        "date": document_date(article),
+        "date_text": meta.date.strftime("%Y-%m-%d") if meta.date else None,
+        "lang": lang,
+        "region": region,
+        "cjk": meta.is_cjk,
+        "indent": options.cjk_indent,
+        "toc": toc and any(h.level <= 3 for h in article.headings),
+        "toc_title": "目录" if meta.is_cjk else "Contents",
+        "fonts": {"body": font_stack(meta.language, "serif", options.body_font, known, cjk_fallback),
+                  "heading": font_stack(meta.language, "sans", options.heading_font, known, cjk_fallback),
+                  "mono": font_stack(meta.language, "mono", None, known, cjk_fallback)},
+        "page": {"width": page.width, "height": page.height, "top": page.top, "right": page.right,
+                 "bottom": page.bottom, "left": page.left},
+        "images": {key: {"path": image.path, "alt": image.alt} for key, image in stage.images.items()},
+    }
+    return json.dumps(value, ensure_ascii=False)
