@@ -5,27 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from publish.options import rule
-from publish.wechat.options import _colour_problem, _theme_problem
+from publish.wechat.options import ThemeColours
 
 
 @dataclass(frozen=True, slots=True)
-class LongImageOptions:
+class LongImageOptions(ThemeColours):
     """The long image's colours: a WeChat theme and its accent, as on the cover card."""
 
-    theme: str = field(default="default", metadata=rule(check=_theme_problem,
-                                                        help="colours from this WeChat theme"))
-    primary_color: str | None = field(default=None, metadata=rule(check=_colour_problem,
-                                                                  help="the theme's accent colour"))
-
 
 @dataclass(frozen=True, slots=True)
-class CardOptions:
+class CardOptions(ThemeColours):
     """The cards' colours, how many the platform takes, and what the last one says when cut."""
 
-    theme: str = field(default="default", metadata=rule(check=_theme_problem,
-                                                        help="colours from this WeChat theme"))
-    primary_color: str | None = field(default=None, metadata=rule(check=_colour_problem,
-                                                                  help="the theme's accent colour"))
     max_cards: int = field(default=18, metadata=rule(2, 18, help="cards per note (the platform takes 18)"))
     #: What the last card says when the article needs more cards ("全文见公众号"); default: the
     #: article's web page under `site_url`, or a plain "continued" note.

@@ -30,13 +30,20 @@ def _css_problem(path: Path) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
-class WechatOptions:
-    """How the snippet looks and what it does with images; `copy` is for the clipboard hook."""
+class ThemeColours:
+    """A WeChat theme and its accent colour: the snippet's look, and the picture formats' colours
+    (cards, long image), declared once."""
 
     theme: str = field(default="default", metadata=rule(check=_theme_problem,
-                                                        help="the snippet's theme (styles/wechat/NAME.css)"))
+                                                        help="a WeChat theme (styles/wechat/NAME.css)"))
     primary_color: str | None = field(default=None, metadata=rule(check=_colour_problem,
                                                                   help="the theme's accent colour"))
+
+
+@dataclass(frozen=True, slots=True)
+class WechatOptions(ThemeColours):
+    """How the snippet looks and what it does with images; `copy` is for the clipboard hook."""
+
     css: Path | None = field(default=None, metadata=rule(check=_css_problem,
                                                          help="a CSS file applied after the theme"))
     images: ImageMode = field(default="link", metadata=rule(
