@@ -6,7 +6,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,11 @@ from publish.model import Article
 from publish.pipeline import prepare
 
 TESTS = Path(__file__).parent
+#: Debian's Chromium, driven by Playwright (never a downloaded browser), started as on this machine:
+#: without the background-networking flags it keeps trying hosts the closed network refuses.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 REPO = TESTS.parent
 ARTICLES = TESTS / "fixtures" / "articles"
 GOLDEN = TESTS / "golden"
@@ -103,3 +108,14 @@ def font_stacks(css: str) -> list[list[str]]:
     return [[name.strip().strip("'\"") for name in value.split(",")]
             for value in re.findall(r"font-family\s*:\s*([^;}]+)", css)]
 
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium for the browser tests (marker `browser`), one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SORA
+from conftest import CHROMIUM, SORA
 from serving import Serving
-from test_wechat_browser import ARGS, CHROMIUM, READ_CLIPBOARD
+from test_wechat_browser import READ_CLIPBOARD
 
 pytestmark = [
     pytest.mark.browser,
@@ -34,16 +34,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Serving, 
         yield server, site / "sora.md"
     finally:
         server.kill()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_a_save_reloads_the_pane_in_place_keeping_its_scroll(served: tuple[Serving, Path], browser: Any) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import CHROMIUM
 
 from publish.config import Config
 from publish.discover import Target
@@ -18,9 +19,6 @@ from publish.pipeline import prepare
 from publish.resources import Resolver
 from publish.themes import load_theme
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 ARTICLE = Path(__file__).resolve().parent / "fixtures" / "wechat" / "tricky.md"
 
 pytestmark = [
@@ -52,16 +50,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
                files[".wechat.html"].decode("utf-8"))
     finally:
         server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 READ_CLIPBOARD = """async () => {
