@@ -37,6 +37,6 @@ class LongImageExporter:
 
         parts = long.render_parts(article, ctx, ctx.options_for(self))
         if len(parts) == 1:
-            return LaidOut(parts[0].png, parts[0].text)
-        return {f".long-{n}.png": LaidOut(part.png, part.text) for n, part in enumerate(parts, start=1)}
+            return parts[0]
+        return {f".long-{n}.png": part for n, part in enumerate(parts, start=1)}
 

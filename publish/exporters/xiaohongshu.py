@@ -37,8 +37,7 @@ class XiaohongshuExporter:
         from publish.images import caption, cards  # WeasyPrint and Pillow only when this format runs
 
         made = cards.render_cards(article, ctx, ctx.options_for(self))
-        files: dict[str, bytes] = {f"{FOLDER}/{n:02d}.png": LaidOut(card.png, card.text)
-                                   for n, card in enumerate(made, start=1)}
+        files: dict[str, bytes] = {f"{FOLDER}/{n:02d}.png": card for n, card in enumerate(made, start=1)}
         title = caption.shorten_title(article.metadata.title)
         if title != article.metadata.title:
             ctx.warn(article, f"Xiaohongshu: the title is {caption.title_length(article.metadata.title)} "

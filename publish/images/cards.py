@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import html
-from dataclasses import dataclass
 
 from publish.exporters import ExportContext
+from publish.fidelity.readers import LaidOut
 from publish.images import layout, raster
 from publish.images.options import CardOptions
 from publish.model import Article
@@ -38,17 +38,10 @@ _END_CSS = '@page :first { @bottom-right { content: "%(number)s"; color: #fff; }
 
 
 
-@dataclass(frozen=True, slots=True)
-class Card:
-    """One card's PNG and the text laid out on it (for the guard)."""
-
-    png: bytes
-    text: str
-
-
-def render_cards(article: Article, ctx: ExportContext, options: CardOptions) -> list[Card]:
-    """Every card in order; an article longer than `max_cards` ends with a card saying where to
-    read the rest, and one warning saying how much was left out."""
+def render_cards(article: Article, ctx: ExportContext, options: CardOptions) -> list[LaidOut]:
+    """Every card in order, each its PNG carrying the text laid out on it (for the guard); an
+    article longer than `max_cards` ends with a card saying where to read the rest, and one
+    warning saying how much was left out."""
     layout.warn_wide_tables(article, ctx, LABEL)
     colours = layout.theme_css(options.theme, options.primary_color)
     css = GEOMETRY.css() + colours
@@ -58,7 +51,7 @@ def render_cards(article: Article, ctx: ExportContext, options: CardOptions) -> 
     limit = max(2, options.max_cards)
     if len(pages) <= limit:
         images = raster.rasterize(document, pages, GEOMETRY.width)
-        return [Card(raster.png(image), render.page_text(p)) for image, p in zip(images, pages, strict=True)]
+        return [LaidOut(raster.png(image), render.page_text(p)) for image, p in zip(images, pages, strict=True)]
     kept = limit - 1
     left_out = pages[kept:]
     omitted = render.page_text(*left_out)
@@ -66,7 +59,7 @@ def render_cards(article: Article, ctx: ExportContext, options: CardOptions) -> 
     numbered = layout.page_html(article, ctx, css + _CARD_CSS % {"number": f'counter(page) "/{limit}"'}, LABEL)
     document = layout.lay_out(article, ctx, numbered, LABEL)
     images = raster.rasterize(document, document.pages[:kept], GEOMETRY.width)
-    cards = [Card(raster.png(image), render.page_text(p)) for image, p in zip(images, document.pages, strict=False)]
+    cards = [LaidOut(raster.png(image), render.page_text(p)) for image, p in zip(images, document.pages, strict=False)]
     more = _more_text(article, ctx, options)
     ending = dataclasses.replace(article, html=f'<p class="more">{html.escape(more)}</p>')
     end_css = css + _CARD_CSS % {"number": "none"} + _END_CSS % {"number": f"{limit}/{limit}"}
@@ -76,7 +69,7 @@ def render_cards(article: Article, ctx: ExportContext, options: CardOptions) -> 
     end_page = end_document.pages[:1]
     (end_image,) = raster.rasterize(end_document, end_page, GEOMETRY.width)
     # The ending card stands for the cards it replaces: the guard checks that nothing else was lost.
-    cards.append(Card(raster.png(end_image), render.page_text(*end_page) + "\n" + omitted))
+    cards.append(LaidOut(raster.png(end_image), render.page_text(*end_page) + "\n" + omitted))
     first = _first_line(article, left_out)
     ctx.warn(article, f"{LABEL}: the article needs {len(pages)} cards, the platform takes {limit}; "
              f"the last {len(left_out)} ({len(omitted)} characters) are left out and card {limit} "

@@ -7,9 +7,8 @@ each page is rasterized and its empty bottom trimmed down to the margin. One ren
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from publish.exporters import ExportContext
+from publish.fidelity.readers import LaidOut
 from publish.images import layout, raster
 from publish.images.options import LongImageOptions
 from publish.model import Article
@@ -23,15 +22,7 @@ LABEL = "long image"
 _LONG_CSS = ".title-block { margin-bottom: 1.6em; }\n"
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
-    """One part's PNG and the text laid out on it (for the guard)."""
-
-    png: bytes
-    text: str
-
-
-def render_parts(article: Article, ctx: ExportContext, options: LongImageOptions) -> list[Part]:
+def render_parts(article: Article, ctx: ExportContext, options: LongImageOptions) -> list[LaidOut]:
     """The parts in order: one for an article shorter than `MAX_HEIGHT` px."""
     layout.warn_wide_tables(article, ctx, LABEL)
     css = GEOMETRY.css() + layout.theme_css(options.theme, options.primary_color) + _LONG_CSS
@@ -41,5 +32,5 @@ def render_parts(article: Article, ctx: ExportContext, options: LongImageOptions
     for image, page in zip(raster.rasterize(document, pages, GEOMETRY.width), pages, strict=True):
         bottom = raster.content_bottom(image)
         height = min(image.height, max(bottom, GEOMETRY.margin[0]) + GEOMETRY.margin[2])
-        parts.append(Part(raster.png(image.crop((0, 0, image.width, height))), render.page_text(page)))
+        parts.append(LaidOut(raster.png(image.crop((0, 0, image.width, height))), render.page_text(page)))
     return parts
