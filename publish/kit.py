@@ -26,14 +26,14 @@ from typing import Any
 from publish.ast import stringify, walk
 from publish.diagnostics import quoted
 from publish.errors import ExportError
-from publish.exporters import ExportContext, Exporter, Output
+from publish.exporters import ExportContext, Exporter, Output, Paste
 from publish.model import Article, Diagnostic, Metadata, PandocAst
 from publish.normalize import xref
 from publish.parse import PandocFailed, pandoc_output
 from publish.portable import embed_images, read_raw_html
 
 __all__ = ["Article", "Diagnostic", "ExportContext", "ExportError", "Exporter", "Metadata", "Output",
-           "PandocAst", "ast_for", "link_articles", "pandoc", "pandoc_meta", "stringify", "walk", "zip_text"]
+           "PandocAst", "Paste", "ast_for", "link_articles", "pandoc", "pandoc_meta", "stringify", "walk", "zip_text"]
 
 #: Pandoc warnings about pandoc's own data, not the article: it has no translations for `zh-CN`
 #: (only `zh-Hans`/`zh-Hant`), and says so, and then for each term it would have translated.

@@ -40,7 +40,8 @@ class Outcome:
 
     @property
     def outputs(self) -> list[Path]:
-        return [p for paths in self.formats.values() for p in paths]
+        """Every file written, once (the preview page belongs to each paste target's format)."""
+        return list(dict.fromkeys(p for paths in self.formats.values() for p in paths))
 
     @property
     def warnings(self) -> list[Diagnostic]:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from publish import diagnostics, fidelity, highlight, normalize, parse
+from publish import diagnostics, fidelity, highlight, normalize, parse, preview_page
 from publish.atomic import write_atomic
 from publish.config import Config
 from publish.dependencies import RecordingResolver, Reference
@@ -148,10 +148,25 @@ def _export(target: Target, source: Source, exporters: Sequence[Exporter], confi
         produced = outputs_for(article, exporter, out_dir, outputs[exporter.name])
         formats[exporter.name] = list(produced)
         files.update(produced)
+    _add_preview_page(article, [(e, outputs[e.name]) for e in exporters], out_dir, files, formats)
     if not write:
         return {}, tuple(dict.fromkeys(resolver.seen))
     write_atomic(files)
     return formats, tuple(dict.fromkeys(resolver.seen))
+
+
+def _add_preview_page(article: Article, built: Sequence[tuple[Exporter, Output]], out_dir: Path,
+                      files: dict[Path, bytes], formats: dict[str, list[Path]]) -> None:
+    """`<stem>.preview.html` when the run built a paste target: one page with a Copy button for
+    each. It belongs to each of those formats (their pane in `publish serve`, their manifest entry)."""
+    shown = preview_page.targets(built)
+    if not shown:
+        return
+    stem = out_dir / article.stem
+    path = stem.with_name(stem.name + preview_page.SUFFIX)
+    files[path] = preview_page.render(article, shown)
+    for target in shown:
+        formats[target.name].append(path)
 
 
 def _report_losses(losses: Sequence[Diagnostic], strict: bool, diagnostics: list[Diagnostic]) -> None:

@@ -82,13 +82,13 @@ def test_serves_outputs_at_build_paths_and_the_index(served: tuple[Serving, Path
     assert 'href="/_publish/article/posts/a"' in index
     assert "The first version of alpha." in server.text("/posts/a.html")
     assert "Beta stays" in server.text("/posts/b.wechat.html")
-    assert "Copy" in server.text("/posts/a.wechat.preview.html") or "复制" in server.text("/posts/a.wechat.preview.html")
+    assert 'data-copy="wechat"' in server.text("/posts/a.preview.html")
     assert server.get("/posts/img/dot.png") == (200, (site / "posts" / "img" / "dot.png").read_bytes())
     state = server.state("posts/a")
     assert state["title"] == "Alpha" and state["status"] == "ok"
     assert [f["name"] for f in state["formats"]] == ["html", "wechat"]
     assert {f["name"]: f["url"] for f in state["formats"]} == {"html": "/posts/a.html",
-                                                               "wechat": "/posts/a.wechat.preview.html"}
+                                                               "wechat": "/posts/a.preview.html#paste-wechat"}
     assert any("secret.png" in d["message"] and d["where"].startswith("posts/a.md:") for d in state["diagnostics"])
     assert state["warnings"] >= 1
 
@@ -309,8 +309,8 @@ def test_only_loopback_is_quiet() -> None:
 
 @pytest.mark.parametrize(("urls", "kind", "shown"), [
     (["/a.html"], "page", "/a.html"),
-    (["/a.wechat.html", "/a.wechat.preview.html"], "page", "/a.wechat.preview.html"),
-    (["/a.zhihu.html", "/a.zhihu.preview.html"], "page", "/a.zhihu.preview.html"),
+    (["/a.wechat.html", "/a.preview.html"], "page", "/a.preview.html#paste-x"),
+    (["/a.juejin.md", "/a.preview.html"], "page", "/a.preview.html#paste-x"),
     (["/a.pdf"], "pdf", "/a.pdf"),
     (["/a.juejin.md"], "text", "/a.juejin.md"),
     (["/a.card-1.png", "/a.card-2.png"], "images", "/a.card-1.png"),

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from conftest import CHROMIUM, SORA
 from serving import Serving
-from test_wechat_browser import READ_CLIPBOARD
+from test_preview_browser import READ_CLIPBOARD
 
 pytestmark = [
     pytest.mark.browser,
@@ -68,9 +68,9 @@ def test_copy_in_the_wechat_pane_puts_the_snippet_on_the_clipboard(served: tuple
     page.goto(f"{origin}/_publish/article/sora")
     page.click('#tabs [data-pane="wechat"]')
     frame = page.frame_locator(FRAME.format("wechat"))
-    frame.locator("#copy").click()
-    frame.locator("body[data-copied]").wait_for()
-    assert frame.locator("body").get_attribute("data-copied") == "yes"
+    frame.locator("button[data-copy=wechat]").click()
+    frame.locator("section[data-name=wechat][data-copied]").wait_for()
+    assert frame.locator("section[data-name=wechat]").get_attribute("data-copied") == "yes"
     got = page.evaluate(READ_CLIPBOARD)
     context.close()
     snippet = server.text("/sora.wechat.html")

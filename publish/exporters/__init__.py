@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, runtime_checkable
 
 from publish import library_logs
 from publish.config import Config
@@ -28,7 +28,23 @@ GROUP = "publish.exporters"
 
 Output = bytes | Mapping[str, bytes]
 """What `export` returns: the bytes of `<stem><suffix>`, or a mapping suffix → bytes when an
-exporter writes several files (the WeChat snippet and its preview page)."""
+exporter writes several files (the picture formats' PNGs)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Paste:
+    """How an output is pasted into a platform's editor: what the article's preview page
+    (`<stem>.preview.html`, one Copy button per paste target of the run) puts on the clipboard.
+
+    `kind="html"` is rich text (`text/html` plus the rendered text as `text/plain`), shown at phone
+    width as the platform shows it; `kind="text"` is the main file as plain text (Markdown editors).
+    """
+
+    kind: Literal["html", "text"]
+    platform: str
+    """The platform's name on the page: "WeChat 公众号", "dev.to"."""
+    how: str
+    """Where to paste it, in one sentence, for the writer."""
 
 
 @dataclass(slots=True)
@@ -71,7 +87,7 @@ class ExportContext:
 class Exporter(Protocol):
     """One output format. Exporters return bytes and never write files: the pipeline does that.
 
-    Three optional members, looked up with `getattr` (a third-party exporter need not have them):
+    Four optional members, looked up with `getattr` (a third-party exporter need not have them):
 
     - `options: ClassVar[type]` is a frozen dataclass of the exporter's options (see
       `publish.options`): its fields are the keys of the `[name]` table, of front-matter
@@ -84,6 +100,8 @@ class Exporter(Protocol):
       guard that checks every output against its source before anything is written
       (`publish.fidelity`). The default reads the main file (`<stem><suffix>`) as HTML; a binary
       format (PDF, EPUB, DOCX) must define it.
+    - `paste: ClassVar[Paste]` makes the output a paste target: the article's preview page gets a
+      Copy button for it (see `Paste`).
     """
 
     name: ClassVar[str]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from publish.exporters import Paste
 from publish.model import Article
 from publish.platforms import frontmatter
 from publish.platforms.exporter import MarkdownPlatform
@@ -15,6 +16,7 @@ class DevtoExporter(MarkdownPlatform):
     suffix: ClassVar[str] = ".devto.md"
     description: ClassVar[str] = "dev.to Markdown with front matter (published: false, ≤ 4 tags, canonical_url)"
     label: ClassVar[str] = "the dev.to Markdown"
+    paste: ClassVar[Paste] = Paste("text", "dev.to", "Paste it whole, front matter included, into the basic Markdown editor at dev.to/new; it stays a draft (published: false) until you publish it.")
     escape_liquid: ClassVar[bool] = True
 
     def header(self, article: Article, opts: PlatformOptions) -> frontmatter.Header:

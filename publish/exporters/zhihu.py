@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from publish.exporters import ExportContext, Output
+from publish.exporters import ExportContext, Output, Paste
 from publish.model import Article
 from publish.platforms.options import MapOptions, read
 
@@ -14,6 +14,7 @@ class ZhihuExporter:
     suffix: ClassVar[str] = ".zhihu.html"
     description: ClassVar[str] = "Zhihu (知乎) article HTML: equation images, draft tables, references"
     label: ClassVar[str] = "the Zhihu snippet"
+    paste: ClassVar[Paste] = Paste("html", "知乎 Zhihu", "在知乎专栏“写文章”的正文中按 Ctrl+V / ⌘V 粘贴（不要用纯文本粘贴）；标题填在标题栏。公式和表格由知乎重新渲染。")
     options: ClassVar[type[MapOptions]] = MapOptions
 
     def export(self, article: Article, ctx: ExportContext) -> bytes:

@@ -116,6 +116,9 @@ class Builder:
         if target is None:
             return
         shown = self.visible(key)
+        pastes = {f for f in project.formats if getattr(self._exporter(f), "paste", None) is not None}
+        if shown & pastes:  # the preview page holds every paste target: they are built together
+            shown |= pastes
         first = tuple(f for f in project.formats if f in shown)
         rest = tuple(f for f in project.formats if f not in shown)
         rounds = (first, rest) if first and rest else (project.formats,)

@@ -1,8 +1,8 @@
 """How the article page shows a format it knows nothing about: by the kind of files it produced.
 
 Formats come from entry points (Zhihu, Markdown platforms and image cards are built elsewhere), so
-the page decides from the outputs alone: a `*.preview.html` is the paste target with its Copy
-button, HTML is a page, a PDF goes to the browser's viewer, an EPUB is shown chapter by chapter,
+the page decides from the outputs alone: a `*.preview.html` is the preview page, shown at the
+format's Copy button, HTML is a page, a PDF goes to the browser's viewer, an EPUB is shown chapter by chapter,
 Markdown and text are text with a Copy button, images are a gallery, anything else a download.
 """
 
@@ -29,6 +29,8 @@ def shown(name: str, label: str, files: Mapping[str, Path], version: int) -> Sho
     """The pane of format `name` for its output files (URL → file, the exporter's main file first)."""
     urls = list(files)
     kind, url = _kind(urls)
+    if url.endswith(PREVIEW):  # the article's one preview page, at this format's Copy button
+        url += f"#paste-{name}"
     routes: dict[str, Route] = dict(files)
     chapters: tuple[Chapter, ...] = ()
     if kind == "epub":

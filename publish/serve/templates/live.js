@@ -20,7 +20,10 @@
     if (text !== undefined) node.textContent = text;
     return node;
   }
-  function versioned(url, version) { return url + "?v=" + version; }
+  function versioned(url, version) {  // before any #fragment (the preview page's #paste-<format>)
+    var hash = url.indexOf("#");
+    return hash < 0 ? url + "?v=" + version : url.slice(0, hash) + "?v=" + version + url.slice(hash);
+  }
   function names(s) { return s.formats.map(function (f) { return f.name; }).join(","); }
 
   // A frame replaced without a blank flash and without losing the reader's place.
