@@ -35,6 +35,8 @@ TITLES: Mapping[str, str] = {
     "pdf-link": "links kept as text in the PDF",
     "pdf-css": "CSS declarations the PDF ignores",
     "wechat-image": "images the WeChat editor cannot take",
+    "platform-image": "local images without a URL left out, counted per paste target",
+    "platform-iframe": "embeds left out, counted per paste target",
     "wechat-css": "styles the WeChat editor drops",
     "template-tag": "template tags left as text",
     "front-matter": "front-matter values dropped",

@@ -96,3 +96,40 @@ def test_the_checker_is_clean_on_every_fixture(path: Path) -> None:
     html, warnings = _export(art)
     assert zhihu_check.check(html) == []
     assert not [w for w in warnings if "zhihu-check" in w or "breaks a rule" in w]
+
+
+BAD = """---
+title: 坏输入
+---
+
+## 标题含 $x^2$ 公式
+
+![本地](img/a.png)
+
+<table><tr><td><ul><li>第一项</li><li>第二项</li></ul></td></tr></table>
+
+<iframe src="https://example.com/v"></iframe>
+
+文字。
+"""
+
+
+def test_what_no_platform_can_show_is_one_warning_per_kind_at_its_line(tmp_path: Path) -> None:
+    """Bad input through the CLI, as a writer meets it: each problem at its source line, with a fix,
+    and repeats across the paste targets said once."""
+    from click.testing import CliRunner
+
+    from publish.cli import main
+
+    (tmp_path / "post.md").write_text(BAD, encoding="utf-8")
+    result = CliRunner().invoke(main, [str(tmp_path / "post.md"), "--to", "zhihu,juejin,csdn,devto",
+                                       "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if ": warning: " in line]
+    expected = {"math in a heading": 5, "local images without a URL": 7, "table cell with <ul>": 9,
+                "embeds left out": 11}
+    for words, number in expected.items():
+        found = [line for line in lines if words in line]
+        assert len(found) == 1 and found[0].startswith(f"{tmp_path / 'post.md'}:{number}: warning: "), (words, lines)
+        assert " — " in found[0]  # and the fix
+    assert "Traceback" not in result.output

@@ -217,10 +217,11 @@ def _tables(root: Element, problems: list[refs.Problem]) -> None:
         for cell in table.iter("td", "th"):
             inner = [b for b in cell.iterdescendants() if b.tag in CELL_BLOCKS]
             if inner:
-                text = cell.text_content().strip()
+                text = " ".join(cell.text_content().split())
+                longest = max((t.strip() for t in cell.itertext()), key=len, default="")  # a run the source has
                 problems.append(refs.Problem(
                     f"a table cell with <{inner[0].tag}> is flattened to text on Zhihu ({text[:30]})",
-                    "keep table cells to one line of text", text[:20] or inner[0].tag, "zhihu-table"))
+                    "keep table cells to one line of text", longest[:20] or inner[0].tag, "zhihu-table"))
                 for block in inner:
                     block.tail = " " + (block.tail or "")
                     block.drop_tag()
@@ -249,8 +250,9 @@ def _clean(root: Element, problems: list[refs.Problem]) -> None:
         if element.tag in DROPPED:
             if element.tag in EMBEDS:
                 src = element.get("src", "") or element.get("data", "")
-                problems.append(refs.Problem(f"an embedded <{element.tag}> ({src or 'no src'}) is left out "
-                                             "of the Zhihu output", "link to the page instead ([title](url))",
+                problems.append(refs.Problem(f"an {element.tag} ({src or 'no src'}) is left out of the zhihu "
+                                             "output: the platform does not embed it",
+                                             "link to the page instead ([title](url))",
                                              src or f"<{element.tag}", "platform-iframe"))
             element.drop_tree()
             continue
