@@ -26,12 +26,27 @@ def _for_key(warn: KeyWarn, key: str) -> Warn:
     return report
 
 
+#: Control characters no output format can hold (XML 1.0 refuses them; a PDF shows boxes): YAML
+#: double quotes write them as `\x01`, and a copy-paste from a terminal brings them in unseen.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(text: str, warn: Warn) -> str:
+    """`text` without control characters, said once: they would break the EPUB and the HTML."""
+    found = sorted(set(_CONTROL.findall(text)))
+    if not found:
+        return text
+    codes = ", ".join(f"U+{ord(c):04X}" for c in found)
+    warn(f"control characters ({codes}) removed from {text!r}", "delete them from the front matter")
+    return _CONTROL.sub("", text)
+
+
 def _text(value: Any, warn: Warn) -> str | None:
     if value is None:
         return None
     if isinstance(value, (list, tuple)):
         value = " ".join(str(v) for v in value)
-    text = str(value).strip()
+    text = _printable(str(value), warn).strip()
     return text or None
 
 
@@ -43,7 +58,7 @@ def _names(value: Any, warn: Warn) -> tuple[str, ...]:
     for item in _flatten(value):
         if isinstance(item, Mapping):
             item = item.get("name") or next(iter(item.values()), "")
-        for part in re.split(r"\s*[,，、]\s*", str(item)):
+        for part in re.split(r"\s*[,，、]\s*", _printable(str(item), warn)):
             if part.strip() and part.strip() not in out:
                 out.append(part.strip())
     return tuple(out)

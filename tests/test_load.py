@@ -431,3 +431,19 @@ def test_any_bytes_load_or_are_a_source_error(data: bytes) -> None:
     except SourceError:
         return
     assert "\r" not in source.body
+
+
+def test_control_characters_in_front_matter_are_removed_with_a_warning(tmp_path: Path) -> None:
+    """YAML's "\\x01" is a control character no output can hold: lxml refused the EPUB title."""
+    from click.testing import CliRunner
+
+    from publish.cli import main
+
+    post = tmp_path / "p.md"
+    post.write_text('---\ntitle: "bad\\x01title"\nauthor: "a\\x02b"\n---\n\nText.\n', encoding="utf-8")
+    source = load(post, tmp_path, Path("p.md"))
+    assert (source.metadata.title, source.metadata.authors) == ("badtitle", ("ab",))
+    assert [(d.line, "U+0001" in d.message or "U+0002" in d.message) for d in source.diagnostics] == [(2, True), (3, True)]
+    result = CliRunner().invoke(main, [str(post), "--to", "epub,html,pdf,docx", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "p.epub").is_file()
