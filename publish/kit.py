@@ -23,10 +23,12 @@ import re
 import zipfile
 from typing import Any
 
+from publish import office_dates
 from publish.ast import stringify, walk
 from publish.diagnostics import quoted
 from publish.errors import ExportError
 from publish.exporters import ExportContext, Exporter, Output, Paste
+from publish.metadata import document_date
 from publish.model import Article, Diagnostic, Metadata, PandocAst
 from publish.normalize import xref
 from publish.parse import PandocFailed, pandoc_output
@@ -72,7 +74,8 @@ def pandoc(article: Article, ctx: ExportContext, ast: PandocAst, to: str, *args:
     `args` are pandoc options (`--reference-doc=…`). Pandoc runs in its sandbox (it reads only
     the files `args` name: embed images with `ast_for(…, embed=True)`), within the configured
     time (`pandoc_timeout`) and a memory cap; a failure is an `ExportError`, and each warning
-    it prints is one of the article's warnings.
+    it prints is one of the article's warnings. An Office document's dates are the article's
+    (`publish.office_dates`).
     """
     document = {**ast, "meta": {**pandoc_meta(article.metadata), **ast.get("meta", {})}}
     try:
@@ -85,7 +88,7 @@ def pandoc(article: Article, ctx: ExportContext, ast: PandocAst, to: str, *args:
         if not _NOT_THE_ARTICLE.search(warning):
             ctx.warn(article, f"{_label(to)}: pandoc: {warning}", "check this part of the output",
                      line=article.source.line_of(*quoted(warning)), kind="pandoc")
-    return ran.data
+    return office_dates.dated(ran.data, document_date(article.metadata.date))  # the sandbox's are 1970
 
 
 def pandoc_meta(metadata: Metadata) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -94,6 +95,17 @@ def parse_date(value: Any) -> dt.datetime | None:
         except ValueError:
             continue
     return None
+
+
+def document_date(date: dt.datetime | None) -> dt.datetime | None:
+    """When a document was made, for its properties (PDF, DOCX): the front-matter `date`, else
+    `SOURCE_DATE_EPOCH` (in UTC), else None: no date rather than the build's clock, so two builds
+    of one source give the same bytes. A date without a zone stays naive (the writer's zone is
+    unknown; callers take it as UTC)."""
+    if date is not None:
+        return date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else None
 
 
 def _date(value: Any, warn: Warn) -> dt.datetime | None:

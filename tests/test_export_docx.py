@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
+from click.testing import CliRunner
 from conftest import ARTICLES, run_cli
 from lxml import etree
 
+from publish.cli import main
 from publish.exporters.docx import DocxExporter
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -74,6 +77,25 @@ def test_title_and_metadata_are_document_properties(written: tuple[Path, str]) -
     assert properties.keywords == "sora, 视频"
     assert properties.comments == "一篇测试 Word 输出的文章"  # dc:description
     assert properties.language == "zh-CN"
+    # Pandoc's sandbox has no clock (it wrote 1970-01-01): the dates are the article's.
+    assert properties.created == properties.modified == dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(("epoch", "expected"), [(None, None), ("1700000000", dt.datetime(2023, 11, 14, 22, 13, 20))])
+def test_without_a_date_the_properties_have_source_date_epoch_or_none(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epoch: str | None, expected: dt.datetime | None) -> None:
+    if epoch is None:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    (tmp_path / "post.md").write_text("---\ntitle: 无日期\n---\n\n正文。\n", encoding="utf-8")
+    result = CliRunner().invoke(main, [str(tmp_path / "post.md"), "--to", "docx", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    properties = docx.Document(str(tmp_path / "post.docx")).core_properties
+    assert properties.created == (expected and expected.replace(tzinfo=dt.UTC))
+    assert properties.modified == properties.created
+    with zipfile.ZipFile(tmp_path / "post.docx") as archive:  # the package is otherwise as pandoc wrote it
+        assert archive.namelist()[0] == "[Content_Types].xml" and archive.testzip() is None
 
 
 def test_headings_are_word_heading_styles_under_the_title(written: tuple[Path, str]) -> None:

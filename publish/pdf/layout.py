@@ -7,12 +7,12 @@ functions, testable without WeasyPrint.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 
 from publish import fonts
 from publish.errors import UsageError
+from publish.metadata import document_date
 from publish.model import Metadata
 
 #: CSS Paged Media page-size keywords (case-insensitive), as WeasyPrint accepts them.
@@ -123,12 +123,9 @@ def creation_date(meta: Metadata) -> str | None:
     Without either, no date is written, so two builds of one source give the same bytes. A
     front-matter time without a zone is taken as UTC (the zone the writer meant is unknown).
     """
-    when = meta.date
+    when = document_date(meta.date)
     if when is None:
-        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        if not epoch.isdigit():
-            return None
-        when = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        return None
     if when.tzinfo is None:
         if when.time() == dt.time():
             return when.date().isoformat()
