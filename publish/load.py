@@ -53,6 +53,7 @@ def load_bytes(data: bytes, path: Path, root: Path, relative: Path | None = None
         metadata=Metadata(**fields),
         digest=hashlib.sha256(data).hexdigest(),
         diagnostics=tuple(diagnostics),
+        head="".join(line + "\n" for line in decoded.text.split("\n")[: split.body_line - 1]),
     )
 
 

@@ -85,19 +85,28 @@ class Source:
     metadata: Metadata
     digest: str
     diagnostics: tuple[Diagnostic, ...] = ()
+    #: The file's lines before the body (the front matter), for warnings about its values.
+    head: str = ""
 
     def line_of(self, *texts: str) -> int | None:
-        """The file line where the body first holds one of `texts`, tried in order, else None.
+        """The file line where the body first holds one of `texts`, tried in order, else where
+        the front matter does, else None.
 
         The one way to find where a warning points: pandoc's AST has no positions, but what a
-        warning names (a URL, a heading's words, an image path) is nearly always in the source
-        verbatim. A text not found as written is looked for by its last path part (`a.png` for
-        `img/a.png`), after all of them, so a link written another way still finds its line.
+        warning names (a URL, a heading's words, an image path, the title, a tag) is nearly always
+        in the source verbatim. A text not found as written is looked for by its last path part
+        (`a.png` for `img/a.png`), after all of them, so a link written another way still finds
+        its line.
         """
-        for text in (*texts, *(t.rpartition("/")[2] for t in texts if "/" in t)):
-            index = _find(self.body, text.strip())
+        wanted = [t.strip() for t in (*texts, *(t.rpartition("/")[2] for t in texts if "/" in t))]
+        for text in wanted:
+            index = _find(self.body, text)
             if index >= 0:
                 return self.body_line + self.body.count("\n", 0, index)
+        for text in wanted:
+            index = _find(self.head, text)
+            if index >= 0:
+                return 1 + self.head.count("\n", 0, index)
         return None
 
     def file_line(self, body_line: int) -> int:

@@ -447,3 +447,12 @@ def test_control_characters_in_front_matter_are_removed_with_a_warning(tmp_path:
     result = CliRunner().invoke(main, [str(post), "--to", "epub,html,pdf,docx", "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "p.epub").is_file()
+
+
+def test_a_warning_about_a_front_matter_value_points_at_its_line() -> None:
+    """The Xiaohongshu title warning pointed at line 1: `line_of` looked in the body only."""
+    source = load(SORA, SORA.parent, Path(SORA.name))
+    assert source.line_of(source.metadata.title) == 5  # `title:` after the blank line
+    body_first = source.line_of("sora")  # in the body too: the body wins (the text a reader sees)
+    assert body_first is not None and body_first >= source.body_line
+    assert source.line_of("not anywhere at all") is None
