@@ -234,7 +234,8 @@ def articles(draw: st.DrawFn) -> str:
     body = [draw(sentence), *draw(st.lists(blocks(), min_size=1, max_size=6))]
     notes = draw(st.lists(phrase, max_size=2))
     for number, note in enumerate(notes, 1):
-        body[0] += f"[^{number}]"  # cited from prose (in raw HTML, `[^1]` is no citation)
+        if draw(st.booleans()):  # cited from prose (in raw HTML, `[^1]` is no citation), or not at all
+            body[0] += f"[^{number}]"
         body.append(f"[^{number}]: {note}")
     return "---\ntitle: 生成的文章\n---\n\n" + "\n\n".join(body) + "\n"
 

@@ -335,18 +335,33 @@ def test_check_to_runs_exporters_in_memory(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*.html"))  # nothing written
 
 
-@pytest.mark.parametrize(("markdown", "shown"), [
-    ("a[^1]\n\n[^1]: see [^1]\n", "see [^1]"),
-    ("a[^1] d[^2]\n\n[^1]: b[^2]\n\n[^2]: c[^1]\n", "c[^1]"),
-    ("[^1]: x [^1]: y\n", None),  # a definition nothing cites: pandoc drops it, as always
-    ("> [^q]: quoted [^q]\n", None),
+@pytest.mark.parametrize(("markdown", "shown", "warning"), [
+    ("a[^1]\n\n[^1]: see [^1]\n", "see [^1]", "leads back to it"),
+    ("a[^1] d[^2]\n\n[^1]: b[^2]\n\n[^2]: c[^1]\n", "c[^1]", "leads back to it"),
+    # Cited only by itself is not cited: kept as a paragraph, as written (no note, so no cycle).
+    ("[^1]: x [^1]: y\n", "[^1]: x [^1]: y", "never cited"),
+    ("> [^q]: quoted [^q]\n", "[^q]: quoted [^q]", "never cited"),
 ], ids=["itself", "through-another", "same-line", "in-a-quote"])
-def test_a_footnote_citing_itself_is_text_not_a_hang(markdown: str, shown: str | None) -> None:
+def test_a_footnote_citing_itself_is_text_not_a_hang(markdown: str, shown: str, warning: str) -> None:
     """pandoc 3.9 loops forever on these; normalize escapes the reference that closes the cycle."""
     _ast, html, diagnostics = normalize_markdown(markdown)
-    assert [d.severity for d in diagnostics if "leads back to it" in d.message] == ["warning"]
-    if shown is not None:
-        assert shown in html  # the citation is kept, as text, inside the note
+    assert [d.severity for d in diagnostics if warning in d.message] == ["warning"]
+    assert shown in html  # the citation is kept, as text
+
+
+@pytest.mark.parametrize(("markdown", "shown", "line"), [
+    ("Cited[^a].\n\n[^a]: A note.\n\n[^b]: Nobody cites this one.\n", "<p>[^b]: Nobody cites this one.</p>", 5),
+    ("Text.\n\n[^long]: First part.\n\n    Second part, indented.\n\nAfter.\n", "<p>Second part, indented.</p>", 3),
+    ("Text[^A].\n\n[^a]: Labels match without case.\n", "Labels match without case.", None),
+    ("Text.\n\n```\n[^c]\n```\n\n[^c]: Cited only inside code.\n", "[^c]: Cited only inside code.", 7),
+], ids=["orphan", "continued", "case", "in-code"])
+def test_a_note_nothing_cites_keeps_its_text(markdown: str, shown: str, line: int | None) -> None:
+    """Pandoc drops a definition nothing cites, text and all; it stays as a paragraph, warned."""
+    _ast, html, diagnostics = normalize_markdown(markdown)
+    assert shown in html
+    assert "<pre" not in html.split("</code></pre>")[-1]  # a continuation line did not become code
+    found = [d.line for d in diagnostics if d.kind == "footnote-uncited"]
+    assert found == ([] if line is None else [line])
 
 
 @pytest.mark.slow
