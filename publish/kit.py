@@ -23,7 +23,7 @@ import re
 import zipfile
 from typing import Any
 
-from publish import office_dates
+from publish import office
 from publish.ast import stringify, walk
 from publish.diagnostics import quoted
 from publish.errors import ExportError
@@ -75,7 +75,7 @@ def pandoc(article: Article, ctx: ExportContext, ast: PandocAst, to: str, *args:
     the files `args` name: embed images with `ast_for(…, embed=True)`), within the configured
     time (`pandoc_timeout`) and a memory cap; a failure is an `ExportError`, and each warning
     it prints is one of the article's warnings. An Office document's dates are the article's
-    (`publish.office_dates`).
+    (`publish.office`).
     """
     document = {**ast, "meta": {**pandoc_meta(article.metadata), **ast.get("meta", {})}}
     try:
@@ -88,7 +88,7 @@ def pandoc(article: Article, ctx: ExportContext, ast: PandocAst, to: str, *args:
         if not _NOT_THE_ARTICLE.search(warning):
             ctx.warn(article, f"{_label(to)}: pandoc: {warning}", "check this part of the output",
                      line=article.source.line_of(*quoted(warning)), kind="pandoc")
-    return office_dates.dated(ran.data, document_date(article.metadata.date))  # the sandbox's are 1970
+    return office.dated(ran.data, document_date(article.metadata.date))  # the sandbox's are 1970
 
 
 def pandoc_meta(metadata: Metadata) -> dict[str, Any]:

@@ -136,6 +136,22 @@ def test_east_asian_text_is_zh_cn_in_the_sc_faces(written: tuple[Path, str]) -> 
     assert heading.get(f"{W}eastAsiaTheme") is None  # the theme's face would take over
 
 
+@pytest.mark.parametrize(("lang", "fallback", "region"), [
+    ("ja", None, "JP"), ("ko", None, "KR"), ("zh-TW", None, "TC"), ("zh-CN", None, "SC"),
+    ("en", None, "SC"), ("en", "JP", "JP"),
+])
+def test_the_cjk_faces_follow_the_language(tmp_path: Path, lang: str, fallback: str | None, region: str) -> None:
+    """The reference document names SC faces; Japanese in Chinese glyph forms is wrong (as in the PDF)."""
+    (tmp_path / "post.md").write_text(f"---\ntitle: T\nlang: {lang}\n---\n\n漢字と文章。\n", encoding="utf-8")
+    extra = ["--cjk-fallback", fallback] if fallback else []
+    result = CliRunner().invoke(main, [str(tmp_path / "post.md"), "--to", "docx", "--out", str(tmp_path), *extra])
+    assert result.exit_code == 0, result.output
+    styles = part(tmp_path / "post.docx", "word/styles.xml")
+    faces = {f.get(f"{W}eastAsia") for f in styles.iter(f"{W}rFonts")} - {None}
+    assert faces == {f"Noto Serif CJK {region}", f"Noto Sans CJK {region}", f"Noto Sans Mono CJK {region}"}
+    assert "漢字と文章。" in docx.Document(str(tmp_path / "post.docx")).paragraphs[-1].text
+
+
 def test_a_remote_image_is_not_fetched_without_allow_remote(written: tuple[Path, str]) -> None:
     path, stderr = written
     assert "post.md:30: warning: DOCX: image 'https://example.com/remote.png' left out" in stderr

@@ -1,7 +1,8 @@
-"""DOCX: a Word document written by pandoc from the article's AST, with only the kit.
+"""DOCX: a Word document written by pandoc from the article's AST, with the kit.
 
 Styles come from the theme's `reference.docx` (`styles/default/reference.docx`, made by
-`tools/reference_docx.py`): Noto CJK SC faces and zh-CN for East Asian text. Pandoc puts the
+`tools/reference_docx.py`): Noto CJK SC faces for East Asian text, changed to the article's
+region (JP, KR, TC, or `cjk_fallback` for a non-CJK article) by `publish.office`. Pandoc puts the
 title, authors, keywords, description and date in the document properties, and the title block
 on the first page; headings are Word's Heading styles, images are embedded, links to other
 articles point at their `.docx` siblings.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from publish import kit
+from publish import fonts, kit, office
 
 
 class DocxExporter:
@@ -28,5 +29,7 @@ class DocxExporter:
 
     def export(self, article: kit.Article, ctx: kit.ExportContext) -> bytes:
         ast = kit.ast_for(article, ctx, self.suffix, embed=True)
-        return kit.pandoc(article, ctx, ast, "docx", f"--reference-doc={ctx.theme.file('reference.docx')}",
-                          "--syntax-highlighting=none")
+        document = kit.pandoc(article, ctx, ast, "docx", f"--reference-doc={ctx.theme.file('reference.docx')}",
+                              "--syntax-highlighting=none")
+        region = fonts.cjk_region(article.metadata.language) or ctx.config.cjk_fallback
+        return office.with_cjk_region(document, region)
