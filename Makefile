@@ -37,11 +37,8 @@ $(BIN)/.installed: pyproject.toml
 demo: setup
 	$(BIN)/publish sources/sora.md --to all --out dist
 
-# Peak-memory tests first, on their own: inside the parallel suite one read 466 MB where alone it
-# reads 220 MB (cause not found yet); then everything else.
 test: setup
-	$(BIN)/python -m pytest -q -m memory
-	$(BIN)/python -m pytest -q -n auto -m "not memory"
+	$(BIN)/python -m pytest -q -n auto
 
 # Rewrite every golden file (tests/golden/, generated styles) from the current code; review `git diff`.
 golden: setup

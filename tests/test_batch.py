@@ -567,3 +567,16 @@ def test_a_worker_that_cannot_start_sends_its_whole_error(tmp_path: Path) -> Non
     error = parent.recv()
     assert isinstance(error, UnknownFormat) and isinstance(error, UsageError)
     assert "available formats" in error.fix
+
+
+def test_peak_worker_memory_is_the_runs_own_not_its_parents(tmp_path: Path) -> None:
+    """`ru_maxrss` survives exec: a run started by a big process (the test suite's worker) took
+    that process's peak as its own, which made the worker-memory test read 466 MB, not 220."""
+    ballast = bytearray(os.urandom(1024)) * (600 * 1024)  # ~600 MB resident in this process
+    (tmp_path / "a.md").write_text("---\ntitle: A\n---\n\nWords.\n", encoding="utf-8")
+    report = tmp_path / "report.json"
+    done = run_cli([tmp_path / "a.md", "--to", "html", "-j", "1", "--out", tmp_path / "out", "--report", report],
+                   cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    peak = json.loads(report.read_text(encoding="utf-8"))["peak_worker_mb"]
+    assert len(ballast) > 0 and 0 < peak < 300

@@ -6,6 +6,7 @@ import multiprocessing.connection
 import os
 import resource
 import signal
+import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,8 +72,20 @@ def rss_mb() -> float:
 
 
 def peak_kb() -> int:
-    """This process's peak resident memory (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    """This process's peak resident memory in KiB: `VmHWM`, the high-water mark of its own memory.
+
+    Not `ru_maxrss`: Linux keeps that across `execve`, and a child started with vfork (as
+    `subprocess` does) records its parent's peak at exec. A `publish` run started by a 466 MB
+    process (a test runner) reported 466 MB where its own peak was 220 MB.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, IndexError, ValueError):
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # no /proc: macOS counts bytes
+    return peak // 1024 if sys.platform == "darwin" else peak
 
 
 READY = "ready"
