@@ -275,3 +275,18 @@ def test_a_table_too_wide_for_a_card_is_one_warning_with_its_line(tmp_path: Path
     layout.warn_wide_tables(article, ctx, "test")
     (warning,) = ctx.diagnostics
     assert warning.kind == "wide-table" and "7 columns" in warning.message and warning.line == 7
+
+
+@pytest.mark.parametrize(("height", "mark", "bottom"), [
+    (16000, 15000, 15001), (16000, 10, 11), (1000, 999, 1000), (600, None, 0), (1024, 511, 512), (1024, 512, 513),
+])
+def test_content_bottom_is_found_strip_by_strip(height: int, mark: int | None, bottom: int) -> None:
+    """The trim looks at the page from the bottom in strips (not two more full-size images)."""
+    from PIL import Image
+
+    from publish.images.raster import content_bottom
+
+    image = Image.new("RGB", (1080, height), (255, 255, 255))
+    if mark is not None:
+        image.putpixel((1079, mark), (250, 250, 250))
+    assert content_bottom(image) == bottom
