@@ -13,6 +13,7 @@ third-party format gets its Copy button the same way the built-in ones do.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -70,7 +71,9 @@ def script_json(value: object) -> str:
         .replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
+@functools.cache
 def _template() -> jinja2.Template:
+    """Compiled once per process: a folder build makes a page for every article."""
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(styles_root() / "default")),
                                      autoescape=True, undefined=jinja2.StrictUndefined,
                                      keep_trailing_newline=True)
