@@ -50,6 +50,11 @@ class PdfExporter:
         else:
             self.warm_up()
 
+    def heavy_for(self, config: Config) -> bool:
+        """Whether this PDF is worth a helper process (`publish.offload`): WeasyPrint's is; a
+        Typst one (~0.1–0.3 s) leaves the free core to a format that lays out with WeasyPrint."""
+        return self.reads_html(config)
+
     def reads_html(self, config: Config) -> bool:
         """Typst lays out the AST: a run with it renders no body HTML for the PDF."""
         options = config.exporters.get(self.name)
