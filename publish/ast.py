@@ -9,15 +9,23 @@ Node = dict[str, Any]
 
 
 def walk(value: Any) -> Iterator[Node]:
-    """Every node (a dict with `t`) below `value`, depth first, in document order."""
-    if isinstance(value, dict):
-        if "t" in value:
-            yield value
-        for child in value.values():
-            yield from walk(child)
-    elif isinstance(value, list):
-        for child in value:
-            yield from walk(child)
+    """Every node (a dict with `t`) below `value`, depth first, in document order.
+
+    The AST is plain dicts and lists (as `json.loads` makes it), walked with a stack rather than
+    recursive generators: every transform and exporter walks it, and a `yield from` chain costs
+    its depth on every node (~1.6× the time on a long article). A node's children are read after
+    the caller has seen the node, so a caller may replace them."""
+    stack = [value]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is dict:
+            if "t" in item:
+                yield item
+            push(reversed(item.values()))
+        elif kind is list:
+            push(reversed(item))
 
 
 def map_blocks(blocks: list[Node], fn: Callable[[Node], list[Node] | None]) -> list[Node]:

@@ -93,11 +93,22 @@ class Helper:
 
 
 def start(exporters: Mapping[str, Exporter], cores: int, config: Config | None = None) -> dict[str, Helper]:
-    """Helpers for the exporters that warm up, if there is a core for each beside this process."""
+    """Helpers for the exporters that warm up, if there is a core for each beside this process.
+
+    With fewer cores than such exporters, the ones that say they are light under `config`
+    (`heavy_for(config)` False: a Typst PDF, ~0.1–0.3 s) give their place to the others (the
+    image formats, which lay out with WeasyPrint)."""
     slow = [e for e in exporters.values() if isinstance(e, WarmsUp)]
+    if config is not None:
+        slow.sort(key=lambda e: not _heavy(e, config))  # stable: otherwise in the order asked
     if not slow or len(exporters) < 2 or cores < 2:
         return {}
     return {e.name: Helper(e, config) for e in slow[: cores - 1]}
+
+
+def _heavy(exporter: Exporter, config: Config) -> bool:
+    heavy_for = getattr(exporter, "heavy_for", None)
+    return bool(heavy_for(config)) if callable(heavy_for) else True
 
 
 def _serve(conn: multiprocessing.connection.Connection, exporter: Exporter, config: Config | None) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from publish import diagnostics, fidelity, highlight, normalize, parse, preview_page
+from publish import diagnostics, fidelity, normalize, parse, preview_page
 from publish.atomic import write_atomic
 from publish.config import Config
 from publish.dependencies import RecordingResolver, Reference
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from publish.offload import Helper
 
 def prepare(target: Target, config: Config, timings: dict[str, float] | None = None) -> Article:
-    """Stages 1–3 plus the shared body HTML: everything every exporter starts from."""
+    """Stages 1–3: everything every exporter starts from (the shared body HTML is rendered when
+    first read, see `Article.html`)."""
     start = time.perf_counter()
     source = load(target.path, target.root, target.relative)
     if timings is not None:
@@ -37,9 +38,11 @@ def prepare(target: Target, config: Config, timings: dict[str, float] | None = N
 
 def prepare_source(source: Source, config: Config, timings: dict[str, float] | None = None,
                    resolver: Resolver | None = None) -> Article:
-    """Stages 2–3 plus the body HTML for a loaded source (the config may depend on its front matter).
+    """Stages 2–3 for a loaded source (the config may depend on its front matter).
 
-    `resolver` is the one normalize checks links and images with (see `normalize.Context`).
+    `resolver` is the one normalize checks links and images with (see `normalize.Context`). The
+    body HTML is not rendered here: `Article.html` renders it when an exporter first reads it,
+    and `convert` renders it up front (the `render` timing) when one of its exporters will.
     """
     clock = _Clock(timings)
     ctx = normalize.Context(source, config, resolver or Resolver.for_config(source.root, config))
@@ -50,11 +53,16 @@ def prepare_source(source: Source, config: Config, timings: dict[str, float] | N
     ast = normalize.after_parse(ast, ctx)
     clock.lap("normalize")
     ast_json = json.dumps(ast, ensure_ascii=False)  # the article keeps it as text: read-only
-    html = highlight.highlight(parse.to_html(ast_json, source.path, config.pandoc_timeout))
-    clock.lap("render")
-    return Article(source=source, metadata=source.metadata, ast_json=ast_json, html=html,
-                   headings=headings.collect(ast), body=text,
+    return Article(source=source, metadata=source.metadata, ast_json=ast_json,
+                   headings=headings.collect(ast), body=text, pandoc_timeout=config.pandoc_timeout,
                    diagnostics=source.diagnostics + tuple(ctx.diagnostics))
+
+
+def reads_html(exporter: Exporter, config: Config) -> bool:
+    """Whether `exporter` reads `article.html` under `config`: every exporter does unless it says
+    otherwise with a `reads_html(config)` method (the PDF exporter with the Typst engine)."""
+    says = getattr(exporter, "reads_html", None)
+    return bool(says(config)) if callable(says) else True
 
 
 def outputs_for(article: Article, exporter: Exporter, out_dir: Path,
@@ -123,8 +131,17 @@ def _export(target: Target, source: Source, exporters: Sequence[Exporter], confi
     article = prepare_source(source, config, timings, resolver)
     found.extend(article.diagnostics)
     ctx = ExportContext(config, theme, resolver, articles=articles)
-    for helper in helpers.values():
-        helper.submit(article, ctx)
+    html_readers = {e.name for e in exporters if reads_html(e, config)}
+    for name, helper in helpers.items():  # one that needs no HTML starts now, beside the render
+        if name not in html_readers:
+            helper.submit(article, ctx)
+    if html_readers:
+        start = time.perf_counter()
+        _ = article.html
+        timings["render"] = time.perf_counter() - start
+    for name, helper in helpers.items():
+        if name in html_readers:
+            helper.submit(article, ctx)
     outputs: dict[str, Output] = {}
     for exporter in exporters:
         if exporter.name not in helpers:

@@ -50,9 +50,20 @@ class PdfExporter:
         else:
             self.warm_up()
 
+    def heavy_for(self, config: Config) -> bool:
+        """Whether this PDF is worth a helper process (`publish.offload`): WeasyPrint's is; a
+        Typst one (~0.1–0.3 s) leaves the free core to a format that lays out with WeasyPrint."""
+        return self.reads_html(config)
+
+    def reads_html(self, config: Config) -> bool:
+        """Typst lays out the AST: a run with it renders no body HTML for the PDF."""
+        options = config.exporters.get(self.name)
+        return not (isinstance(options, PdfOptions) and options.engine == "typst")
+
     def export(self, article: Article, ctx: ExportContext) -> bytes:
         opt: PdfOptions = ctx.options_for(self)
-        self._check_fonts(article, ctx, opt.body_font, opt.heading_font)
+        self._check_fonts(article, ctx, opt.body_font, opt.heading_font,
+                          text=coverage.ast_text(article) if opt.engine == "typst" else None)
         if opt.engine == "typst":
             from publish.typst import engine
 
@@ -79,14 +90,17 @@ class PdfExporter:
         ctx.diagnostics.extend(messages.warnings(result.logged, article, ctx.diagnostics))
         return result.pdf
 
-    def _check_fonts(self, article: Article, ctx: ExportContext, *chosen: str | None) -> None:
-        """Warn (or fail with --strict) before rendering when a character would print as tofu."""
+    def _check_fonts(self, article: Article, ctx: ExportContext, *chosen: str | None,
+                     text: str | None = None) -> None:
+        """Warn (or fail with --strict) before rendering when a character would print as tofu.
+
+        `text` is what the pages will show, by default the body HTML's text (`coverage.page_text`)."""
         for family in filter(None, chosen):
             if not coverage.installed(family):
                 ctx.warn(article, f"PDF: font '{family}' is not installed; the default faces are used",
                          "install it, or check its name with: fc-list : family", kind="missing-font")
         primary = chosen[0] or fonts.cjk_family(article.metadata.language, fallback=ctx.config.cjk_fallback) or ""
-        missing = coverage.missing_characters(coverage.page_text(article), primary)
+        missing = coverage.missing_characters(coverage.page_text(article) if text is None else text, primary)
         if not missing:
             return
         message = f"no installed font has {coverage.describe(missing)}; they would print as boxes"

@@ -17,6 +17,7 @@ import subprocess
 import unicodedata
 from collections.abc import Iterable
 
+from publish.ast import walk
 from publish.model import Article
 
 _TAG = re.compile(r"<[^>]*>")
@@ -117,3 +118,19 @@ def page_text(article: Article) -> str:
     meta = article.metadata
     head = " ".join([meta.title, meta.subtitle or "", meta.description or "", *meta.authors])
     return head + html.unescape(_TAG.sub(" ", article.html))
+
+
+def ast_text(article: Article) -> str:
+    """`page_text` read from the AST instead of the body HTML, for the Typst engine (which never
+    renders HTML): the metadata, every word, code and formula, and the text of raw HTML."""
+    meta = article.metadata
+    parts = [meta.title, meta.subtitle or "", meta.description or "", *meta.authors]
+    for node in walk(article.ast["blocks"]):
+        kind = node["t"]
+        if kind == "Str":
+            parts.append(node["c"])
+        elif kind in ("Code", "CodeBlock", "Math"):
+            parts.append(node["c"][1])
+        elif kind in ("RawBlock", "RawInline") and node["c"][0] == "html":
+            parts.append(html.unescape(_TAG.sub(" ", node["c"][1])))
+    return " ".join(parts)
