@@ -13,17 +13,20 @@ third-party format gets its Copy button the same way the built-in ones do.
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import jinja2
-from markupsafe import Markup
+from typing import TYPE_CHECKING
 
 from publish.exporters import Exporter, Output, Paste
 from publish.model import Article
 from publish.themes import styles_root
+
+if TYPE_CHECKING:
+    import jinja2
 
 SUFFIX = ".preview.html"
 
@@ -56,12 +59,21 @@ def targets(built: Sequence[tuple[Exporter, Output]]) -> list[Target]:
 
 
 def render(article: Article, shown: Sequence[Target]) -> bytes:
-    """The page for `shown` (at least one target); the HTML targets' markup is inserted as is,
-    since it is our exporters' sanitized output, and everything else is escaped."""
-    zh = article.metadata.language.lower().startswith("zh")
-    page = _template().render(
-        title=article.metadata.title, lang=article.metadata.language, zh=zh, targets=shown,
-        markup=Markup, contents=Markup(script_json({t.name: t.content for t in shown})))
+    """The page for `shown` (at least one target).
+
+    The HTML targets' markup is inserted as it is, so that the phone view shows what will be
+    pasted; everything else is escaped. Our exporters sanitize what they write, but a third-party
+    format may not: the page's Content-Security-Policy runs no script but its own (allowed by its
+    hash), loads nothing but images, and sends nothing anywhere.
+    """
+    from markupsafe import Markup
+
+    template, script = _template()
+    page = template.render(
+        title=article.metadata.title, lang=article.metadata.language,
+        zh=article.metadata.language.lower().startswith("zh"), targets=shown, markup=Markup,
+        contents=Markup(script_json({t.name: t.content for t in shown})),
+        script=Markup(script), script_hash=_hash(script))
     return str(page).encode("utf-8")
 
 
@@ -72,9 +84,18 @@ def script_json(value: object) -> str:
 
 
 @functools.cache
-def _template() -> jinja2.Template:
-    """Compiled once per process: a folder build makes a page for every article."""
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(styles_root() / "default")),
-                                     autoescape=True, undefined=jinja2.StrictUndefined,
-                                     keep_trailing_newline=True)
-    return environment.get_template("preview.html.j2")
+def _template() -> tuple[jinja2.Template, str]:
+    """The page's template and its one script, read and compiled once per process: a folder
+    build makes a page for every article."""
+    import jinja2
+
+    folder = styles_root() / "default"
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True,
+                                     undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    return environment.get_template("preview.html.j2"), (folder / "preview.js").read_text(encoding="utf-8")
+
+
+def _hash(script: str) -> str:
+    """The CSP source that allows exactly `script` (inline, as written in the page)."""
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")

@@ -119,3 +119,34 @@ def test_list_markers_share_the_line_with_their_text(site: tuple[str, Path], bro
     page.close()
     assert len(heights) >= 10
     assert [m for m, height, line in heights if height > 1.2 * line] == []
+
+
+def test_markup_a_third_party_format_did_not_sanitize_cannot_run(site: tuple[str, Path], browser: Any) -> None:
+    """The page inserts an HTML target's markup as it is; its Content-Security-Policy lets only the
+    page's own script run (by its hash), so a script or an event handler in a format's output
+    does nothing, and the Copy button still works."""
+    from typing import ClassVar
+
+    from conftest import SORA, target_for
+
+    from publish import preview_page
+    from publish.config import Config
+    from publish.exporters import Paste
+    from publish.pipeline import prepare
+
+    class Careless:
+        name: ClassVar[str] = "careless"
+        suffix: ClassVar[str] = ".careless.html"
+        paste: ClassVar[Paste] = Paste("html", "Careless", "Paste it.")
+
+    hostile = ('<p>Kept words.</p><script>document.body.setAttribute("data-pwned", "script")</script>'
+               '<img src="data:," onerror="document.body.setAttribute(\'data-pwned\', \'handler\')">')
+    shown = preview_page.targets([(Careless(), hostile.encode())])  # type: ignore[list-item]
+    (site[1] / "hostile.preview.html").write_bytes(preview_page.render(prepare(target_for(SORA), Config()), shown))
+    got = copy(browser, site[0], "hostile.preview.html", "careless", "async")
+    assert "Kept words." in got["text/plain"] and "Kept words." in got["text/html"]
+    page = browser.new_page()
+    page.goto(f"{site[0]}/hostile.preview.html")
+    page.wait_for_timeout(300)
+    assert page.get_attribute("body", "data-pwned") is None
+    page.close()
