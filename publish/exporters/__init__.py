@@ -102,6 +102,11 @@ class Exporter(Protocol):
       format (PDF, EPUB, DOCX) must define it.
     - `paste: ClassVar[Paste]` makes the output a paste target: the article's preview page gets a
       Copy button for it (see `Paste`).
+
+    Speed hints, for built-in formats mostly: `warm_up()` / `warm_up_for(config)` and
+    `heavy_for(config)` let a slow format run in a helper process (`publish.offload`);
+    `reads_html(config)` False says the format never reads `article.html`, so a run of only such
+    formats renders no body HTML (`publish.pipeline.reads_html`).
     """
 
     name: ClassVar[str]
