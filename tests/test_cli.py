@@ -232,6 +232,8 @@ def test_formats_lists_description_and_distribution(args: list[str]) -> None:
     html = next(line for line in lines if line.split()[0] == "html")
     assert registry.load("html").description in html
     assert html.endswith("[publish]")
+    starts = {len(line) - len(line.split(maxsplit=1)[1]) for line in lines}
+    assert len(starts) == 1  # one column of descriptions, however long a name (xiaohongshu)
 
 
 @pytest.fixture(scope="module")

@@ -76,13 +76,15 @@ def formats() -> None:
 
 
 def _print_formats() -> int:
-    for name, entry in sorted(registry.registered().items()):
+    entries = sorted(registry.registered().items())
+    width = max((len(name) for name, _ in entries), default=0)
+    for name, entry in entries:
         try:
             exporter = registry.load(name)
             description = exporter.description
         except PublishError as exc:
             description = f"(broken: {exc})"
-        click.echo(f"{name:<8} {description}  [{entry.distribution}]")
+        click.echo(f"{name:<{width}}  {description}  [{entry.distribution}]")
     return EXIT_OK
 
 
