@@ -346,3 +346,27 @@ def test_event_frames() -> None:
     assert page.queue.get_nowait() == index.queue.get_nowait() == b'event: article\ndata: {"k": 1}\n\n'
     hub.close()
     assert page.queue.get_nowait() is None
+
+
+def test_paste_targets_are_built_together_so_the_preview_page_holds_them_all(tmp_path: Path) -> None:
+    """The page a WeChat pane shows is the article's preview page: built in the first round with
+    only WeChat, a second round would overwrite it without WeChat."""
+    site = make_site(tmp_path)
+    server = Serving(["posts/a.md", "--to", "html,wechat,juejin"], cwd=site, tmpdir=tmp_path / "tmp")
+    try:
+        server.ready("a", ["html", "wechat", "juejin"])
+        connection = http.client.HTTPConnection(server.host, server.port, timeout=20)
+        connection.request("GET", "/_publish/events?article=a&pane=wechat")
+        response = connection.getresponse()
+        _event(response)
+        source = site / "posts" / "a.md"
+        edit(source, "The first version", "A version pasted everywhere")
+        stream = (e["building"] for e in iter(lambda: _event(response), None) if e["building"])
+        building = list(itertools.islice(stream, 2))
+        connection.close()
+        server.wait(lambda: "A version pasted everywhere" in server.text("/a.html"))
+        page = server.text("/a.preview.html")
+    finally:
+        server.kill()
+    assert building == [["wechat", "juejin"], ["html"]]
+    assert 'data-name="wechat"' in page and 'data-name="juejin"' in page
