@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _TAG = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*")
 #: Common aliases bloggers write, mapped to the BCP 47 tag readers and fonts understand.
@@ -60,3 +61,9 @@ def detect_language(text: str) -> str:
     if han and han * 4 >= latin / 4:  # a Han character carries ~4 letters' worth of text
         return "zh-TW" if traditional > simplified else "zh-CN"
     return "en"
+
+
+def is_cjk(ch: str) -> bool:
+    """A Han, kana or hangul character, or full-width punctuation (East Asian wide/full-width):
+    the characters written without spaces between them."""
+    return unicodedata.east_asian_width(ch) in ("W", "F")

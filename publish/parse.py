@@ -9,10 +9,14 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pypandoc
 
+from publish import resident
+from publish.ast import stringify
 from publish.errors import SourceError
+from publish.language import is_cjk
 from publish.model import PandocAst
 
 #: GitHub-flavoured CommonMark, as blog posts are written for (a heading or list right after a text
@@ -22,8 +26,10 @@ from publish.model import PandocAst
 #: `yaml_metadata_block` (front matter is split off by the load stage), `gfm_auto_identifiers`
 #: (`normalize.headings` gives ids, so an id in the AST is one the author wrote), and `smart`
 #: (GitHub keeps quotes and dashes as typed; curly quotes in Chinese text are the wrong glyphs).
-#: `east_asian_line_breaks` joins lines without a space between CJK characters.
-READER = ("commonmark_x+east_asian_line_breaks-autolink_bare_uris-yaml_metadata_block"
+#: Lines are joined without a space between CJK characters (`join_wide_lines`: pandoc's
+#: `east_asian_line_breaks` rule, which its command line applies after reading and `pandoc.read`
+#: does not, so the resident pandoc could not give it).
+READER = ("commonmark_x-autolink_bare_uris-yaml_metadata_block"
           "-gfm_auto_identifiers-smart")
 
 #: Tabs in code are kept as typed (a Makefile recipe needs its tab); block structure is unaffected.
@@ -39,6 +45,11 @@ _WRITER_ARGS = ["--wrap=none", "--syntax-highlighting=none"]
 #: 2–3 short-lived pandoc processes per article pays for in page faults) with a 16 MB allocation
 #: area: ~10–25 % less pandoc time per call (more on long articles), and a lower peak.
 _RTS = ["+RTS", "-M512m", "-H4k", "-A16m", "-RTS"]
+
+
+#: The part of a conversion's time the resident pandoc gets (`run_pandoc`): a real article takes
+#: it well under a second, so running late means a runaway, confirmed by a one-off call.
+RESIDENT_SHARE = 0.25
 
 
 class PandocFailed(Exception):
@@ -69,17 +80,18 @@ class PandocOutput:
         return self.data.decode("utf-8")
 
 
-def pandoc_output(source: str, args: list[str], timeout: float) -> PandocOutput:
+def pandoc_output(source: str, args: list[str], timeout: float, *, budget: float | None = None) -> PandocOutput:
     """Pandoc (the binary pypandoc-binary ships) on `source`, bounded in time and memory.
 
     Some inputs send pandoc into a loop (pandoc 3.9: a footnote definition that cites itself,
-    `[^1]: see [^1]`): one such article must fail with a message, never hang a CI job.
+    `[^1]: see [^1]`): one such article must fail with a message, never hang a CI job. `budget`
+    is the time the caller allowed in all when part of it is spent already (the message names it).
     """
     try:
         done = subprocess.run([_pandoc(), *args, *_RTS], input=source.encode("utf-8"),
                               capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired as exc:
-        raise PandocFailed(f"pandoc did not finish within {timeout:g} s", runaway=True) from exc
+        raise PandocFailed(f"pandoc did not finish within {budget or timeout:g} s", runaway=True) from exc
     except OSError as exc:
         raise PandocFailed(str(exc)) from exc
     stderr = done.stderr.decode("utf-8", "replace")
@@ -92,8 +104,18 @@ def pandoc_output(source: str, args: list[str], timeout: float) -> PandocOutput:
 
 
 def run_pandoc(source: str, args: list[str], timeout: float) -> str:
-    """`pandoc_output` for a text format, its warnings left out."""
-    return pandoc_output(source, args, timeout).text
+    """Pandoc's text output, its warnings left out: from the resident pandoc when the arguments
+    allow (no start-up cost), else from a one-off call; both bounded alike."""
+    header = resident.request(args)
+    if header is None:
+        return pandoc_output(source, args, timeout).text
+    try:
+        return resident.convert([_pandoc(), *_RTS], header, source, timeout * RESIDENT_SHARE)
+    except resident.Failed as exc:
+        if not exc.runaway:
+            raise PandocFailed(str(exc)) from exc
+    # Late: a loop, or a heap cap the resident pandoc cannot stop at; a one-off call tells which.
+    return pandoc_output(source, args, timeout * (1 - RESIDENT_SHARE), budget=timeout).text
 
 
 def _warnings(stderr: str) -> tuple[str, ...]:
@@ -146,7 +168,30 @@ def parse(body: str, path: Path, body_line: int = 1, timeout: float = 60.0,
 
 def _json(output: str) -> PandocAst:
     ast: PandocAst = json.loads(output)
+    join_wide_lines(ast)
     return ast
+
+
+def join_wide_lines(value: Any) -> None:
+    """Remove, in place, each line break between two CJK characters, as pandoc's
+    `east_asian_line_breaks` does: the characters on either side are the last of the inline
+    before and the first of the inline after (an emphasis counts by its text)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is dict:
+            stack.extend(item.values())
+        elif type(item) is list:
+            if any(type(x) is dict and x.get("t") == "SoftBreak" for x in item):
+                item[:] = [x for i, x in enumerate(item) if not _joins(item, i)]
+            stack.extend(item)
+
+
+def _joins(inlines: list[Any], i: int) -> bool:
+    if inlines[i].get("t") != "SoftBreak" or i == 0 or i == len(inlines) - 1:
+        return False
+    before, after = stringify(inlines[i - 1]), stringify(inlines[i + 1])
+    return bool(before and after) and is_cjk(before[-1]) and is_cjk(after[0])
 
 
 _PANDOC_POSITION = re.compile(r"Error at \(line (\d+), column \d+\)")

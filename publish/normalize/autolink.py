@@ -13,6 +13,7 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from publish.ast import attr
+from publish.language import is_cjk
 from publish.model import PandocAst
 from publish.normalize.inlines import Inline, map_inlines
 
@@ -50,7 +51,7 @@ def find_urls(text: str) -> list[tuple[int, int]]:
 
 
 def _url_char(ch: str) -> bool:
-    if ch.isspace() or ch in _STOP or unicodedata.east_asian_width(ch) in ("W", "F"):
+    if ch.isspace() or ch in _STOP or is_cjk(ch):
         return False
     return ch.isascii() or unicodedata.category(ch)[0] in "LNM"
 

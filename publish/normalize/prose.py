@@ -10,8 +10,9 @@ sentences, or inline Markdown (`**bold**`, links) that only makes sense rendered
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
+
+from publish.language import is_cjk
 
 #: Indentation a writer uses for a paragraph's first line: tab, 4+ spaces, full-width spaces.
 INDENT = re.compile(r"^(?:\t|\u3000+| {4,})[\t \u3000]*")
@@ -40,11 +41,6 @@ _INLINE_MARKDOWN = re.compile(r"\*\*[^*\s][^*]*\*\*|__[^_\s][^_]*__|\[[^\]]+\]\(
 _SENTENCE_END = re.compile(r"[.!?。！？…\"”’)）]\s*$")
 _WORD = re.compile(r"[A-Za-z]+")
 _URL = re.compile(r"(?:https?|ftp)://[!-~]+")
-
-
-def is_cjk(ch: str) -> bool:
-    """A Han, kana or hangul character, or full-width punctuation (East Asian wide/full-width)."""
-    return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
 def code_shaped(line: str) -> bool:
