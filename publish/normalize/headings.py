@@ -43,9 +43,14 @@ def run(ast: PandocAst, ctx: Context) -> PandocAst:
     """Drop empty and title-repeating headings, shift levels to start at 2, close gaps, give ids."""
     blocks = _drop_empty(list(ast["blocks"]), ctx)
     blocks = _drop_title(blocks, ctx)
-    _relevel(blocks, ctx)
-    heads = [n for n in walk(blocks) if n["t"] == "Header"]
-    reserved = {n["c"][0][0] for n in walk(blocks) if n["t"] != "Header" and _has_id(n)}
+    heads: list[dict[str, Any]] = []
+    reserved: set[str] = set()
+    for node in walk(blocks):  # one walk: every transform walks the whole article
+        if node["t"] == "Header":
+            heads.append(node)
+        elif _has_id(node):
+            reserved.add(node["c"][0][0])
+    _relevel(heads, ctx)
     explicit = [h["c"][1][0] for h in heads if h["c"][1][0]]
     for identifier in sorted({i for i in explicit if explicit.count(i) > 1 or i in reserved}):
         ctx.report("warning", f"the id #{identifier} is used more than once; links to it are ambiguous",
@@ -144,9 +149,8 @@ def _drop_title(blocks: list[dict[str, Any]], ctx: Context) -> list[dict[str, An
     return blocks
 
 
-def _relevel(blocks: list[dict[str, Any]], ctx: Context) -> None:
+def _relevel(heads: list[dict[str, Any]], ctx: Context) -> None:
     """Top body level becomes 2; a skipped level is closed up (h2 → h4 becomes h2 → h3)."""
-    heads = [n for n in walk(blocks) if n["t"] == "Header"]
     if not heads:
         return
     top = min(h["c"][0] for h in heads)

@@ -33,10 +33,11 @@ _WITH_IDS = frozenset({"Header", "Div", "Span", "CodeBlock", "Table", "Figure"})
 
 def run(ast: PandocAst, ctx: Context) -> PandocAst:
     """Check local links and images; mark article links and image files; drop unsafe ones."""
-    ids = {n["c"][1][0] if n["t"] == "Header" else n["c"][0][0]
-           for n in walk(ast["blocks"]) if n["t"] in _WITH_IDS}
+    ids = set()
     for node in walk(ast["blocks"]):
-        if node["t"] in ("RawInline", "RawBlock") and node["c"][0] == "html":
+        if node["t"] in _WITH_IDS:
+            ids.add(node["c"][1][0] if node["t"] == "Header" else node["c"][0][0])
+        elif node["t"] in ("RawInline", "RawBlock") and node["c"][0] == "html":
             for src in _RAW_IMG.findall(node["c"][1]):
                 _check_image(src, ctx, "raw <img>")
     if ctx.source.metadata.cover:

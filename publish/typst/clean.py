@@ -37,10 +37,15 @@ Node = dict[str, Any]
 def for_typst(article: Article, ctx: ExportContext, stage: Stage) -> PandocAst:
     """A copy of the article's AST that pandoc's Typst writer turns into a document Typst accepts."""
     ast = article.ast  # one copy (each access gives a fresh one): nodes are told apart by identity
-    fragments = [node for node in walk(ast["blocks"]) if node["t"] == "RawBlock" and node["c"][0] == "html"]
+    fragments, markdown_images = [], set()
+    for node in walk(ast["blocks"]):
+        if node["t"] == "RawBlock" and node["c"][0] == "html":
+            fragments.append(node)
+        elif node["t"] == "Image":
+            markdown_images.add(id(node))
     converted = rawhtml.to_blocks([node["c"][1] for node in fragments], ctx.config.pandoc_timeout)
     cleaner = _Cleaner(article, ctx, stage, {id(node): blocks for node, blocks in zip(fragments, converted)},
-                       {id(node) for node in walk(ast["blocks"]) if node["t"] == "Image"})
+                       markdown_images)
     blocks = cleaner.items(ast["blocks"])
     return {**ast, "blocks": _Labels(blocks).items(blocks)}
 
