@@ -47,9 +47,11 @@ _WRITER_ARGS = ["--wrap=none", "--syntax-highlighting=none"]
 _RTS = ["+RTS", "-M512m", "-H4k", "-A16m", "-RTS"]
 
 
-#: The part of a conversion's time the resident pandoc gets (`run_pandoc`): a real article takes
-#: it well under a second, so running late means a runaway, confirmed by a one-off call.
+#: The time the resident pandoc gets for a conversion (`run_pandoc`): a second plus one per 50 KB
+#: of input, at most a quarter of the allowed time. An 80 KB article takes ~0.3 s, so running late
+#: means a runaway, confirmed by a one-off call; a short one costs only a second more than before.
 RESIDENT_SHARE = 0.25
+RESIDENT_SECONDS_PER_BYTE = 1 / 50_000
 
 
 class PandocFailed(Exception):
@@ -109,13 +111,14 @@ def run_pandoc(source: str, args: list[str], timeout: float) -> str:
     header = resident.request(args)
     if header is None:
         return pandoc_output(source, args, timeout).text
+    allowed = min(timeout * RESIDENT_SHARE, 1.0 + len(source) * RESIDENT_SECONDS_PER_BYTE)
     try:
-        return resident.convert([_pandoc(), *_RTS], header, source, timeout * RESIDENT_SHARE)
+        return resident.convert([_pandoc(), *_RTS], header, source, allowed)
     except resident.Failed as exc:
         if not exc.runaway:
             raise PandocFailed(str(exc)) from exc
     # Late: a loop, or a heap cap the resident pandoc cannot stop at; a one-off call tells which.
-    return pandoc_output(source, args, timeout * (1 - RESIDENT_SHARE), budget=timeout).text
+    return pandoc_output(source, args, timeout - allowed, budget=timeout).text
 
 
 def _warnings(stderr: str) -> tuple[str, ...]:
