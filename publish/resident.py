@@ -8,10 +8,11 @@ server needs, so a short Lua loop (`_LOOP`) reads requests on stdin and answers 
 
 A reply that is late kills the process, the next request starting a fresh one. The process runs
 with the same `+RTS -M` heap cap as a one-off call, but inside the Lua loop GHC cannot stop at it
-(it spins, its memory held at the cap), so a late reply is no verdict: the caller gives the resident
-pandoc a share of the time and the rest to a one-off call (`parse.run_pandoc`). Readers run sandboxed (no file is readable). Only conversions whose
-arguments have an exact equivalent in the Lua API come here (`request`); the rest (binary outputs,
-resource paths, tab expansion) stay one-off calls.
+(it spins, its memory held at the cap), so a late reply is no verdict: the caller gives the
+resident pandoc a share of the time and the rest to a one-off call (`parse.run_pandoc`). Readers
+run sandboxed (no file is readable). Only conversions whose arguments have an exact equivalent in
+the Lua API come here (`request`); the rest (binary outputs, resource paths, tab expansion) stay
+one-off calls.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ class Failed(Exception):
 def request(args: list[str]) -> dict[str, object] | None:
     """The request header for a one-off call's arguments, or None when one has no exact Lua
     equivalent (the caller runs pandoc once instead)."""
-    header: dict[str, object] = {"options": {}}
+    header: dict[str, object] = {}
     options: dict[str, str] = {}
     for arg in args:
         flag, _, value = arg.partition("=")
@@ -123,9 +124,8 @@ class _Resident:
     def stop(self, *, now: bool = True) -> int:
         """End the process and return its exit code: `now`, killed (a late reply leaves it
         mid-work), else at the end of its input, so that it removes its temporary files."""
-        stdin, stdout = self.popen.stdin, self.popen.stdout
-        if not now and stdin is not None:
-            stdin.close()
+        if not now and self.popen.stdin is not None:
+            self.popen.stdin.close()
             try:
                 self.popen.wait(timeout=2)
             except subprocess.TimeoutExpired:
@@ -134,10 +134,14 @@ class _Resident:
             self.popen.kill()
             for leftover in Path(tempfile.gettempdir()).glob(f"pandoc-hist{self.popen.pid}-*"):
                 leftover.unlink(missing_ok=True)  # the Lua interpreter's history file
-        for pipe in (stdin, stdout):
+        self.close_pipes()
+        return self.popen.wait()
+
+    def close_pipes(self) -> None:
+        """Close this process's ends of the pipes (a forked child closes its copies)."""
+        for pipe in (self.popen.stdin, self.popen.stdout):
             if pipe is not None:
                 pipe.close()
-        return self.popen.wait()
 
 
 def _reply(stdout: IO[bytes], timeout: float) -> tuple[bytes, bytes]:
@@ -197,9 +201,7 @@ def _forget_in_child() -> None:
     global _current, _LOCK
     _LOCK = threading.Lock()  # another thread may have held it at the fork
     if _current is not None:
-        for pipe in (_current.popen.stdin, _current.popen.stdout):
-            if pipe is not None:
-                pipe.close()
+        _current.close_pipes()
         _current = None
 
 
