@@ -13,6 +13,7 @@ from conftest import ARTICLES, SORA
 
 from publish import load, parse, resident
 from publish.ast import stringify
+from publish.errors import SourceError
 from publish.platforms import markdown
 from publish.typst import engine
 
@@ -129,3 +130,11 @@ def test_a_forked_child_has_its_own_pandoc() -> None:
     os.waitpid(pid, 0)
     assert os.read(read, 1) == b"1"
     assert resident._current is parent and "again" in parse.run_pandoc("again", READER, 60)
+
+
+def test_a_reader_error_keeps_pandocs_position_so_the_article_line_is_found() -> None:
+    with pytest.raises(parse.PandocFailed, match=r"Error at \(line 2, column 4\)"):
+        parse.run_pandoc("{#id}\n    code\n", READER, 60)
+    with pytest.raises(SourceError) as failed:
+        parse.parse("text\n\n{#id}\n    code\n", Path("post.md"), body_line=5)
+    assert failed.value.line == 8
