@@ -162,10 +162,13 @@ def test_the_pane_a_page_shows_is_built_first(served: tuple[Serving, Path]) -> N
     assert building == [["wechat"], ["html"]]
 
 
-def _event(response: http.client.HTTPResponse) -> dict[str, object] | None:
-    """The next `article` event of a stream (comments and other lines skipped)."""
+def _event(response: http.client.HTTPResponse, within: float = 60) -> dict[str, object] | None:
+    """The next `article` event of a stream (comments and other lines skipped); an assertion
+    error if none comes `within` seconds (the server's pings would otherwise keep it waiting)."""
+    deadline = time.monotonic() + within
     data = []
     while True:
+        assert time.monotonic() < deadline, f"no article event within {within:g} s"
         line = response.readline().decode("utf-8")
         if not line:
             return None
