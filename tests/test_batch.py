@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -332,7 +333,10 @@ def test_a_stopped_run_leaves_complete_outputs_and_a_matching_manifest(
         tmp_path: Path, signum: int, jobs: str) -> None:
     site = make_site(tmp_path, n=24)  # ~4 s of work: the signal lands mid-run even on a busy machine
     out = tmp_path / "dist"
-    proc = _run_cli([str(site), "--to", "slow", "--out", str(out), "-j", jobs])
+    # Ctrl-C as a terminal sends it, even when the suite runs where SIGINT is ignored (a
+    # background job of a script, nohup): an ignored disposition is inherited through exec.
+    proc = _run_cli([str(site), "--to", "slow", "--out", str(out), "-j", jobs],
+                    preexec_fn=functools.partial(signal.signal, signal.SIGINT, signal.SIG_DFL))
     _wait_for_outputs(out, 3, proc)
     proc.send_signal(signum)
     _, err = proc.communicate(timeout=30)
