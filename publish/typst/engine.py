@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from publish import parse
+from publish import fonts, parse
 from publish.errors import ExportError
 from publish.exporters import ExportContext
 from publish.model import Article
@@ -52,8 +52,9 @@ def export(article: Article, ctx: ExportContext, options: PdfOptions) -> bytes:
                 shutil.copyfile(part, root / part.name)
         while True:
             (root / "main.typ").write_text(main, encoding="utf-8")
-            data = {"publish": inputs.build(article, options, ctx.config.toc, stage, compiler.families(),
-                                                  ctx.config.cjk_fallback)}
+            known = compiler.families(r for r in (fonts.cjk_region(article.metadata.language),
+                                                  ctx.config.cjk_fallback) if r)
+            data = {"publish": inputs.build(article, options, ctx.config.toc, stage, known, ctx.config.cjk_fallback)}
             try:
                 pdf, warnings = compiler.compile_pdf(root, data, variant, options.tags or variant in compiler.TAGGED)
                 break

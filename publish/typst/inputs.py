@@ -16,6 +16,7 @@ from publish import fonts
 from publish.model import Article
 from publish.pdf import layout
 from publish.pdf.options import PdfOptions
+from publish.typst import subsets
 from publish.typst.images import Stage
 
 #: What stands in for CSS's generic families: fontconfig's usual answers, then the faces the
@@ -35,13 +36,15 @@ def font_stack(language: str, style: fonts.Style, chosen: str | None, known: Col
     Typst takes the first family that has a glyph, like CSS; unknown names are left out (Typst
     would warn about each). Where CSS says `serif`, fontconfig's answer (DejaVu) stands in. A
     non-CJK article still gets the `cjk_fallback` face (SC by default) after its Latin ones, before
-    Typst's own fallback, which would otherwise pick Japanese glyphs for Chinese text.
+    Typst's own fallback, which would otherwise pick Japanese glyphs for Chinese text. A Noto CJK
+    face cut to common characters (`subsets`) comes just before its full face.
     """
     stack = [f for f in fonts.stack(language, style, fallback=cjk_fallback) if f not in fonts.EMOJI]
     fallback = [] if fonts.cjk_region(language) else [fonts.cjk_family(language, style, cjk_fallback) or ""]
     families = [*([chosen] if chosen else []), *stack, *_GENERIC[style], *fallback, *fonts.EMOJI]
     have = {name.lower() for name in known}
-    return list(dict.fromkeys(f for f in families if f.lower() in have))
+    cut_first = (name for family in families for name in (subsets.common(family), family))
+    return list(dict.fromkeys(f for f in cut_first if f.lower() in have))
 
 
 def language(tag: str) -> tuple[str, str | None]:

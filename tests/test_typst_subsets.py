@@ -1,0 +1,158 @@
+"""The Noto CJK faces cut to their region's common characters for Typst (`publish.typst.subsets`):
+what a cut face holds, that the pages do not change, and the memory it saves a worker."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+import typst
+from conftest import REPO, SORA, configured, target_for
+from fontTools.ttLib import TTFont
+from test_export_pdf import pdffonts
+
+from publish.exporters import ExportContext
+from publish.exporters.pdf import PdfExporter
+from publish.pipeline import prepare
+from publish.resources import Resolver
+from publish.themes import load_theme
+from publish.typst import compiler, inputs, subsets
+
+#: In GB 2312: kept in the SC cut. Not in it: drawn from the full face.
+COMMON, RARE = "中文标点，。“”《》", "龘鱻犇"
+#: Rare characters in body, bold, a heading and code, beside the common ones of sora.md.
+RARE_ARTICLE = f"""---
+title: 生僻字 {RARE}
+---
+
+# 标题 {RARE}
+
+正文 {RARE}，**粗体 {RARE}**。
+
+```python
+x = 1  # 注释 {RARE}
+```
+"""
+
+
+@pytest.fixture(scope="module")
+def system_faces() -> list[typst.FontInfo]:
+    return typst.Fonts(include_system_fonts=True, include_embedded_fonts=False).fonts()
+
+
+def test_a_cut_face_is_named_common_and_holds_its_region_standard(
+        tmp_path: Path, system_faces: list[typst.FontInfo], monkeypatch: pytest.MonkeyPatch) -> None:
+    assert subsets.cut(system_faces, ["SC"], tmp_path)
+    cut = {(f.family, f.weight) for f in typst.Fonts(include_system_fonts=False, include_embedded_fonts=False,
+                                                     font_paths=[str(tmp_path)]).fonts()}
+    assert {("Noto Serif CJK SC Common", 400), ("Noto Serif CJK SC Common", 700), ("Noto Sans CJK SC Common", 700),
+            ("Noto Sans Mono CJK SC Common", 400)} <= cut
+    serif = next(f for f in system_faces if f.family == "Noto Serif CJK SC" and f.weight == 400)
+    source = TTFont(serif.path, fontNumber=serif.index, lazy=True).getBestCmap()
+    regular = tmp_path / "NotoSerifCJKSC-400-normal.otf"
+    kept = TTFont(regular, lazy=True).getBestCmap()
+    gb2312 = {cp for cp in source if 0x4E00 <= cp <= 0x9FFF and _in(chr(cp), "gb2312")}
+    assert len(gb2312) > 6700 and gb2312 <= kept.keys()
+    assert all(ord(c) in kept for c in COMMON) and not any(ord(c) in kept for c in RARE)
+    assert all(ord(c) in source for c in RARE)  # so the full face is what draws them
+    assert regular.stat().st_size * 3 < Path(serif.path).stat().st_size
+    assert not subsets.cut(system_faces, ["SC"], tmp_path)  # cut once
+    monkeypatch.setattr(subsets, "VERSION", subsets.VERSION + 1)
+    assert subsets.cut(system_faces, ["SC"], tmp_path)  # cut again by a newer publish
+
+
+def test_a_folder_that_cannot_be_written_leaves_the_full_faces(
+        tmp_path: Path, system_faces: list[typst.FontInfo]) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    assert not subsets.cut(system_faces, ["SC"], blocked / "fonts")
+    assert list(tmp_path.iterdir()) == [blocked]
+
+
+def test_a_cut_face_stands_just_before_its_full_face() -> None:
+    known = ["Noto Serif CJK SC", "Noto Serif CJK SC Common", "DejaVu Serif", "Noto Color Emoji"]
+    stack = inputs.font_stack("zh-CN", "serif", None, known)
+    assert stack[:2] == ["Noto Serif CJK SC Common", "Noto Serif CJK SC"]
+    assert inputs.font_stack("zh-CN", "serif", None, known[:1] + known[2:])[0] == "Noto Serif CJK SC"
+
+
+def _pdf(path: Path, *, cut: bool, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    with monkeypatch.context() as patch:
+        if not cut:
+            everything = compiler.families
+            patch.setattr(compiler, "families", lambda regions=(): frozenset(
+                f for f in everything(regions) if not f.endswith(subsets.SUFFIX)))
+        config = configured(pdf={"engine": "typst"})
+        article = prepare(target_for(path), config)
+        ctx = ExportContext(config, load_theme(), Resolver.for_config(path.parent, config))
+        return PdfExporter().export(article, ctx)
+
+
+def _pages(pdf: bytes) -> list[bytes]:
+    return [page.render(scale=1.5).to_pil().tobytes() for page in pdfium.PdfDocument(pdf)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["sora", "rare"])
+def test_the_pages_are_the_same_with_the_cut_faces(
+        name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same glyphs, same layout: every pixel of every page. A rare character comes from the
+    full face, embedded beside the cut one (two subsets of one PostScript name)."""
+    path = SORA if name == "sora" else tmp_path / "rare.md"
+    if name == "rare":
+        path.write_text(RARE_ARTICLE, encoding="utf-8")
+    assert "Noto Serif CJK SC Common" in compiler.families(["SC"])
+    cut, whole = _pdf(path, cut=True, monkeypatch=monkeypatch), _pdf(path, cut=False, monkeypatch=monkeypatch)
+    assert _pages(cut) == _pages(whole)
+    faces = [f["name"].partition("+")[2] for f in pdffonts(cut)]
+    assert len(faces) - len(set(faces)) == (4 if name == "rare" else 0), faces
+    assert all(f["name"].partition("+")[2] in faces for f in pdffonts(whole))
+
+
+_PEAK = """
+import json, sys
+from pathlib import Path
+from conftest import configured, target_for
+from publish.exporters import ExportContext
+from publish.exporters.pdf import PdfExporter
+from publish.pipeline import prepare
+from publish.resources import Resolver
+from publish.themes import load_theme
+from publish.typst import compiler, subsets
+if sys.argv[1] == "whole":
+    everything = compiler.families
+    compiler.families = lambda regions=(): frozenset(f for f in everything(regions)
+                                                     if not f.endswith(subsets.SUFFIX))
+path = Path(sys.argv[2])
+config = configured(pdf={"engine": "typst"})
+article = prepare(target_for(path), config)
+PdfExporter().export(article, ExportContext(config, load_theme(), Resolver.for_config(path.parent, config)))
+status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+print(json.dumps(int(status["VmHWM"].split()[0]) // 1024))
+"""
+
+
+@pytest.mark.slow
+def test_the_cut_faces_spare_a_worker_most_of_the_font_files() -> None:
+    """sora.md draws the serif regular and bold and the sans bold: 74 MB of `.ttc` read whole
+    by Typst, ~14 MB cut (measured in fresh processes: the peak of each whole run)."""
+    compiler.families(["SC"])  # cut before either process starts
+    peaks = {}
+    for mode in ("cut", "whole"):
+        done = subprocess.run([sys.executable, "-c", _PEAK, mode, str(SORA)], capture_output=True, text=True,
+                              cwd=REPO / "tests", check=False, timeout=120)
+        assert done.returncode == 0, done.stderr
+        peaks[mode] = json.loads(done.stdout)
+    assert peaks["cut"] + 40 <= peaks["whole"], peaks
+
+
+def _in(char: str, codec: str) -> bool:
+    try:
+        char.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
