@@ -49,10 +49,14 @@ def _typst() -> Check:
     try:
         from importlib.metadata import version
 
-        from publish.typst import compiler
+        from publish.typst import compiler, subsets
 
+        cut = sorted({f.removesuffix(subsets.SUFFIX).rsplit(" ", 1)[-1]
+                      for f in compiler.families() if f.endswith(subsets.SUFFIX)})
         return Check("Typst (PDF engine)", True,
-                     f"typst {version('typst')}, {len(compiler.families())} font families", required=False)
+                     f"typst {version('typst')}, {len(compiler.families())} font families; Noto CJK cut to common "
+                     f"characters for: {', '.join(cut) or 'none yet (the first Typst PDF cuts them)'}",
+                     required=False)
     except Exception as exc:  # noqa: BLE001  (any import failure is the finding)
         return Check("Typst (PDF engine)", False, f"not importable ({exc}) — pip install typst",
                      required=False)

@@ -78,6 +78,8 @@ def test_a_cut_face_stands_just_before_its_full_face() -> None:
     stack = inputs.font_stack("zh-CN", "serif", None, known)
     assert stack[:2] == ["Noto Serif CJK SC Common", "Noto Serif CJK SC"]
     assert inputs.font_stack("zh-CN", "serif", None, known[:1] + known[2:])[0] == "Noto Serif CJK SC"
+    # a cut face left in the cache after its full face was uninstalled is not used alone
+    assert not any("CJK" in f for f in inputs.font_stack("zh-CN", "serif", None, known[1:]))
 
 
 def _pdf(path: Path, *, cut: bool, monkeypatch: pytest.MonkeyPatch) -> bytes:

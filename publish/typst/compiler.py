@@ -63,7 +63,7 @@ def _fonts() -> Any:
 
     cut = subsets.folder()
     return typst.Fonts(include_system_fonts=True, include_embedded_fonts=True,
-                       font_paths=[str(cut)] if cut.is_dir() else [])
+                       font_paths=[str(cut)] if cut is not None and cut.is_dir() else [])
 
 
 def families(regions: Iterable[str] = ()) -> frozenset[str]:

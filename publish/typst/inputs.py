@@ -37,13 +37,14 @@ def font_stack(language: str, style: fonts.Style, chosen: str | None, known: Col
     would warn about each). Where CSS says `serif`, fontconfig's answer (DejaVu) stands in. A
     non-CJK article still gets the `cjk_fallback` face (SC by default) after its Latin ones, before
     Typst's own fallback, which would otherwise pick Japanese glyphs for Chinese text. A Noto CJK
-    face cut to common characters (`subsets`) comes just before its full face.
+    face cut to common characters (`subsets`) comes just before its full face (never without it).
     """
     stack = [f for f in fonts.stack(language, style, fallback=cjk_fallback) if f not in fonts.EMOJI]
     fallback = [] if fonts.cjk_region(language) else [fonts.cjk_family(language, style, cjk_fallback) or ""]
     families = [*([chosen] if chosen else []), *stack, *_GENERIC[style], *fallback, *fonts.EMOJI]
     have = {name.lower() for name in known}
-    cut_first = (name for family in families for name in (subsets.common(family), family))
+    cut_first = (name for family in families
+                 for name in ((subsets.common(family), family) if family.lower() in have else ()))
     return list(dict.fromkeys(f for f in cut_first if f.lower() in have))
 
 

@@ -59,9 +59,13 @@ def common(family: str) -> str:
     return family + SUFFIX
 
 
-def folder() -> Path:
-    """Where the cut faces live: `$XDG_CACHE_HOME/publish/fonts` (~/.cache/publish/fonts)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+def folder() -> Path | None:
+    """Where the cut faces live: `$XDG_CACHE_HOME/publish/fonts` (~/.cache/publish/fonts); None
+    for a user without a home folder."""
+    try:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    except RuntimeError:
+        return None
     return Path(base) / "publish" / "fonts"
 
 
@@ -69,6 +73,8 @@ def cut(faces: Iterable[Face], regions: Iterable[str], into: Path | None = None)
     """Cut the Noto CJK faces of `regions` among `faces` that are not cut yet (or were cut from
     another file); True when a file was written. Errors leave the full faces in use."""
     into = into or folder()
+    if into is None:
+        return False
     wanted = {f"Noto {style} CJK {region}": region for region in regions if region in _STANDARD
               for style in _STYLES}
     made = False
