@@ -3,9 +3,11 @@ what a cut face holds, that the pages do not change, and the memory it saves a w
 
 from __future__ import annotations
 
+import fcntl
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -71,6 +73,20 @@ def test_a_folder_that_cannot_be_written_leaves_the_full_faces(
     blocked.write_text("not a folder", encoding="utf-8")
     assert not subsets.cut(system_faces, ["SC"], blocked / "fonts")
     assert list(tmp_path.iterdir()) == [blocked]
+
+
+def test_one_process_cuts_at_a_time(tmp_path: Path, system_faces: list[typst.FontInfo]) -> None:
+    """Workers starting together on a new machine: the second waits, then finds the faces cut."""
+    with open(tmp_path / ".lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another process is cutting
+        done: list[bool] = []
+        worker = threading.Thread(target=lambda: done.append(subsets.cut(system_faces, ["SC"], tmp_path)))
+        worker.start()
+        worker.join(1)
+        assert worker.is_alive() and not list(tmp_path.glob("*.otf"))
+    worker.join(60)
+    assert done == [True] and len(list(tmp_path.glob("*.otf"))) >= 4
+    assert not subsets.cut(system_faces, ["SC"], tmp_path)
 
 
 def test_a_cut_face_stands_just_before_its_full_face() -> None:
