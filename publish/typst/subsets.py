@@ -4,9 +4,9 @@ Typst reads a font file whole into memory the first time it draws from it (Weasy
 and each Noto CJK `.ttc` holds every region's glyphs: a Chinese article drawing from the serif's
 regular and bold and the sans' bold read 74 MB (94 MB with Chinese in its code), which put a
 Typst worker's peak 60 MB above a WeasyPrint one, and cost ~0.2 s of reading and parsing in each
-new process. Cut to the characters of the region's national standard (GB 2312 for SC, Big5 for TC and HK, JIS X 0208 for JP, KS X
-1001 and every Hangul syllable for KR) and the punctuation and symbols around them, a face is
-3–5 MB. It is named "<family> Common" and stands before the full face in each font stack
+new process. Cut to the characters of the region's national standard (GB 2312 for SC, Big5 for
+TC and HK, JIS X 0208 for JP, KS X 1001 and every Hangul syllable for KR) and the punctuation and
+symbols around them, a face is 3–5 MB. It is named "<family> Common" and stands before the full face in each font stack
 (`inputs.font_stack`), so a rarer character is still drawn from the full face, which Typst reads
 only then. The glyphs are the same, so the pages are the same (a test compares them).
 
