@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -98,6 +99,27 @@ def test_a_cut_face_stands_just_before_its_full_face() -> None:
     assert not any("CJK" in f for f in inputs.font_stack("zh-CN", "serif", None, known[1:]))
 
 
+@pytest.fixture(scope="module")
+def cut_here(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A cache folder of the module's own (the user's may be unwritable, or already full), with
+    this process's font caches forgotten before and after."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(folder))
+        _forget_fonts()
+        try:
+            compiler.families(["SC"])
+            yield folder
+        finally:
+            _forget_fonts()
+
+
+def _forget_fonts() -> None:
+    compiler._CUT.clear()
+    compiler._fonts.cache_clear()
+    compiler._compiler.cache_clear()
+
+
 def _pdf(path: Path, *, cut: bool, monkeypatch: pytest.MonkeyPatch) -> bytes:
     with monkeypatch.context() as patch:
         if not cut:
@@ -117,12 +139,13 @@ def _pages(pdf: bytes) -> list[bytes]:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["sora", "rare"])
 def test_the_pages_are_the_same_with_the_cut_faces(
-        name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cut_here: Path) -> None:
     """Same glyphs, same layout: every pixel of every page. A rare character comes from the
     full face, embedded beside the cut one (two subsets of one PostScript name)."""
     path = SORA if name == "sora" else tmp_path / "rare.md"
     if name == "rare":
         path.write_text(RARE_ARTICLE, encoding="utf-8")
+    assert (cut_here / "publish" / "fonts" / "NotoSerifCJKSC-400-normal.otf").is_file()
     assert "Noto Serif CJK SC Common" in compiler.families(["SC"])
     cut, whole = _pdf(path, cut=True, monkeypatch=monkeypatch), _pdf(path, cut=False, monkeypatch=monkeypatch)
     assert _pages(cut) == _pages(whole)
@@ -155,10 +178,9 @@ print(json.dumps(int(status["VmHWM"].split()[0]) // 1024))
 
 
 @pytest.mark.slow
-def test_the_cut_faces_spare_a_worker_most_of_the_font_files() -> None:
+def test_the_cut_faces_spare_a_worker_most_of_the_font_files(cut_here: Path) -> None:
     """sora.md draws the serif regular and bold and the sans bold: 74 MB of `.ttc` read whole
     by Typst, ~14 MB cut (measured in fresh processes: the peak of each whole run)."""
-    compiler.families(["SC"])  # cut before either process starts
     peaks = {}
     for mode in ("cut", "whole"):
         done = subprocess.run([sys.executable, "-c", _PEAK, mode, str(SORA)], capture_output=True, text=True,
