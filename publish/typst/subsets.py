@@ -13,8 +13,8 @@ them).
 
 HarfBuzz's subsetter (uharfbuzz) cuts a face in ~0.3 s (fontTools takes minutes on a CJK font),
 keeping every layout feature and name. The files go to the user's cache folder, each beside the
-identity of the face it was cut from, and are written whole or not at all; a folder that cannot
-be written just means the full faces are used.
+identity of the face it was cut from, and are written whole or not at all (`atomic`): another
+process may be reading them. A folder that cannot be written just means the full faces are used.
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ import fcntl
 import hashlib
 import io
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
+
+from publish.atomic import write_atomic
 
 #: What the family name of a cut face adds to its source's.
 SUFFIX = " Common"
@@ -101,8 +102,7 @@ def cut(faces: Iterable[Face], regions: Iterable[str], into: Path | None = None)
                 if target.is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8") == identity:
                     continue
                 data = _cut(face, _characters(wanted[face.family]))
-                _write(target, data)
-                _write(stamp, identity.encode("utf-8"))
+                write_atomic({target: data, stamp: identity.encode("utf-8")})
             except Exception:  # noqa: BLE001, S112 - an odd font, a full disk: the full face serves
                 continue
             made = True
@@ -152,15 +152,3 @@ def _cut(face: Face, characters: set[int]) -> bytes:
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Whole or not at all: another process may be cutting the same face, or reading it."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
