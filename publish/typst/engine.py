@@ -50,10 +50,10 @@ def export(article: Article, ctx: ExportContext, options: PdfOptions) -> bytes:
         for part in _template(ctx.theme).iterdir():
             if part.is_file():
                 shutil.copyfile(part, root / part.name)
+        known = compiler.families(r for r in (fonts.cjk_region(article.metadata.language),
+                                              ctx.config.cjk_fallback) if r)
         while True:
             (root / "main.typ").write_text(main, encoding="utf-8")
-            known = compiler.families(r for r in (fonts.cjk_region(article.metadata.language),
-                                                  ctx.config.cjk_fallback) if r)
             data = {"publish": inputs.build(article, options, ctx.config.toc, stage, known, ctx.config.cjk_fallback)}
             try:
                 pdf, warnings = compiler.compile_pdf(root, data, variant, options.tags or variant in compiler.TAGGED)
