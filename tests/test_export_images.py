@@ -1,4 +1,5 @@
-"""Image formats (Xiaohongshu cards, long image): real WeasyPrint + PDFium + Pillow, PNGs read back."""
+"""Image formats (Xiaohongshu cards, long image): real WeasyPrint or Typst + PDFium + Pillow, PNGs read
+back. Every test of the pictures runs with both layout engines (the PDF's, `--pdf-engine`)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from publish.exporters.longimage import LongImageExporter
 from publish.exporters.xiaohongshu import XiaohongshuExporter
 from publish.images import caption, layout
 from publish.model import Article, Diagnostic
+from publish.pdf.options import ENGINES, PdfOptions
 from publish.pipeline import prepare
 from publish.resources import Resolver
 from publish.themes import load_theme
@@ -71,9 +73,10 @@ class Exported:
     diagnostics: list[Diagnostic]
 
 
-def _export(exporter: XiaohongshuExporter | LongImageExporter, article: Article,
+def _export(exporter: XiaohongshuExporter | LongImageExporter, article: Article, engine: str,
             options: Mapping[str, object] | None = None) -> Exported:
-    config = Config(exporters={exporter.name: exporter.options(**dict(options or {}))})
+    config = Config(exporters={exporter.name: exporter.options(**dict(options or {})),
+                               "pdf": PdfOptions(engine=engine)})  # type: ignore[arg-type]
     ctx = ExportContext(config, load_theme(), Resolver.for_config(article.source.root, config))
     return Exported(article, exporter.export(article, ctx), ctx.diagnostics)
 
@@ -99,14 +102,20 @@ def sora_article(epoch: None) -> Article:
     return prepare(target_for(SORA), Config())
 
 
-@pytest.fixture(scope="session")
-def sora_cards(sora_article: Article) -> Exported:
-    return _export(XiaohongshuExporter(), sora_article)
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """The engine that lays the pictures out (the PDF's)."""
+    return str(request.param)
 
 
 @pytest.fixture(scope="session")
-def mixed_cards(mixed_article: Article) -> Exported:
-    return _export(XiaohongshuExporter(), mixed_article)
+def sora_cards(sora_article: Article, engine: str) -> Exported:
+    return _export(XiaohongshuExporter(), sora_article, engine)
+
+
+@pytest.fixture(scope="session")
+def mixed_cards(mixed_article: Article, engine: str) -> Exported:
+    return _export(XiaohongshuExporter(), mixed_article, engine)
 
 
 def cards(exported: Exported) -> list[tuple[str, bytes]]:
@@ -167,15 +176,25 @@ def test_the_guard_finds_every_word_on_the_cards(sora_article: Article, sora_car
     assert not [d for d in sora_cards.diagnostics if d.kind != "title-too-long"]
 
 
-def test_emoji_are_in_colour_and_chinese_in_the_simplified_face(mixed_article: Article, tmp_path: Path) -> None:
+def test_emoji_are_in_colour_and_chinese_in_the_simplified_face(mixed_article: Article, engine: str,
+                                                                tmp_path: Path) -> None:
     config = Config()
     ctx = ExportContext(config, load_theme(), Resolver.for_config(mixed_article.source.root, config))
-    html = layout.page_html(mixed_article, ctx, layout.Geometry(1080, 1440, (100, 80, 130, 80), 32).css(), "test")
     pdf = tmp_path / "cards.pdf"
-    pdf.write_bytes(layout.lay_out(mixed_article, ctx, html, "test").write_pdf())
+    if engine == "typst":
+        from publish.images import cards
+        from publish.typst import clean, pictures
+
+        picture = pictures.Picture(cards.GEOMETRY, "default", None, clean.PDF)
+        pdf.write_bytes(pictures.lay_out(mixed_article, ctx, picture, cover=True).pdf)
+    else:
+        html = layout.page_html(mixed_article, ctx, layout.Geometry(1080, 1440, (100, 80, 130, 80), 32).css(), "test")
+        pdf.write_bytes(layout.lay_out(mixed_article, ctx, html, "test").write_pdf())
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert "Noto-Color-Emoji" in fonts
-    assert "Noto-Sans-CJK-SC" in fonts and "CJK-JP" not in fonts, fonts
+    # Typst draws colour glyphs as an unnamed Type 3 font (the colour itself: the next test).
+    assert ("Type 3" if engine == "typst" else "Noto-Color-Emoji") in fonts
+    names = re.sub(r"[^a-z]", "", fonts.lower())  # Noto-Sans-CJK-SC (WeasyPrint), NotoSansCJKsc (Typst)
+    assert "notosanscjksc" in names and "cjkjp" not in names, fonts
 
 
 def test_an_emoji_card_has_colour_pixels(mixed_cards: Exported) -> None:
@@ -217,8 +236,8 @@ def test_title_shortening_stops_at_a_boundary(title: str, expected: str) -> None
     assert caption.title_length(caption.shorten_title(title)) <= 20
 
 
-def test_more_than_max_cards_ends_with_where_to_read_the_rest(mixed_article: Article) -> None:
-    exported = _export(XiaohongshuExporter(), mixed_article, {"max_cards": 3, "more": "全文见公众号"})
+def test_more_than_max_cards_ends_with_where_to_read_the_rest(mixed_article: Article, engine: str) -> None:
+    exported = _export(XiaohongshuExporter(), mixed_article, engine, {"max_cards": 3, "more": "全文见公众号"})
     texts = card_texts(exported)
     assert len(texts) == 3
     assert "全文见公众号" in texts[-1]
@@ -229,14 +248,14 @@ def test_more_than_max_cards_ends_with_where_to_read_the_rest(mixed_article: Art
     assert fidelity.verify(mixed_article, [(XiaohongshuExporter(), exported.output)]) == []
 
 
-def test_same_input_same_bytes(sora_article: Article, sora_cards: Exported) -> None:
-    again = _export(XiaohongshuExporter(), sora_article)
+def test_same_input_same_bytes(sora_article: Article, sora_cards: Exported, engine: str) -> None:
+    again = _export(XiaohongshuExporter(), sora_article, engine)
     assert again.output == sora_cards.output
 
 
 @pytest.fixture(scope="session")
-def sora_long(sora_article: Article) -> Exported:
-    return _export(LongImageExporter(), sora_article)
+def sora_long(sora_article: Article, engine: str) -> Exported:
+    return _export(LongImageExporter(), sora_article, engine)
 
 
 def test_long_image_is_one_png_1080_wide_under_4_mb(sora_article: Article, sora_long: Exported) -> None:
@@ -249,11 +268,12 @@ def test_long_image_is_one_png_1080_wide_under_4_mb(sora_article: Article, sora_
     assert bottom.getextrema() == ((255, 255), (255, 255), (255, 255)), "the empty bottom is trimmed to a margin"
 
 
-def test_a_long_article_is_split_between_blocks(mixed_article: Article, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_long_article_is_split_between_blocks(mixed_article: Article, engine: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from publish.images import long
 
     monkeypatch.setattr(long, "GEOMETRY", layout.Geometry(1080, 3000, (80, 72, 96, 72), 34))
-    exported = _export(LongImageExporter(), mixed_article)
+    exported = _export(LongImageExporter(), mixed_article, engine)
     assert isinstance(exported.output, Mapping)
     names = sorted(exported.output)
     assert names[:2] == [".long-1.png", ".long-2.png"]

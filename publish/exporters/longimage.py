@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from publish.config import Config
 from publish.exporters import ExportContext, Output
 from publish.fidelity.readers import LaidOut
-from publish.images.options import LongImageOptions
+from publish.images.options import LongImageOptions, warm_up_engine
 from publish.model import Article
 
 
@@ -28,9 +29,11 @@ class LongImageExporter:
 
     def warm_up(self) -> None:
         """Import WeasyPrint before the first article; see `publish.offload`."""
-        from publish.pdf import render
+        warm_up_engine(None)
 
-        render.warm_up()
+    def warm_up_for(self, config: Config) -> None:
+        """Warm up the engine that lays the pictures out: the PDF's (WeasyPrint or Typst)."""
+        warm_up_engine(config)
 
     def export(self, article: Article, ctx: ExportContext) -> Output:
         from publish.images import long  # WeasyPrint and Pillow only when this format runs

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from publish.config import Config
 from publish.exporters import ExportContext, Output
 from publish.fidelity.readers import LaidOut
-from publish.images.options import CardOptions
+from publish.images.options import CardOptions, warm_up_engine
 from publish.model import Article
 
 FOLDER = ".xiaohongshu"
@@ -29,9 +30,11 @@ class XiaohongshuExporter:
 
     def warm_up(self) -> None:
         """Import WeasyPrint before the first article; see `publish.offload`."""
-        from publish.pdf import render
+        warm_up_engine(None)
 
-        render.warm_up()
+    def warm_up_for(self, config: Config) -> None:
+        """Warm up the engine that lays the pictures out: the PDF's (WeasyPrint or Typst)."""
+        warm_up_engine(config)
 
     def export(self, article: Article, ctx: ExportContext) -> dict[str, bytes]:
         from publish.images import caption, cards  # WeasyPrint and Pillow only when this format runs

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import html
+from typing import TYPE_CHECKING, Protocol
 
 from publish.exporters import ExportContext
 from publish.fidelity.readers import LaidOut
 from publish.images import layout, raster
-from publish.images.options import CardOptions
+from publish.images.options import CardOptions, engine
 from publish.model import Article
 from publish.normalize import xref
-from publish.pdf import render
+
+if TYPE_CHECKING:
+    from publish.typst import pictures
 
 GEOMETRY = layout.Geometry(1080, 1440, (100, 80, 130, 80), 32)
 LABEL = "Xiaohongshu"
@@ -43,40 +46,79 @@ def render_cards(article: Article, ctx: ExportContext, options: CardOptions) -> 
     article longer than `max_cards` ends with a card saying where to read the rest, and one
     warning saying how much was left out."""
     layout.warn_wide_tables(article, ctx, LABEL)
-    colours = layout.theme_css(options.theme, options.primary_color)
-    css = GEOMETRY.css() + colours
-    page_html = layout.page_html(article, ctx, css + _CARD_CSS % {"number": 'counter(page) "/" counter(pages)'}, LABEL)
-    document = layout.lay_out(article, ctx, page_html, LABEL)
-    pages = document.pages
+    draw: _Drawer = _Typst(options) if engine(ctx.config) == "typst" else _WeasyPrint(options)
+    pages = draw.cards(article, ctx, "total")
     limit = max(2, options.max_cards)
     if len(pages) <= limit:
-        images = raster.rasterize(document, pages, GEOMETRY.width)
-        return [LaidOut(raster.png(image), render.page_text(p)) for image, p in zip(images, pages, strict=True)]
+        return _laid_out(pages, 0, len(pages))
     kept = limit - 1
-    left_out = pages[kept:]
-    omitted = render.page_text(*left_out)
-    # The same layout numbered out of `limit` (margin boxes do not move the text).
-    numbered = layout.page_html(article, ctx, css + _CARD_CSS % {"number": f'counter(page) "/{limit}"'}, LABEL)
-    document = layout.lay_out(article, ctx, numbered, LABEL)
-    images = raster.rasterize(document, document.pages[:kept], GEOMETRY.width)
-    cards = [LaidOut(raster.png(image), render.page_text(p)) for image, p in zip(images, document.pages, strict=False)]
+    omitted = pages.text(kept, len(pages))
+    # The same layout numbered out of `limit` (the number does not move the text).
+    cards = _laid_out(draw.cards(article, ctx, limit), 0, kept)
     more = _more_text(article, ctx, options)
-    ending = dataclasses.replace(article, html=f'<p class="more">{html.escape(more)}</p>')
-    end_css = css + _CARD_CSS % {"number": "none"} + _END_CSS % {"number": f"{limit}/{limit}"}
-    end_html = layout.page_html(ending, ctx, end_css, LABEL)
-    end_html = end_html.replace("<article>", '<article class="more-card">', 1)
-    end_document = layout.lay_out(ending, ctx, end_html, LABEL)
-    end_page = end_document.pages[:1]
-    (end_image,) = raster.rasterize(end_document, end_page, GEOMETRY.width)
+    end = draw.ending(article, ctx, more, f"{limit}/{limit}")
     # The ending card stands for the cards it replaces: the guard checks that nothing else was lost.
-    cards.append(LaidOut(raster.png(end_image), render.page_text(*end_page) + "\n" + omitted))
-    first = _first_line(article, left_out)
+    cards += [LaidOut(card, f"{card.text}\n{omitted}") for card in _laid_out(end, 0, 1)]
     ctx.warn(article, f"{LABEL}: the article needs {len(pages)} cards, the platform takes {limit}; "
-             f"the last {len(left_out)} ({len(omitted)} characters) are left out and card {limit} "
+             f"the last {len(pages) - kept} ({len(omitted)} characters) are left out and card {limit} "
              f"says \"{more}\"",
              "shorten the article, or set xiaohongshu.more to where readers find the rest",
-             line=first, kind="cards-left-out")
+             line=_first_line(article, pages.text(kept, kept + 1)), kind="cards-left-out")
     return cards
+
+
+def _laid_out(pages: raster.Pages, start: int, stop: int) -> list[LaidOut]:
+    return [LaidOut(raster.png(image), text) for image, text in pages.pictures(start, stop, GEOMETRY.width)]
+
+
+class _Drawer(Protocol):
+    def cards(self, article: Article, ctx: ExportContext, number: str | int) -> raster.Pages: ...
+
+    def ending(self, article: Article, ctx: ExportContext, text: str, number: str) -> raster.Pages: ...
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _WeasyPrint:
+    """The cards as the shared page with images.css and `_CARD_CSS` (margin boxes number them)."""
+
+    options: CardOptions
+
+    def cards(self, article: Article, ctx: ExportContext, number: str | int) -> raster.Pages:
+        of = 'counter(pages)' if number == "total" else f'"{number}"'
+        css = self._css() + _CARD_CSS % {"number": f'counter(page) "/" {of}'}
+        return layout.WeasyPages(layout.lay_out(article, ctx, layout.page_html(article, ctx, css, LABEL), LABEL))
+
+    def ending(self, article: Article, ctx: ExportContext, text: str, number: str) -> raster.Pages:
+        ending = dataclasses.replace(article, html=f'<p class="more">{html.escape(text)}</p>')
+        css = self._css() + _CARD_CSS % {"number": "none"} + _END_CSS % {"number": number}
+        page = layout.page_html(ending, ctx, css, LABEL).replace("<article>", '<article class="more-card">', 1)
+        return layout.WeasyPages(layout.lay_out(ending, ctx, page, LABEL))
+
+    def _css(self) -> str:
+        return GEOMETRY.css() + layout.theme_css(self.options.theme, self.options.primary_color)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Typst:
+    """The cards as picture.typ lays them out (`publish.typst.pictures`)."""
+
+    options: CardOptions
+
+    def cards(self, article: Article, ctx: ExportContext, number: str | int) -> raster.Pages:
+        from publish.typst import pictures
+
+        return pictures.lay_out(article, ctx, self._picture(), cover=True, number=number)
+
+    def ending(self, article: Article, ctx: ExportContext, text: str, number: str) -> raster.Pages:
+        from publish.typst import pictures
+
+        return pictures.ending(article, ctx, self._picture(), text, number)
+
+    def _picture(self) -> pictures.Picture:
+        from publish.typst import clean, pictures
+
+        voice = clean.Voice("xiaohongshu", LABEL, "a picture", "image-link")
+        return pictures.Picture(GEOMETRY, self.options.theme, self.options.primary_color, voice)
 
 
 def _more_text(article: Article, ctx: ExportContext, options: CardOptions) -> str:
@@ -89,10 +131,9 @@ def _more_text(article: Article, ctx: ExportContext, options: CardOptions) -> st
     return "未完，全文见原文" if cjk else "Continued in the full article"
 
 
-def _first_line(article: Article, pages: list[object]) -> int | None:
+def _first_line(article: Article, text: str) -> int | None:
     """The source line where the left-out text starts: its first words found in the source."""
-    words = render.page_text(*pages[:1]).split()
-    for word in words[:40]:
+    for word in text.split()[:40]:
         if len(word) >= 4 and (line := article.source.line_of(word)) is not None:
             return line
     return None

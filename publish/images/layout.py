@@ -9,17 +9,22 @@ WeasyPrint logs turned into warnings — is the PDF's, so the pictures read like
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from publish import fonts, page
 from publish.diagnostics import mentioned
 from publish.exporters import ExportContext
+from publish.images import raster
 from publish.library_logs import captured
 from publish.model import Article
 from publish.pdf import messages, refs, render
 from publish.resources import ResourceRefused
 from publish.wechat import theme as wechat_theme
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 #: Pixels per PDF point: WeasyPrint lays out CSS px at 0.75 pt, PDFium renders points.
 PX_PER_PT = 4 / 3
@@ -79,6 +84,27 @@ def page_html(article: Article, ctx: ExportContext, css: str, label: str) -> str
                      + css)
     html: str = ctx.theme.template("page.html.j2").render(values)
     return html
+
+
+class WeasyPages:
+    """WeasyPrint's laid-out pages (`raster.Pages`): the text from its boxes, the pixels from the
+    PDF of just the pages wanted."""
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+
+    def __len__(self) -> int:
+        return len(self.document.pages)
+
+    def text(self, start: int, stop: int) -> str:
+        return render.page_text(*self.document.pages[start:stop])
+
+    def pictures(self, start: int, stop: int, width: int) -> Iterator[tuple[Image.Image, str]]:
+        pages = self.document.pages[start:stop]
+        if not pages:
+            return iter(())
+        images = raster.rasterize(self.document.copy(pages).write_pdf(), width)
+        return zip(images, (render.page_text(page) for page in pages), strict=False)
 
 
 def lay_out(article: Article, ctx: ExportContext, html: str, label: str) -> Any:

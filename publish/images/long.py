@@ -10,9 +10,8 @@ from __future__ import annotations
 from publish.exporters import ExportContext
 from publish.fidelity.readers import LaidOut
 from publish.images import layout, raster
-from publish.images.options import LongImageOptions
+from publish.images.options import LongImageOptions, engine
 from publish.model import Article
-from publish.pdf import render
 
 #: Where viewers and platforms start to downscale or refuse a picture (WeChat, Weibo).
 MAX_HEIGHT = 16000
@@ -25,12 +24,18 @@ _LONG_CSS = ".title-block { margin-bottom: 1.6em; }\n"
 def render_parts(article: Article, ctx: ExportContext, options: LongImageOptions) -> list[LaidOut]:
     """The parts in order: one for an article shorter than `MAX_HEIGHT` px."""
     layout.warn_wide_tables(article, ctx, LABEL)
-    css = GEOMETRY.css() + layout.theme_css(options.theme, options.primary_color) + _LONG_CSS
-    document = layout.lay_out(article, ctx, layout.page_html(article, ctx, css, LABEL), LABEL)
-    pages = document.pages
+    pages: raster.Pages
+    if engine(ctx.config) == "typst":
+        from publish.typst import clean, pictures
+
+        voice = clean.Voice("longimage", LABEL, "a picture", "image-link")
+        pages = pictures.lay_out(article, ctx, pictures.Picture(GEOMETRY, options.theme, options.primary_color, voice))
+    else:
+        css = GEOMETRY.css() + layout.theme_css(options.theme, options.primary_color) + _LONG_CSS
+        pages = layout.WeasyPages(layout.lay_out(article, ctx, layout.page_html(article, ctx, css, LABEL), LABEL))
     parts = []
-    for image, page in zip(raster.rasterize(document, pages, GEOMETRY.width), pages, strict=True):
+    for image, text in pages.pictures(0, len(pages), GEOMETRY.width):
         bottom = raster.content_bottom(image)
         height = min(image.height, max(bottom, GEOMETRY.margin[0]) + GEOMETRY.margin[2])
-        parts.append(LaidOut(raster.png(image.crop((0, 0, image.width, height))), render.page_text(page)))
+        parts.append(LaidOut(raster.png(image.crop((0, 0, image.width, height))), text))
     return parts

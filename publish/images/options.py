@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from publish.config import Config
 from publish.options import rule
+from publish.pdf.options import Engine, PdfOptions
 from publish.wechat.options import ThemeColours
 
 
@@ -21,3 +23,23 @@ class CardOptions(ThemeColours):
     #: What the last card says when the article needs more cards ("全文见公众号"); default: the
     #: article's web page under `site_url`, or a plain "continued" note.
     more: str | None = field(default=None, metadata=rule(help="what the last card says when cut"))
+
+
+def engine(config: Config) -> Engine:
+    """What lays the pictures out: the PDF's engine (`--pdf-engine`, `[pdf] engine`, front matter),
+    so a run chosen for Typst's speed or its Chinese line breaking gets both in every paged format."""
+    options = config.exporters.get("pdf")
+    return options.engine if isinstance(options, PdfOptions) else "weasyprint"
+
+
+def warm_up_engine(config: Config | None) -> None:
+    """Import the engine that will lay the pictures out (and Typst's fonts) before the first
+    article; see `publish.offload`."""
+    if config is not None and engine(config) == "typst":
+        from publish.typst import engine as typst_engine
+
+        typst_engine.warm_up()
+    else:
+        from publish.pdf import render
+
+        render.warm_up()

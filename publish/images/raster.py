@@ -1,7 +1,9 @@
-"""Laid-out pages to pixels: PDFium rasterizes WeasyPrint's pages, Pillow writes optimized PNGs.
+"""Laid-out pages to pixels: PDFium rasterizes the layout engine's PDF, Pillow writes optimized PNGs.
 
 WeasyPrint has no raster output since v53; its PDF of exactly the pages wanted (fonts subset,
 nothing else) is the shortest way to pixels, and PDFium is already how the guard reads PDFs.
+Typst's PDF is drawn the same way (and its text read back), so both engines give the same pixels
+for the same page.
 The PNG is a palette image when 256 colours hold the picture (text on a plain ground: a third
 of the size), else true colour (photos, colour emoji): never a visible loss to save bytes.
 """
@@ -9,8 +11,8 @@ of the size), else true colour (photos, colour emoji): never a visible loss to s
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -20,20 +22,62 @@ if TYPE_CHECKING:
 PALETTE_TOLERANCE = 16
 
 
-def rasterize(document: Any, pages: Sequence[Any], width: int) -> Iterator[Image.Image]:
-    """`pages` of a WeasyPrint `document` as RGB images exactly `width` px wide, in order.
+class Pages(Protocol):
+    """Laid-out pages of one engine: how many, the text on a run of them (for the guard), and
+    the run drawn as RGB images exactly `width` px wide, each with its text."""
+
+    def __len__(self) -> int: ...
+
+    def text(self, start: int, stop: int) -> str: ...
+
+    def pictures(self, start: int, stop: int, width: int) -> Iterator[tuple[Image.Image, str]]: ...
+
+
+class PdfPages:
+    """The pages of `pdf` (Typst's): PDFium draws them and reads their text back."""
+
+    def __init__(self, pdf: bytes) -> None:
+        import pypdfium2
+
+        self.pdf = pdf
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            self._texts = [_page_text(document, index) for index in range(len(document))]
+        finally:
+            document.close()
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def text(self, start: int, stop: int) -> str:
+        return "\n".join(self._texts[start:stop])
+
+    def pictures(self, start: int, stop: int, width: int) -> Iterator[tuple[Image.Image, str]]:
+        return zip(rasterize(self.pdf, width, range(start, min(stop, len(self)))), self._texts[start:stop],
+                   strict=False)
+
+
+def _page_text(document: Any, index: int) -> str:
+    page = document[index]
+    textpage = page.get_textpage()
+    try:
+        return str(textpage.get_text_range())
+    finally:
+        textpage.close()
+        page.close()
+
+
+def rasterize(pdf: bytes, width: int, pages: range | None = None) -> Iterator[Image.Image]:
+    """`pages` of `pdf` (all by default) as RGB images exactly `width` px wide, in order.
 
     One at a time: a long image's page is 1080 × 16000 px (50 MB as RGB), and an 80 KB article
     has seven of them; the caller encodes each before the next is drawn.
     """
     import pypdfium2
 
-    if not pages:
-        return
-    pdf = document.copy(list(pages)).write_pdf()
     doc = pypdfium2.PdfDocument(pdf)
     try:
-        for index in range(len(doc)):
+        for index in pages if pages is not None else range(len(doc)):
             page = doc[index]
             points_wide = page.get_width()
             bitmap = page.render(scale=width / points_wide, draw_annots=False)

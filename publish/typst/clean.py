@@ -34,7 +34,21 @@ from publish.typst.images import Stage
 Node = dict[str, Any]
 
 
-def for_typst(article: Article, ctx: ExportContext, stage: Stage) -> PandocAst:
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """Who speaks in the warnings: the format (`ExportError`'s), its label, what it is called in
+    "a PDF cannot link…", and the kind of the link warning (the WeasyPrint path's)."""
+
+    format: str
+    label: str
+    medium: str
+    link_kind: str
+
+
+PDF = Voice("pdf", "PDF", "a PDF", "pdf-link")
+
+
+def for_typst(article: Article, ctx: ExportContext, stage: Stage, voice: Voice = PDF) -> PandocAst:
     """A copy of the article's AST that pandoc's Typst writer turns into a document Typst accepts."""
     ast = article.ast  # one copy (each access gives a fresh one): nodes are told apart by identity
     fragments, markdown_images = [], set()
@@ -45,7 +59,7 @@ def for_typst(article: Article, ctx: ExportContext, stage: Stage) -> PandocAst:
             markdown_images.add(id(node))
     converted = rawhtml.to_blocks([node["c"][1] for node in fragments], ctx.config.pandoc_timeout)
     cleaner = _Cleaner(article, ctx, stage, {id(node): blocks for node, blocks in zip(fragments, converted)},
-                       markdown_images)
+                       markdown_images, voice)
     blocks = cleaner.items(ast["blocks"])
     return {**ast, "blocks": _Labels(blocks).items(blocks)}
 
@@ -58,6 +72,7 @@ class _Cleaner:
     raw_blocks: dict[int, list[Node]]
     #: The images written in Markdown (normalize checked those; raw HTML ones it could not).
     markdown_images: set[int]
+    voice: Voice
 
     def items(self, items: list[Any]) -> list[Any]:
         """A list of nodes (or of anything else in the AST), each replaced by what it becomes."""
@@ -109,9 +124,10 @@ class _Cleaner:
             target = xref.href_for(ref, xref.source_path(self.article.source),
                                    site_url=self.ctx.config.site_url, relative=False)
             if target is None:
-                self.ctx.warn(self.article, f"PDF: the link to {ref.path} is plain text (a PDF cannot "
-                              "link to a relative page)", "give --site-url to link to its web page",
-                              line=self._line(ref.path.name), kind="pdf-link")
+                self.ctx.warn(self.article, f"{self.voice.label}: the link to {ref.path} is plain text "
+                              f"({self.voice.medium} cannot link to a relative page)",
+                              "give --site-url to link to its web page",
+                              line=self._line(ref.path.name), kind=self.voice.link_kind)
                 return content
         return [{"t": "Link", "c": [attr, content, [target, title]]}]
 
@@ -123,13 +139,13 @@ class _Cleaner:
             data, origin = images.fetch(src, checked, self.ctx.resolver, self.article.path.parent)
         except ResourceRefused as refused:
             if not (id(node) in self.markdown_images and refused.kind == "missing" and not is_remote(src)):
-                self.ctx.warn(self.article, f"PDF: not loading {refused.ref}: {refused.detail}",
+                self.ctx.warn(self.article, f"{self.voice.label}: not loading {refused.ref}: {refused.detail}",
                               "put the file inside the source folder, or pass --allow-remote for URLs",
                               line=self._line(src), kind="resource-refused")
             return alt  # normalize has warned about a missing file already
         suffix = images.kind(data)
         if suffix is None:
-            self.ctx.warn(self.article, f"PDF: image {src!r} is not a PNG, JPEG, GIF, WebP or SVG file; "
+            self.ctx.warn(self.article, f"{self.voice.label}: image {src!r} is not a PNG, JPEG, GIF, WebP or SVG file; "
                           "its alt text is printed instead", "check the file, or convert it",
                           line=self._line(src), kind="broken-image")
             return alt

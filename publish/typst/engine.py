@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from publish import fonts, parse
@@ -36,14 +37,31 @@ _WORDS = re.compile(r"[^\W_]{4,}")
 def export(article: Article, ctx: ExportContext, options: PdfOptions) -> bytes:
     """The PDF of `article` laid out by Typst."""
     variant = compiler.standards(options.variant)
+
+    def data(stage: Stage, known: frozenset[str]) -> str:
+        return inputs.build(article, options, ctx.config.toc, stage, known, ctx.config.cjk_fallback)
+
+    return typeset(article, ctx, PREAMBLE, data, variant=variant,
+                   tags=options.tags or variant in compiler.TAGGED)
+
+
+#: What `typeset` asks for the template's input, once the images are staged and the fonts known.
+Inputs = Callable[[Stage, frozenset[str]], str]
+
+
+def typeset(article: Article, ctx: ExportContext, preamble: str, data: Inputs, *, variant: list[str] | None = None,
+            tags: bool = False, voice: clean.Voice = clean.PDF) -> bytes:
+    """`article` laid out by Typst as PDF bytes: `preamble` (which template, which function), the
+    body from pandoc's Typst writer, `data(stage, known fonts)` as `sys.inputs`. Warnings and
+    errors speak as `voice` (the PDF, or a picture format that lays out with Typst)."""
     stage = Stage()
-    ast = clean.for_typst(article, ctx, stage)
+    ast = clean.for_typst(article, ctx, stage, voice)
     try:
         body = parse.run_pandoc(json.dumps(ast, ensure_ascii=False), _WRITER, ctx.config.pandoc_timeout)
     except parse.PandocFailed as exc:
-        raise ExportError("pdf", article.path, f"pandoc could not write Typst: {exc}",
+        raise ExportError(voice.format, article.path, f"pandoc could not write Typst: {exc}",
                           "run `publish doctor` to check the pandoc installation") from exc
-    main = PREAMBLE + body
+    main = preamble + body
     with tempfile.TemporaryDirectory(prefix="publish-typst-") as tmp:
         root = Path(tmp)
         stage.write(root)
@@ -54,22 +72,21 @@ def export(article: Article, ctx: ExportContext, options: PdfOptions) -> bytes:
                                               ctx.config.cjk_fallback) if r)
         while True:
             (root / "main.typ").write_text(main, encoding="utf-8")
-            data = {"publish": inputs.build(article, options, ctx.config.toc, stage, known, ctx.config.cjk_fallback)}
             try:
-                pdf, warnings = compiler.compile_pdf(root, data, variant, options.tags or variant in compiler.TAGGED)
+                pdf, warnings = compiler.compile_pdf(root, {"publish": data(stage, known)}, variant or [], tags)
                 break
             except compiler.CompileFailed as failed:
                 broken = {key: why for key, image in stage.images.items()
                           if (why := compiler.undecodable(root, image.path)) is not None}
                 if not broken:
-                    raise _error(article, main, failed) from None
+                    raise _error(article, main, failed, voice) from None
             for key, why in broken.items():  # print their alt text instead, and try again
                 image = stage.images.pop(key)
-                ctx.warn(article, f"PDF: image {image.ref!r} could not be read ({why}); its alt text "
-                         "is printed instead", "check the file, or convert it to PNG",
+                ctx.warn(article, f"{voice.label}: image {image.ref!r} could not be read ({why}); its alt "
+                         "text is printed instead", "check the file, or convert it to PNG",
                          line=article.source.line_of(image.ref), kind="broken-image")
     for warning in warnings:
-        ctx.warn(article, f"PDF (Typst): {warning}", "check the construct near it in the source")
+        ctx.warn(article, f"{voice.label} (Typst): {warning}", "check the construct near it in the source")
     return pdf
 
 
@@ -84,7 +101,7 @@ def _template(theme: Theme) -> Path:
     return path if (path / "article.typ").is_file() else load_theme().root / TEMPLATE
 
 
-def _error(article: Article, main: str, failed: compiler.CompileFailed) -> ExportError:
+def _error(article: Article, main: str, failed: compiler.CompileFailed, voice: clean.Voice) -> ExportError:
     """Typst's message, with the source line holding the words of the line Typst stopped at."""
     line = None
     if failed.line is not None:
@@ -96,5 +113,5 @@ def _error(article: Article, main: str, failed: compiler.CompileFailed) -> Expor
                 break
     hints = "".join(f"{hint}; " for hint in failed.hints)
     where = "on this line" if line is not None else "Typst names"
-    return ExportError("pdf", article.path, f"Typst cannot lay this article out: {failed.message}",
+    return ExportError(voice.format, article.path, f"Typst cannot lay this article out: {failed.message}",
                        f"{hints}rewrite the construct {where}, or use --pdf-engine weasyprint", line)

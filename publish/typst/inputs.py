@@ -48,6 +48,19 @@ def font_stack(language: str, style: fonts.Style, chosen: str | None, known: Col
     return list(dict.fromkeys(f for f in cut_first if f.lower() in have))
 
 
+#: The characters drawn in colour emoji (Unicode's Emoji_Presentation, and the joiner and selector
+#: of emoji sequences), whatever face comes first: DejaVu Sans has 😀 in black and white, and a
+#: face's digits and `#` (also emoji, with a keycap) stay text.
+EMOJI_COVERS = r"[\p{Emoji_Presentation}\u{FE0F}\u{200D}]"
+
+
+def emoji_first(stack: list[str]) -> list[str | dict[str, str]]:
+    """`stack` with the colour emoji face first for `EMOJI_COVERS` only (Typst's `covers`), when
+    the stack has it."""
+    emoji = [{"name": face, "covers": EMOJI_COVERS} for face in stack if face in fonts.EMOJI][:1]
+    return [*emoji, *stack]
+
+
 def language(tag: str) -> tuple[str, str | None]:
     """Typst's `lang` and `region` for a BCP 47 tag: `zh-Hant-TW` → ("zh", "TW")."""
     parts = tag.replace("_", "-").split("-")
@@ -74,11 +87,42 @@ def document_date(article: Article) -> dict[str, int] | None:
 
 def build(article: Article, options: PdfOptions, toc: bool, stage: Stage, known: Collection[str],
           cjk_fallback: str = fonts.DEFAULT_CJK_FALLBACK) -> str:
-    """The JSON the template reads as `meta`."""
+    """The JSON the PDF template (article.typ) reads as `meta`."""
+    meta = article.metadata
+    page = layout.page_box(options.page_size, options.margin)
+    value = _shared(article, stage) | {
+        "indent": options.cjk_indent,
+        "toc": toc and any(h.level <= 3 for h in article.headings),
+        "toc_title": "目录" if meta.is_cjk else "Contents",
+        "fonts": {"body": emoji_first(font_stack(meta.language, "serif", options.body_font, known, cjk_fallback)),
+                  "heading": emoji_first(font_stack(meta.language, "sans", options.heading_font, known, cjk_fallback)),
+                  "mono": emoji_first(font_stack(meta.language, "mono", None, known, cjk_fallback))},
+        "page": {"width": page.width, "height": page.height, "top": page.top, "right": page.right,
+                 "bottom": page.bottom, "left": page.left},
+    }
+    return json.dumps(value, ensure_ascii=False)
+
+
+def picture(article: Article, stage: Stage, known: Collection[str], picture: dict[str, Any],
+            cjk_fallback: str = fonts.DEFAULT_CJK_FALLBACK) -> str:
+    """The JSON the picture template (picture.typ) reads as `meta`: sans-serif throughout (a phone
+    screen, not paper), and `picture`: `page` and `size` in points, `colours` (hex), `cover`,
+    `number` ("total", a card count, or none), `ending` (the last card's text, or none),
+    `number_text` and `tallest` (points)."""
+    meta = article.metadata
+    sans = emoji_first(font_stack(meta.language, "sans", None, known, cjk_fallback))
+    value = _shared(article, stage) | {
+        "indent": True, "toc": False,
+        "fonts": {"body": sans, "heading": sans, "mono": emoji_first(font_stack(meta.language, "mono", None, known, cjk_fallback))},
+        "picture": picture,
+    }
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _shared(article: Article, stage: Stage) -> dict[str, Any]:
     meta = article.metadata
     lang, region = language(meta.language)
-    page = layout.page_box(options.page_size, options.margin)
-    value: dict[str, Any] = {
+    return {
         "title": meta.title,
         "subtitle": meta.subtitle,
         "description": meta.description,
@@ -89,14 +133,5 @@ def build(article: Article, options: PdfOptions, toc: bool, stage: Stage, known:
         "lang": lang,
         "region": region,
         "cjk": meta.is_cjk,
-        "indent": options.cjk_indent,
-        "toc": toc and any(h.level <= 3 for h in article.headings),
-        "toc_title": "目录" if meta.is_cjk else "Contents",
-        "fonts": {"body": font_stack(meta.language, "serif", options.body_font, known, cjk_fallback),
-                  "heading": font_stack(meta.language, "sans", options.heading_font, known, cjk_fallback),
-                  "mono": font_stack(meta.language, "mono", None, known, cjk_fallback)},
-        "page": {"width": page.width, "height": page.height, "top": page.top, "right": page.right,
-                 "bottom": page.bottom, "left": page.left},
         "images": {key: {"path": image.path, "alt": image.alt} for key, image in stage.images.items()},
     }
-    return json.dumps(value, ensure_ascii=False)
