@@ -310,3 +310,14 @@ def test_content_bottom_is_found_strip_by_strip(height: int, mark: int | None, b
     if mark is not None:
         image.putpixel((1079, mark), (250, 250, 250))
     assert content_bottom(image) == bottom
+
+
+def test_typst_cards_keep_clreqs_line_start_rules() -> None:
+    """What the Typst engine brings to the pictures: no line starts with closing punctuation or
+    ends with an opening one (WeasyPrint cannot promise it: its `line-break` is unsupported)."""
+    article = prepare(target_for(ARTICLES.parent / "pdf" / "clreq.md"), Config())
+    lines = [line.strip() for text in card_texts(_export(XiaohongshuExporter(), article, "typst"))
+             for line in text.splitlines() if line.strip()]
+    assert len(lines) > 40
+    assert [line for line in lines if line[0] in "，。、；：？！）」』”》"] == []
+    assert [line for line in lines if line[-1] in "（「『“《"] == []

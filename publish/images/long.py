@@ -29,7 +29,7 @@ def render_parts(article: Article, ctx: ExportContext, options: LongImageOptions
         from publish.typst import clean, pictures
 
         voice = clean.Voice("longimage", LABEL, "a picture", "image-link")
-        pages = pictures.lay_out(article, ctx, pictures.Picture(GEOMETRY, options.theme, options.primary_color, voice))
+        pages = pictures.whole(article, ctx, pictures.Picture(GEOMETRY, options.theme, options.primary_color, voice))
     else:
         css = GEOMETRY.css() + layout.theme_css(options.theme, options.primary_color) + _LONG_CSS
         pages = layout.WeasyPages(layout.lay_out(article, ctx, layout.page_html(article, ctx, css, LABEL), LABEL))

@@ -38,13 +38,23 @@ def lay_out(article: Article, ctx: ExportContext, picture: Picture, *, cover: bo
             number: str | int | None = None) -> PdfPages:
     """The article's pages: with a cover first (cards), numbered `n/total` (`number="total"`) or
     `n/number`, or neither (the long image)."""
-    return _typeset(article, ctx, picture, cover=cover, number=number, ending=None, number_text="")
+    return _typeset(article, ctx, picture, cover=cover, number=number, ending=None, number_text="", whole=False)
+
+
+def whole(article: Article, ctx: ExportContext, picture: Picture) -> PdfPages:
+    """The long image's pages: one page as tall as the article when that is within the page
+    height (nothing to trim, a third of the pixels to draw), else pages of that height."""
+    pages = _typeset(article, ctx, picture, cover=False, number=None, ending=None, number_text="", whole=True)
+    if pages.heights[0] * PX_PER_PT <= picture.geometry.height:
+        return pages
+    return lay_out(article, ctx, picture)
 
 
 def ending(article: Article, ctx: ExportContext, picture: Picture, text: str, number_text: str) -> PdfPages:
     """The last card of a note cut at the platform's limit: `text` on the cover's colour."""
     empty = dataclasses.replace(article, ast_json=json.dumps({**article.ast, "blocks": []}))
-    return _typeset(empty, ctx, picture, cover=False, number=None, ending=text, number_text=number_text)
+    return _typeset(empty, ctx, picture, cover=False, number=None, ending=text, number_text=number_text,
+                    whole=False)
 
 
 def hex_colours(theme: str, primary_color: str | None) -> dict[str, str]:
