@@ -188,6 +188,25 @@ def test_chinese_never_falls_to_the_japanese_face(lang: str) -> None:
     assert stack.index("Noto Serif CJK SC") < stack.index("Noto Color Emoji")
 
 
+def test_emoji_are_in_colour_in_a_sans_heading_and_digits_stay_text(tmp_path: Path) -> None:
+    """DejaVu Sans (the sans stack's Latin face) has 😀 in black and white: the colour face comes
+    first for emoji only (Typst's `covers`), so a heading's emoji is in colour, its digits not."""
+    source = tmp_path / "a.md"
+    source.write_text("---\ntitle: Party\n---\n\n## Launch 😀 at 10#\n\nText.\n", encoding="utf-8")
+    _, pdf, _ = export(source)
+    fonts = pdffonts_text(pdf)
+    assert "Type 3" in fonts  # Typst's colour glyphs
+    assert "😀" in readers.pdf_text(pdf) and "10#" in readers.pdf_text(pdf)
+    stack = inputs.emoji_first(["DejaVu Sans", "Noto Color Emoji"])
+    assert stack[0] == {"name": "Noto Color Emoji", "covers": inputs.EMOJI_COVERS}
+
+
+def pdffonts_text(pdf: bytes) -> str:
+    import subprocess
+
+    return subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+
 @pytest.mark.parametrize(("data", "suffix"), [(png(), ".png"), (b"\xff\xd8\xff\xe0rest", ".jpg"),
                                               (b"GIF89a...", ".gif"), (b"RIFF\0\0\0\0WEBPVP8 ", ".webp"),
                                               (b'<?xml version="1.0"?>\n<svg xmlns="x"/>', ".svg"),

@@ -1,9 +1,11 @@
 """Xiaohongshu cards: a cover, then the article on 1080 × 1440 pages, at most `max_cards` of them.
 
-WeasyPrint's paged layout does the splitting the platform tools do by hand: `break-inside:
+Paged layout does the splitting the platform tools do by hand. With WeasyPrint, `break-inside:
 avoid` keeps a paragraph, list item, quote, code block, table or image on one card when it fits,
 `break-after: avoid` keeps a heading with what follows, and a block taller than a card is split
-between lines (text, code) or scaled to the card (`max-height`). Page numbers are margin boxes.
+between lines (text, code) or scaled to the card (`max-height`); page numbers are margin boxes.
+Typst's `picture.typ` does the same (a block that measures shorter than a card is unbreakable,
+headings are sticky). What is not layout — the limit, the ending card, the warning — is shared.
 """
 
 from __future__ import annotations
