@@ -321,3 +321,25 @@ def test_typst_cards_keep_clreqs_line_start_rules() -> None:
     assert len(lines) > 40
     assert [line for line in lines if line[0] in "，。、；：？！）」』”》"] == []
     assert [line for line in lines if line[-1] in "（「『“《"] == []
+
+
+def test_a_theme_restyles_the_typst_pictures_or_keeps_the_default_ones(sora_article: Article, tmp_path: Path) -> None:
+    """A theme's `typst/picture.typ` lays out its pictures; a theme with only the PDF's
+    `article.typ` gets the default pictures, not a missing-file error."""
+    from publish.themes import Theme
+
+    config = Config(exporters={"pdf": PdfOptions(engine="typst")})
+    mine = tmp_path / "mine"
+    shutil.copytree(load_theme().root / "typst", mine / "typst", ignore=shutil.ignore_patterns("picture.typ"))
+
+    def cover(theme: Theme) -> tuple[int, int, int]:
+        ctx = ExportContext(config, theme, Resolver.for_config(sora_article.source.root, config))
+        output = XiaohongshuExporter().export(sora_article, ctx)
+        return image(output[".xiaohongshu/01.png"]).convert("RGB").getpixel((5, 5))  # type: ignore[no-any-return]
+
+    assert cover(Theme("mine", mine)) == cover(load_theme())
+    picture = (load_theme().root / "typst" / "picture.typ").read_text(encoding="utf-8")
+    (mine / "typst" / "picture.typ").write_text(picture.replace(
+        "page(fill: colour.primary, footer: none)", 'page(fill: rgb("#ff0000"), footer: none)'), encoding="utf-8")
+    red = cover(Theme("mine", mine))
+    assert red[0] > 240 and red[1] < 16 and red[2] < 16, red  # within the palette's tolerance

@@ -104,7 +104,7 @@ class WeasyPages:
         if not pages:
             return iter(())
         images = raster.rasterize(self.document.copy(pages).write_pdf(), width)
-        return zip(images, (render.page_text(page) for page in pages), strict=False)
+        return map(raster.paired, images, [render.page_text(page) for page in pages])
 
 
 def lay_out(article: Article, ctx: ExportContext, html: str, label: str) -> Any:

@@ -37,5 +37,7 @@ def render_parts(article: Article, ctx: ExportContext, options: LongImageOptions
     for image, text in pages.pictures(0, len(pages), GEOMETRY.width):
         bottom = raster.content_bottom(image)
         height = min(image.height, max(bottom, GEOMETRY.margin[0]) + GEOMETRY.margin[2])
-        parts.append(LaidOut(raster.png(image.crop((0, 0, image.width, height))), text))
+        if height < image.height:  # rebound: the full page is freed before the PNG is encoded
+            image = image.crop((0, 0, image.width, height))
+        parts.append(LaidOut(raster.png(image), text))
     return parts

@@ -55,8 +55,12 @@ class PdfPages:
         return "\n".join(self._texts[start:stop])
 
     def pictures(self, start: int, stop: int, width: int) -> Iterator[tuple[Image.Image, str]]:
-        return zip(rasterize(self.pdf, width, range(start, min(stop, len(self)))), self._texts[start:stop],
-                   strict=False)
+        return map(paired, rasterize(self.pdf, width, range(start, min(stop, len(self)))), self._texts[start:stop])
+
+
+def paired(image: Image.Image, text: str) -> tuple[Image.Image, str]:
+    """`(image, text)` for `map`, which (unlike `zip`) keeps no reference to the last pair."""
+    return image, text
 
 
 def _page_text(document: Any, index: int) -> str:
@@ -88,7 +92,11 @@ def rasterize(pdf: bytes, width: int, pages: range | None = None) -> Iterator[Im
                 image = image.convert("RGB")
             bitmap.close()
             page.close()
-            yield _exact_width(image, width)
+            # Handed over, not kept: this frame holding a 50 MB page while the caller encodes the
+            # next one's predecessor would double the peak (as would `zip`, which reuses its tuple).
+            held = [_exact_width(image, width)]
+            del image
+            yield held.pop()
     finally:
         doc.close()
 

@@ -6,6 +6,7 @@ formats and the WeasyPrint engine never pay for it).
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import json
 import re
@@ -124,7 +125,31 @@ def compile_pdf(root: Path, inputs: dict[str, str], variant: list[str], tags: bo
                             int(where.group(1)) if where else None,
                             int(where.group(2)) if where else None) from None
     assert isinstance(pdf, bytes)
+    if (root / "main.typ").stat().st_size > LARGE:
+        _forget()
     return pdf, [str(getattr(w, "message", w)) for w in warnings]
+
+
+#: Typst source above this size (an ~30 KB article) is forgotten after its compile (`_forget`).
+LARGE = 48 * 1024
+#: How many compiles typst-py keeps Typst's memoized results for (`comemo::evict(10)` after each).
+_KEPT_FOR = 10
+
+
+def _forget() -> None:
+    """Age a large document's memoized layout out of Typst's cache, and give the memory back.
+
+    typst-py keeps each compile's results for the next ten compiles, ~110 MB for an 80 KB article:
+    its PDF, cards and long image held 900 MB in one worker (WeasyPrint: 590). Ten empty compiles
+    (~0.1 s, against seconds for such an article) age them out; glibc's `malloc_trim` then returns
+    the freed pages, most of them in the arenas of Typst's threads, which Python never reuses.
+    """
+    for _ in range(_KEPT_FOR + 1):
+        _compiler().compile(input=b"", format="svg", sys_inputs={}, timestamp=0)
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: the memory is freed, only not handed back to the system
 
 
 def undecodable(root: Path, path: str) -> str | None:

@@ -24,11 +24,10 @@ from publish.themes import Theme, load_theme
 from publish.typst import clean, compiler, inputs
 from publish.typst.images import Stage
 
-#: The theme's folder for Typst: `article.typ` (the page) and what it uses (`highlight.tmTheme`).
+#: The theme's folder for Typst: `article.typ` (the PDF's page), `picture.typ` (the cards' and
+#: long image's) and what they use (`highlight.tmTheme`). Each template file defines the function
+#: of its name, which main.typ shows the body with.
 TEMPLATE = "typst"
-#: main.typ before the body; the template reads its input from `sys.inputs` (see `inputs`).
-PREAMBLE = ('#import "article.typ": article, horizontalrule, publish-image, publish-meta\n'
-            "#show: article.with(publish-meta)\n")
 #: `idiomatic`: code blocks keep their language for Typst's own highlighter (`none` would drop it).
 _WRITER = ["--from=json", "--to=typst", "--wrap=none", "--syntax-highlighting=idiomatic"]
 _WORDS = re.compile(r"[^\W_]{4,}")
@@ -41,7 +40,7 @@ def export(article: Article, ctx: ExportContext, options: PdfOptions) -> bytes:
     def data(stage: Stage, known: frozenset[str]) -> str:
         return inputs.build(article, options, ctx.config.toc, stage, known, ctx.config.cjk_fallback)
 
-    return typeset(article, ctx, PREAMBLE, data, variant=variant,
+    return typeset(article, ctx, "article", data, variant=variant,
                    tags=options.tags or variant in compiler.TAGGED)
 
 
@@ -49,11 +48,15 @@ def export(article: Article, ctx: ExportContext, options: PdfOptions) -> bytes:
 Inputs = Callable[[Stage, frozenset[str]], str]
 
 
-def typeset(article: Article, ctx: ExportContext, preamble: str, data: Inputs, *, variant: list[str] | None = None,
+def typeset(article: Article, ctx: ExportContext, template: str, data: Inputs, *, variant: list[str] | None = None,
             tags: bool = False, voice: clean.Voice = clean.PDF) -> bytes:
-    """`article` laid out by Typst as PDF bytes: `preamble` (which template, which function), the
-    body from pandoc's Typst writer, `data(stage, known fonts)` as `sys.inputs`. Warnings and
-    errors speak as `voice` (the PDF, or a picture format that lays out with Typst)."""
+    """`article` laid out by Typst as PDF bytes: the body from pandoc's Typst writer, shown with
+    the function `template` of `<template>.typ`, `data(stage, known fonts)` as its `sys.inputs`
+    (read by the template as `meta`). Warnings and errors speak as `voice` (the PDF, or a picture
+    format that lays out with Typst)."""
+    # The template reads its input from `sys.inputs` (see `inputs`), never from spliced markup.
+    preamble = (f'#import "{template}.typ": {template}, horizontalrule, publish-image, publish-meta\n'
+                f"#show: {template}.with(publish-meta)\n")
     stage = Stage()
     ast = clean.for_typst(article, ctx, stage, voice)
     try:
@@ -65,7 +68,7 @@ def typeset(article: Article, ctx: ExportContext, preamble: str, data: Inputs, *
     with tempfile.TemporaryDirectory(prefix="publish-typst-") as tmp:
         root = Path(tmp)
         stage.write(root)
-        for part in _template(ctx.theme).iterdir():
+        for part in _template(ctx.theme, template).iterdir():
             if part.is_file():
                 shutil.copyfile(part, root / part.name)
         known = compiler.families(r for r in (fonts.cjk_region(article.metadata.language),
@@ -95,10 +98,11 @@ def warm_up() -> None:
     compiler.warm_up()
 
 
-def _template(theme: Theme) -> Path:
-    """The theme's Typst folder, or the default theme's when it has none."""
+def _template(theme: Theme, template: str) -> Path:
+    """The theme's Typst folder, or the default theme's when it lacks `<template>.typ` (a theme
+    that restyles only the PDF's `article.typ` keeps the default pictures)."""
     path = theme.root / TEMPLATE
-    return path if (path / "article.typ").is_file() else load_theme().root / TEMPLATE
+    return path if (path / f"{template}.typ").is_file() else load_theme().root / TEMPLATE
 
 
 def _error(article: Article, main: str, failed: compiler.CompileFailed, voice: clean.Voice) -> ExportError:

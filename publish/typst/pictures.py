@@ -19,8 +19,6 @@ from publish.model import Article
 from publish.typst import clean, engine, inputs
 from publish.wechat import theme as wechat_theme
 
-PREAMBLE = ('#import "picture.typ": horizontalrule, picture, publish-image, publish-meta\n'
-            "#show: picture.with(publish-meta)\n")
 _COLOURS = ("primary", "heading", "text", "muted", "soft", "border")
 
 
@@ -42,12 +40,13 @@ def lay_out(article: Article, ctx: ExportContext, picture: Picture, *, cover: bo
 
 
 def whole(article: Article, ctx: ExportContext, picture: Picture) -> PdfPages:
-    """The long image's pages: one page as tall as the article when that is within the page
-    height (nothing to trim, a third of the pixels to draw), else pages of that height."""
-    pages = _typeset(article, ctx, picture, cover=False, number=None, ending=None, number_text="", whole=True)
-    if pages.heights[0] * PX_PER_PT <= picture.geometry.height:
+    """The long image's pages, of the page height; an article that fits on one is laid out again
+    on a page as tall as it is (a second compile of a short article costs less than drawing, then
+    trimming, the empty rest of a 16,000 px page)."""
+    pages = lay_out(article, ctx, picture)
+    if len(pages) > 1:
         return pages
-    return lay_out(article, ctx, picture)
+    return _typeset(article, ctx, picture, cover=False, number=None, ending=None, number_text="", whole=True)
 
 
 def ending(article: Article, ctx: ExportContext, picture: Picture, text: str, number_text: str) -> PdfPages:
@@ -87,4 +86,4 @@ def _typeset(article: Article, ctx: ExportContext, picture: Picture, **switches:
     def data(stage: Any, known: frozenset[str]) -> str:
         return inputs.picture(article, stage, known, value, ctx.config.cjk_fallback)
 
-    return PdfPages(engine.typeset(article, ctx, PREAMBLE, data, voice=picture.voice))
+    return PdfPages(engine.typeset(article, ctx, "picture", data, voice=picture.voice))
