@@ -96,8 +96,8 @@ def start(exporters: Mapping[str, Exporter], cores: int, config: Config | None =
     """Helpers for the exporters that warm up, if there is a core for each beside this process.
 
     With fewer cores than such exporters, the ones that say they are light under `config`
-    (`heavy_for(config)` False: a Typst PDF, ~0.1–0.3 s) give their place to the others (the
-    image formats, which lay out with WeasyPrint)."""
+    (`heavy_for(config)` False: a Typst PDF, ~0.05–0.3 s) give their place to the others (the
+    picture formats: a cards' or long image's PNGs cost more than a Typst PDF)."""
     slow = [e for e in exporters.values() if isinstance(e, WarmsUp)]
     if config is not None:
         slow.sort(key=lambda e: not _heavy(e, config))  # stable: otherwise in the order asked

@@ -52,7 +52,7 @@ class PdfExporter:
 
     def heavy_for(self, config: Config) -> bool:
         """Whether this PDF is worth a helper process (`publish.offload`): WeasyPrint's is; a
-        Typst one (~0.1–0.3 s) leaves the free core to a format that lays out with WeasyPrint."""
+        Typst one (~0.05–0.3 s) leaves the free core to a picture format (cards, long image)."""
         return self.reads_html(config)
 
     def reads_html(self, config: Config) -> bool:
