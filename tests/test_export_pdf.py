@@ -20,7 +20,6 @@ import pytest
 from conftest import configured
 
 from publish.ast import stringify
-from publish.config import Config
 from publish.discover import Target
 from publish.errors import ExportError, UsageError
 from publish.exporters import ExportContext
@@ -442,10 +441,10 @@ def test_article_link_without_site_url_is_text_with_a_warning(pictures: Built) -
     assert [d.line for d in pictures.ctx.diagnostics if "other.md" in d.message] == [34]
 
 
-def test_article_link_to_an_article_of_the_same_run_is_text_without_a_warning() -> None:
+def test_article_link_to_an_article_of_the_same_run_is_text_without_a_warning(engine: str) -> None:
     """In a folder run the reader gets other.pdf too: no warning per link to it."""
     path = (FIXTURES / "images" / "pictures.md").resolve()
-    config = Config()
+    config = configured(pdf={"engine": engine})
     article = prepare(Target(path, path.parent, Path(path.name), explicit=True), config)
     ctx = ExportContext(config, load_theme(), Resolver.for_config(path.parent, config),
                         articles=frozenset({path, path.with_name("other.md")}))

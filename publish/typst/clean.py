@@ -124,10 +124,11 @@ class _Cleaner:
             target = xref.href_for(ref, xref.source_path(self.article.source),
                                    site_url=self.ctx.config.site_url, relative=False)
             if target is None:
-                self.ctx.warn(self.article, f"{self.voice.label}: the link to {ref.path} is plain text "
-                              f"({self.voice.medium} cannot link to a relative page)",
-                              "give --site-url to link to its web page",
-                              line=self._line(ref.path.name), kind=self.voice.link_kind)
+                if not self.ctx.converts(ref):  # in the run: the reader has that article's own file
+                    self.ctx.warn(self.article, f"{self.voice.label}: the link to {ref.path} is plain text "
+                                  f"({self.voice.medium} cannot link to a relative page)",
+                                  "give --site-url to link to its web page",
+                                  line=self._line(ref.path.name), kind=self.voice.link_kind)
                 return content
         return [{"t": "Link", "c": [attr, content, [target, title]]}]
 
