@@ -117,10 +117,9 @@ class _Typst:
         return pictures.ending(article, ctx, self._picture(), text, number)
 
     def _picture(self) -> pictures.Picture:
-        from publish.typst import clean, pictures
+        from publish.typst import pictures
 
-        voice = clean.Voice("xiaohongshu", LABEL, "a picture", "image-link")
-        return pictures.Picture(GEOMETRY, self.options.theme, self.options.primary_color, voice)
+        return pictures.Picture.of("xiaohongshu", LABEL, GEOMETRY, self.options.theme, self.options.primary_color)
 
 
 def _more_text(article: Article, ctx: ExportContext, options: CardOptions) -> str:

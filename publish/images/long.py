@@ -26,10 +26,10 @@ def render_parts(article: Article, ctx: ExportContext, options: LongImageOptions
     layout.warn_wide_tables(article, ctx, LABEL)
     pages: raster.Pages
     if engine(ctx.config) == "typst":
-        from publish.typst import clean, pictures
+        from publish.typst import pictures
 
-        voice = clean.Voice("longimage", LABEL, "a picture", "image-link")
-        pages = pictures.whole(article, ctx, pictures.Picture(GEOMETRY, options.theme, options.primary_color, voice))
+        picture = pictures.Picture.of("longimage", LABEL, GEOMETRY, options.theme, options.primary_color)
+        pages = pictures.long_pages(article, ctx, picture)
     else:
         css = GEOMETRY.css() + layout.theme_css(options.theme, options.primary_color) + _LONG_CSS
         pages = layout.WeasyPages(layout.lay_out(article, ctx, layout.page_html(article, ctx, css, LABEL), LABEL))
