@@ -343,3 +343,31 @@ def test_a_theme_restyles_the_typst_pictures_or_keeps_the_default_ones(sora_arti
         "page(fill: colour.primary, footer: none)", 'page(fill: rgb("#ff0000"), footer: none)'), encoding="utf-8")
     red = cover(Theme("mine", mine))
     assert red[0] > 240 and red[1] < 16 and red[2] < 16, red  # within the palette's tolerance
+
+
+def test_a_pale_ground_keeps_its_colour_in_a_palette_png() -> None:
+    """A code block's 244 grey and a quote's ground beside a white page: the octree put them in
+    the white's bucket, and every panel of them vanished from the cards (within the per-pixel
+    tolerance, but a whole panel gone)."""
+    import random
+
+    from PIL import ImageDraw
+
+    from publish.images import raster
+
+    picture = Image.new("RGB", (1080, 1440), (255, 255, 255))
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((80, 400, 1000, 700), fill=(244, 244, 244))
+    draw.rectangle((80, 800, 1000, 900), fill=(245, 247, 247))
+    rng = random.Random(1)
+    for n in range(4000):  # anti-aliased text above and below: many greys, one accent colour
+        x, y = rng.randrange(80, 1000), rng.choice([rng.randrange(100, 380), rng.randrange(1000, 1300)])
+        grey = rng.randrange(256)
+        draw.rectangle((x, y, x + 3, y + 5), fill=(grey, grey, grey) if n % 5 else (30, 120, 200))
+    written = image(raster.png(picture))
+    assert written.mode == "P"  # still the small palette PNG
+    pixels = written.convert("RGB")
+    assert pixels.getpixel((40, 40)) == (255, 255, 255)
+    for box, ground in (((80, 400, 1001, 701), (244, 244, 244)), ((80, 800, 1001, 901), (245, 247, 247))):
+        ((_count, colour),) = pixels.crop(box).getcolors()  # one flat panel, not a white one
+        assert max(abs(a - b) for a, b in zip(colour, ground, strict=True)) <= 3, colour
