@@ -130,7 +130,8 @@ def compile_pdf(root: Path, inputs: dict[str, str], variant: list[str], tags: bo
     return pdf, [str(getattr(w, "message", w)) for w in warnings]
 
 
-#: Typst source above this size (an ~30 KB article) is forgotten after its compile (`_forget`).
+#: Typst source above this size is forgotten after its compile (`_forget`): about as long as the
+#: Markdown it came from, so only long articles pay (the corpus's 80 KB ones; its others are ≤ 21 KB).
 LARGE = 48 * 1024
 #: How many compiles typst-py keeps Typst's memoized results for (`comemo::evict(10)` after each).
 _KEPT_FOR = 10
@@ -140,9 +141,9 @@ def _forget() -> None:
     """Age a large document's memoized layout out of Typst's cache, and give the memory back.
 
     typst-py keeps each compile's results for the next ten compiles, ~110 MB for an 80 KB article:
-    its PDF, cards and long image held 900 MB in one worker (WeasyPrint: 590). Ten empty compiles
-    (~0.1 s, against seconds for such an article) age them out; glibc's `malloc_trim` then returns
-    the freed pages, most of them in the arenas of Typst's threads, which Python never reuses.
+    its PDF, cards and long image held 900 MB in one process (WeasyPrint: 587). Ten empty compiles
+    (~0.1 s, against seconds for such an article) age them out, and glibc's `malloc_trim` hands
+    the freed pages back to the system (526 → 313 MB after those three; 624 MB at the peak).
     """
     for _ in range(_KEPT_FOR + 1):
         _compiler().compile(input=b"", format="svg", sys_inputs={}, timestamp=0)
