@@ -123,7 +123,7 @@ def picture(article: Article, stage: Stage, known: Collection[str], picture: dic
     """The JSON the picture template (picture.typ) reads as `meta`: sans-serif throughout (a phone
     screen, not paper), and `picture`: `page` and `size` in points, `colours` (hex), `cover`,
     `number` ("total", a card count, or none), `ending` (the last card's text, or none),
-    `number_text` and `tallest` (points)."""
+    `number_text`, `tallest` (points) and `whole` (one page as tall as the article)."""
     meta, src = article.metadata, article.source
     sans = emoji_first(font_stack(meta.language, "sans", None, known, cjk_fallback), src)
     value = _shared(article, stage) | {
