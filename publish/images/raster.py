@@ -43,8 +43,6 @@ class PdfPages:
         document = pypdfium2.PdfDocument(pdf)
         try:
             self._texts = [_page_text(document, index) for index in range(len(document))]
-            #: Each page's height in points.
-            self.heights = [document.get_page_size(index)[1] for index in range(len(document))]
         finally:
             document.close()
 
