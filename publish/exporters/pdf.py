@@ -13,7 +13,7 @@ from publish.exporters import ExportContext, Output
 from publish.model import Article
 from publish.page import render_page
 from publish.pdf import coverage, layout, messages, refs, render
-from publish.pdf.options import PdfOptions
+from publish.pdf.options import PdfOptions, engine_for
 from publish.resources import ResourceRefused
 from publish.themes import load_theme
 
@@ -42,8 +42,7 @@ class PdfExporter:
 
     def warm_up_for(self, config: Config) -> None:
         """Warm up the engine the run's options name (Typst: its fonts, ~0.1 s), not both."""
-        options = config.exporters.get(self.name)
-        if isinstance(options, PdfOptions) and options.engine == "typst":
+        if engine_for(config) == "typst":
             from publish.typst import engine
 
             engine.warm_up()
@@ -57,8 +56,7 @@ class PdfExporter:
 
     def reads_html(self, config: Config) -> bool:
         """Typst lays out the AST: a run with it renders no body HTML for the PDF."""
-        options = config.exporters.get(self.name)
-        return not (isinstance(options, PdfOptions) and options.engine == "typst")
+        return engine_for(config) != "typst"
 
     def export(self, article: Article, ctx: ExportContext) -> bytes:
         opt: PdfOptions = ctx.options_for(self)

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Protocol
 from publish.exporters import ExportContext
 from publish.fidelity.readers import LaidOut
 from publish.images import layout, raster
-from publish.images.options import CardOptions, engine
+from publish.images.options import CardOptions
 from publish.model import Article
 from publish.normalize import xref
+from publish.pdf.options import engine_for
 
 if TYPE_CHECKING:
     from publish.typst import pictures
@@ -48,7 +49,7 @@ def render_cards(article: Article, ctx: ExportContext, options: CardOptions) -> 
     article longer than `max_cards` ends with a card saying where to read the rest, and one
     warning saying how much was left out."""
     layout.warn_wide_tables(article, ctx, LABEL)
-    draw: _Drawer = _Typst(options) if engine(ctx.config) == "typst" else _WeasyPrint(options)
+    draw: _Drawer = _Typst(options) if engine_for(ctx.config) == "typst" else _WeasyPrint(options)
     pages = draw.cards(article, ctx, "total")
     limit = max(2, options.max_cards)
     if len(pages) <= limit:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from publish.exporters import ExportContext
 from publish.fidelity.readers import LaidOut
 from publish.images import layout, raster
-from publish.images.options import LongImageOptions, engine
+from publish.images.options import LongImageOptions
 from publish.model import Article
+from publish.pdf.options import engine_for
 
 #: Where viewers and platforms start to downscale or refuse a picture (WeChat, Weibo).
 MAX_HEIGHT = 16000
@@ -25,7 +26,7 @@ def render_parts(article: Article, ctx: ExportContext, options: LongImageOptions
     """The parts in order: one for an article shorter than `MAX_HEIGHT` px."""
     layout.warn_wide_tables(article, ctx, LABEL)
     pages: raster.Pages
-    if engine(ctx.config) == "typst":
+    if engine_for(ctx.config) == "typst":
         from publish.typst import pictures
 
         picture = pictures.Picture.of("longimage", LABEL, GEOMETRY, options.theme, options.primary_color)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from publish.config import Config
 from publish.options import rule
-from publish.pdf.options import Engine, PdfOptions
+from publish.pdf.options import engine_for
 from publish.wechat.options import ThemeColours
 
 
@@ -25,17 +25,10 @@ class CardOptions(ThemeColours):
     more: str | None = field(default=None, metadata=rule(help="what the last card says when cut"))
 
 
-def engine(config: Config) -> Engine:
-    """What lays the pictures out: the PDF's engine (`--pdf-engine`, `[pdf] engine`, front matter),
-    so a run chosen for Typst's speed or its Chinese line breaking gets both in every paged format."""
-    options = config.exporters.get("pdf")
-    return options.engine if isinstance(options, PdfOptions) else "weasyprint"
-
-
 def warm_up_engine(config: Config | None) -> None:
     """Import the engine that will lay the pictures out (and Typst's fonts) before the first
     article; see `publish.offload`."""
-    if config is not None and engine(config) == "typst":
+    if config is not None and engine_for(config) == "typst":
         from publish.typst import engine as typst_engine
 
         typst_engine.warm_up()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from publish.options import rule
 from publish.pdf import layout, render
+
+if TYPE_CHECKING:
+    from publish.config import Config
 
 Engine = Literal["weasyprint", "typst"]
 #: The layout engines `engine` may name; the first is the default.
@@ -29,3 +32,11 @@ class PdfOptions:
     cjk_indent: bool = field(default=True, metadata=rule(help="indent Chinese paragraphs by two characters"))
     body_font: str | None = field(default=None, metadata=rule(help="a font family put first for the body"))
     heading_font: str | None = field(default=None, metadata=rule(help="a font family put first for headings"))
+
+
+def engine_for(config: Config) -> Engine:
+    """The engine `config` names (`--pdf-engine`, `[pdf] engine`, front matter): it lays out the
+    PDF and, so a run chosen for Typst's speed or its Chinese line breaking gets both in every
+    paged format, the pictures (cards, long image)."""
+    options = config.exporters.get("pdf")
+    return options.engine if isinstance(options, PdfOptions) else ENGINES[0]
