@@ -198,12 +198,13 @@ def test_emoji_are_in_colour_in_a_sans_heading_and_digits_stay_text(tmp_path: Pa
     assert "Type 3" in fonts  # Typst's colour glyphs
     assert "😀" in readers.pdf_text(pdf) and "10#" in readers.pdf_text(pdf)
     article, _, _ = export(source)
-    stack = inputs.emoji_first(["DejaVu Sans", "Noto Color Emoji"], article.source)
+    stack = inputs.emoji_first(["DejaVu Sans", "Noto Color Emoji"], inputs.has_emoji(article.source))
     assert stack[0] == {"name": "Noto Color Emoji", "covers": inputs.EMOJI_COVERS}
     # Without an emoji (➜ is a text arrow) the face stays last: listed first, Typst reads it whole.
     source.write_text("---\ntitle: Party\n---\n\n## Launch ➜ at 10#\n", encoding="utf-8")
     article, pdf, _ = export(source)
-    assert inputs.emoji_first(["DejaVu Sans", "Noto Color Emoji"], article.source) == ["DejaVu Sans", "Noto Color Emoji"]
+    assert not inputs.has_emoji(article.source)
+    assert inputs.emoji_first(["DejaVu Sans", "Noto Color Emoji"], False) == ["DejaVu Sans", "Noto Color Emoji"]
     assert "Type 3" not in pdffonts_text(pdf)
 
 

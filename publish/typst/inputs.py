@@ -62,14 +62,19 @@ _EMOJI = re.compile("[\u231a\u231b\u23e9-\u23ec\u23f0\u23f3\u25fd\u25fe\u2614\u2
                     "\u27b0\u27bf\u2b1b\u2b1c\u2b50\u2b55\U0001f000-\U0001faff]")
 
 
-def emoji_first(stack: list[str], source: Source | None = None) -> list[str | dict[str, str]]:
+def has_emoji(source: Source) -> bool:
+    """Whether the article (front matter included: its title is printed) has an emoji."""
+    return bool(_EMOJI.search(source.body) or _EMOJI.search(source.head))
+
+
+def emoji_first(stack: list[str], emoji: bool = True) -> list[str | dict[str, str]]:
     """`stack` with the colour emoji face first for `EMOJI_COVERS` only (Typst's `covers`), when
-    the stack has it and `source` has an emoji: listed first, the face is read (~10 MB) for every
-    article, which took a worker's peak up by 15 MB."""
-    if source is not None and not (_EMOJI.search(source.body) or _EMOJI.search(source.head)):
+    the stack has it and the article has an `emoji` (`has_emoji`): listed first, the face is read
+    (~10 MB) for every article, which took a worker's peak up by 15 MB."""
+    if not emoji:
         return list(stack)
-    emoji = [{"name": face, "covers": EMOJI_COVERS} for face in stack if face in fonts.EMOJI][:1]
-    return [*emoji, *stack]
+    first = [{"name": face, "covers": EMOJI_COVERS} for face in stack if face in fonts.EMOJI][:1]
+    return [*first, *stack]
 
 
 def language(tag: str) -> tuple[str, str | None]:
@@ -104,13 +109,13 @@ def _stacks(options: PdfOptions) -> tuple[tuple[str, fonts.Style, str | None], .
 def build(article: Article, options: PdfOptions, toc: bool, stage: Stage, known: Collection[str],
           cjk_fallback: str = fonts.DEFAULT_CJK_FALLBACK) -> str:
     """The JSON the PDF template (article.typ) reads as `meta`."""
-    meta, src = article.metadata, article.source
+    meta, emoji = article.metadata, has_emoji(article.source)
     page = layout.page_box(options.page_size, options.margin)
     value = _shared(article, stage) | {
         "indent": options.cjk_indent,
         "toc": toc and any(h.level <= 3 for h in article.headings),
         "toc_title": "目录" if meta.is_cjk else "Contents",
-        "fonts": {name: emoji_first(font_stack(meta.language, style, chosen, known, cjk_fallback), src)
+        "fonts": {name: emoji_first(font_stack(meta.language, style, chosen, known, cjk_fallback), emoji)
                   for name, style, chosen in _stacks(options)},
         "page": {"width": page.width, "height": page.height, "top": page.top, "right": page.right,
                  "bottom": page.bottom, "left": page.left},
@@ -124,12 +129,12 @@ def picture(article: Article, stage: Stage, known: Collection[str], picture: dic
     screen, not paper), and `picture`: `page` and `size` in points, `colours` (hex), `cover`,
     `number` ("total", a card count, or none), `ending` (the last card's text, or none),
     `number_text`, `tallest` (points) and `whole` (one page as tall as the article)."""
-    meta, src = article.metadata, article.source
-    sans = emoji_first(font_stack(meta.language, "sans", None, known, cjk_fallback), src)
+    meta, emoji = article.metadata, has_emoji(article.source)
+    sans = emoji_first(font_stack(meta.language, "sans", None, known, cjk_fallback), emoji)
     value = _shared(article, stage) | {
         "indent": True, "toc": False,
         "fonts": {"body": sans, "heading": sans,
-                  "mono": emoji_first(font_stack(meta.language, "mono", None, known, cjk_fallback), src)},
+                  "mono": emoji_first(font_stack(meta.language, "mono", None, known, cjk_fallback), emoji)},
         "picture": picture,
     }
     return json.dumps(value, ensure_ascii=False)
