@@ -131,8 +131,7 @@ _STRIP = 512
 
 def png(image: Image.Image) -> bytes:
     """`image` as an optimized PNG: palette when it holds (see `PALETTE_TOLERANCE`; its grounds kept,
-    `_with_grounds`), deterministic
-    (no time or software chunks; the same pixels give the same bytes)."""
+    `_with_grounds`), deterministic (no time or software chunks; the same pixels, the same bytes)."""
     from PIL import Image as PILImage
 
     out = image
