@@ -28,11 +28,11 @@ from publish.ast import stringify, walk
 from publish.diagnostics import quoted
 from publish.errors import ExportError
 from publish.exporters import ExportContext, Exporter, Output, Paste
-from publish.metadata import document_date
 from publish.model import Article, Diagnostic, Metadata, PandocAst
 from publish.normalize import xref
 from publish.parse import PandocFailed, pandoc_output
 from publish.portable import embed_images, read_raw_html
+from publish.source.metadata import document_date
 
 __all__ = ["Article", "Diagnostic", "ExportContext", "ExportError", "Exporter", "Metadata", "Output",
            "PandocAst", "Paste", "ast_for", "link_articles", "pandoc", "pandoc_meta", "stringify", "walk", "zip_text"]

@@ -27,10 +27,10 @@ from publish import exporters as registry
 from publish import themes
 from publish.atomic import write_text_atomic
 from publish.dependencies import Reference, fingerprint
-from publish.discover import Target
 from publish.errors import OutputError, PublishError
 from publish.model import Diagnostic
 from publish.resources import Resolver
+from publish.source.discover import Target
 from publish.themes import load_theme
 
 NAME = ".publish-manifest.json"

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Literal
 
 from publish.dependencies import Reference
-from publish.discover import Target
 from publish.errors import PublishError
 from publish.model import Diagnostic
+from publish.source.discover import Target
 
 Status = Literal["ok", "skipped", "failed"]
 

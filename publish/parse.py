@@ -16,8 +16,8 @@ import pypandoc
 from publish import resident
 from publish.ast import stringify
 from publish.errors import SourceError
-from publish.language import is_cjk
 from publish.model import PandocAst
+from publish.source.language import is_cjk
 
 #: GitHub-flavoured CommonMark, as blog posts are written for (a heading or list right after a text
 #: line is a heading or list), plus what pandoc adds that writers use (footnotes, pipe tables,

@@ -13,14 +13,14 @@ from publish import diagnostics, fidelity, normalize, parse, preview_page
 from publish.atomic import write_atomic
 from publish.config import Config
 from publish.dependencies import RecordingResolver, Reference
-from publish.discover import Target
 from publish.errors import ExportError, LostText, PublishError
 from publish.exporters import ExportContext, Exporter, Output, export
-from publish.load import load
 from publish.model import Article, Diagnostic, Source
 from publish.normalize import headings
 from publish.outcome import Outcome, Status, error_diagnostic, verdict
 from publish.resources import Resolver
+from publish.source.discover import Target
+from publish.source.load import load
 from publish.themes import Theme, load_theme
 
 if TYPE_CHECKING:

@@ -14,9 +14,9 @@ import click
 
 from publish import diagnostics
 from publish.batch import Run
-from publish.discover import Target
 from publish.model import Diagnostic
 from publish.outcome import Outcome
+from publish.source.discover import Target
 
 if TYPE_CHECKING:
     from rich.progress import Progress as Bar

@@ -15,9 +15,9 @@ import pytest
 from publish import config_file
 from publish.config import Config
 from publish.config_file import Layers
-from publish.discover import Target
 from publish.model import Article
 from publish.pipeline import prepare
+from publish.source.discover import Target
 
 TESTS = Path(__file__).parent
 #: Debian's Chromium, driven by Playwright (never a downloaded browser), started as on this machine:

@@ -23,10 +23,10 @@ from lxml import html as lxml_html
 from publish import manifest, themes
 from publish.batch import in_shard, parse_shard
 from publish.cli import main
-from publish.discover import Target
 from publish.errors import UsageError
 from publish.manifest import NAME as MANIFEST
 from publish.progress import Progress, choose_mode
+from publish.source.discover import Target
 
 PLUGINS = Path(__file__).parent / "fixtures" / "plugins"
 

@@ -15,7 +15,7 @@ from publish.config import Config
 from publish.config_file import Layers
 from publish.errors import SourceError, UsageError
 from publish.exporters.pdf import PdfOptions
-from publish.load import load_bytes
+from publish.source.load import load_bytes
 
 ARTICLE = "---\ntitle: Hello\n{extra}---\n\n## One\n\ntext\n\n## Two\n\nmore\n"
 

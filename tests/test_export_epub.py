@@ -20,13 +20,13 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from publish.config import Config
-from publish.discover import Target, expand
 from publish.epub import package, xhtml
 from publish.errors import PublishError, UsageError
 from publish.exporters import ExportContext, load
 from publish.model import Article, Diagnostic
 from publish.pipeline import prepare
 from publish.resources import Resolver
+from publish.source.discover import Target, expand
 from publish.themes import load_theme
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,7 +20,6 @@ import pytest
 from conftest import configured
 
 from publish.ast import stringify
-from publish.discover import Target
 from publish.errors import ExportError, UsageError
 from publish.exporters import ExportContext
 from publish.exporters.pdf import PdfExporter
@@ -28,6 +27,7 @@ from publish.model import Article
 from publish.pdf.options import ENGINES
 from publish.pipeline import prepare
 from publish.resources import Resolver
+from publish.source.discover import Target
 from publish.themes import load_theme
 
 REPO = Path(__file__).resolve().parents[1]

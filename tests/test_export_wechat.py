@@ -22,14 +22,14 @@ from PIL import Image
 
 from publish.cli import main
 from publish.config import Config
-from publish.discover import Target
 from publish.errors import PublishError, UsageError
 from publish.exporters import ExportContext
 from publish.exporters import load as load_exporter
-from publish.load import load
 from publish.model import Article
 from publish.pipeline import prepare
 from publish.resources import Resolver
+from publish.source.discover import Target
+from publish.source.load import load
 from publish.themes import load_theme
 from publish.wechat import clipboard, theme
 from publish.wechat.check import check

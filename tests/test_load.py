@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from publish.config import Config
 from publish.errors import SourceError
-from publish.load import load, load_bytes
 from publish.model import Source
 from publish.pipeline import prepare
+from publish.source.load import load, load_bytes
 
 
 def load_fixture(name: str) -> Source:
@@ -378,7 +378,7 @@ def test_traditional_chinese_is_zh_tw() -> None:
 
 @pytest.mark.parametrize("locale", ["C", "POSIX", "ja_JP.UTF-8"])
 def test_language_never_comes_from_the_locale(locale: str) -> None:
-    code = ("from pathlib import Path; from publish.load import load; "
+    code = ("from pathlib import Path; from publish.source.load import load; "
             f"print(load(Path({str(SORA)!r}), Path('.')).metadata.language); "
             f"print(load(Path({str(ARTICLES / 'no-front-matter.md')!r}), Path('.')).metadata.language)")
     env = {**os.environ, "LANG": locale, "LC_ALL": locale, "LANGUAGE": locale}

@@ -19,7 +19,6 @@ from publish import normalize, parse
 from publish.ast import stringify
 from publish.cli import main
 from publish.config import Config
-from publish.discover import expand
 from publish.errors import SourceError
 from publish.exporters import ExportContext
 from publish.exporters.html import HtmlExporter
@@ -29,6 +28,7 @@ from publish.normalize.autolink import find_urls
 from publish.normalize.prose import looks_like_prose
 from publish.pipeline import prepare
 from publish.resources import Resolver, find_site_root
+from publish.source.discover import expand
 from publish.themes import load_theme
 
 FIXTURES = Path(__file__).parent / "fixtures" / "normalize"

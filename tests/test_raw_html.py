@@ -22,12 +22,12 @@ from publish.config_file import Layers, load
 from publish.errors import SourceError, UsageError
 from publish.exporters import ExportContext
 from publish.exporters import load as load_exporter
-from publish.load import load_bytes
 from publish.model import Article, Diagnostic
 from publish.normalize.inventory import removed
 from publish.pipeline import prepare, prepare_source
 from publish.raw_html import PAGE
 from publish.resources import Resolver
+from publish.source.load import load_bytes
 from publish.themes import load_theme
 from publish.wechat.sanitize import EMBEDDED, SNIPPET
 

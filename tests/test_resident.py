@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from conftest import ARTICLES, SORA
 
-from publish import load, parse, resident
+from publish import parse, resident
 from publish.ast import stringify
 from publish.errors import SourceError
 from publish.platforms import markdown
+from publish.source import load
 from publish.typst import engine
 
 #: Every text conversion the pipeline routes to the resident pandoc.

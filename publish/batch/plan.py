@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publish.config_file import Layers
-from publish.discover import Target
 from publish.errors import UsageError
 from publish.manifest import Manifest
 from publish.outcome import Outcome, verdict
 from publish.resources import Resolver
+from publish.source.discover import Target
 
 
 @dataclass(frozen=True, slots=True)

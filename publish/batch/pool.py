@@ -16,10 +16,10 @@ from typing import Any
 from publish import exporters as registry
 from publish.batch.plan import Job, Request
 from publish.batch.worker import READY, Reply, serve
-from publish.discover import Target
 from publish.errors import PublishError
 from publish.model import Diagnostic
 from publish.outcome import Outcome
+from publish.source.discover import Target
 
 
 @dataclass(slots=True)

@@ -16,9 +16,9 @@ from publish.batch.plan import Plan
 from publish.batch.pool import Pool
 from publish.batch.worker import Worker
 from publish.batch.worker import peak_kb as peak
-from publish.discover import Target
 from publish.outcome import Outcome, Status
 from publish.resources import Resolver
+from publish.source.discover import Target
 
 
 @dataclass(frozen=True, slots=True)

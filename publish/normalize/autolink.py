@@ -13,9 +13,9 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from publish.ast import attr
-from publish.language import is_cjk
 from publish.model import PandocAst
 from publish.normalize.inlines import Inline, map_inlines
+from publish.source.language import is_cjk
 
 if TYPE_CHECKING:
     from publish.normalize import Context

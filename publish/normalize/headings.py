@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from markdown_it import MarkdownIt
 
 from publish.ast import stringify, walk
-from publish.metadata import inline_text
 from publish.model import Heading, PandocAst
+from publish.source.metadata import inline_text
 
 if TYPE_CHECKING:
     from publish.normalize import Context

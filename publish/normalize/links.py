@@ -185,7 +185,7 @@ def _under_site_url(src: str, ctx: Context) -> str | None:
 def _ids_of(path: Path, ctx: Context) -> frozenset[str]:
     """Heading ids of another article, read once per run of the transform."""
     if path not in ctx.foreign_ids:
-        from publish.load import load  # the load stage, for the other article's own front matter
+        from publish.source.load import load  # the load stage, for the other article's own front matter
 
         try:
             other = load(path, ctx.source.root)

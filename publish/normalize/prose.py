@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from publish.language import is_cjk
+from publish.source.language import is_cjk
 
 #: Indentation a writer uses for a paragraph's first line: tab, 4+ spaces, full-width spaces.
 INDENT = re.compile(r"^(?:\t|\u3000+| {4,})[\t \u3000]*")

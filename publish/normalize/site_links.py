@@ -210,7 +210,7 @@ def _site_config(path: Path, root: Path) -> dict[str, Any]:
 
 
 def _build(root: Path, site_root: Path, sources: list[Path], config: Mapping[str, Any]) -> Site:
-    from publish.load import load_bytes  # the load stage, for every article's own front matter
+    from publish.source.load import load_bytes  # the load stage, for every article's own front matter
 
     by_url: dict[str, Path] = {}
     urls_of: dict[Path, tuple[str, ...]] = {}

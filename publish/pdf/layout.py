@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from publish import fonts
 from publish.errors import UsageError
-from publish.metadata import document_date
 from publish.model import Metadata
+from publish.source.metadata import document_date
 
 #: CSS Paged Media page-size keywords (case-insensitive), as WeasyPrint accepts them.
 PAGE_SIZES = ("A3", "A4", "A5", "B4", "B5", "JIS-B4", "JIS-B5", "Letter", "Legal", "Ledger")

@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
-from publish.discover import SUFFIXES
 from publish.errors import PublishError, UsageError
 from publish.serve import pages
 from publish.serve import project as projects
@@ -31,6 +30,7 @@ from publish.serve.handler import WILDCARDS, Server
 from publish.serve.project import Options, Project, key_of
 from publish.serve.site import ArticleView, Site
 from publish.serve.watch import Watcher, tree
+from publish.source.discover import SUFFIXES
 from publish.themes import styles_root
 
 #: How long Ctrl-C waits for the article being converted (a long PDF) before leaving anyway.

@@ -25,7 +25,6 @@ from publish import exporters as registry
 from publish.config import Config
 from publish.dependencies import Reference, fingerprint
 from publish.diagnostics import shown
-from publish.discover import SUFFIXES, Target
 from publish.errors import PublishError
 from publish.exporters import Exporter
 from publish.model import Diagnostic, Metadata, Source
@@ -35,6 +34,7 @@ from publish.resources import Resolver, ResourceRefused
 from publish.serve import panes
 from publish.serve.project import Project, key_of
 from publish.serve.site import ArticleView, Site
+from publish.source.discover import SUFFIXES, Target
 from publish.themes import load_theme
 
 Notify = Callable[[ArticleView], None]

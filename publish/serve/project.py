@@ -7,7 +7,7 @@ from pathlib import Path
 
 from publish import config_file
 from publish.config_file import Layer, Layers
-from publish.discover import Target, expand
+from publish.source.discover import Target, expand
 
 
 @dataclass(frozen=True, slots=True)

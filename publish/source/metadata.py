@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-from publish.language import detect_language, normalize_tag
+from publish.source.language import detect_language, normalize_tag
 
 Warn = Callable[[str, str], None]
 """`warn(message, fix)`: how converters report a value they had to drop."""

@@ -6,10 +6,10 @@ import hashlib
 import re
 from pathlib import Path
 
-from publish import front_matter, metadata
-from publish.encoding import UndecodableError, decode
 from publish.errors import SourceError
 from publish.model import Diagnostic, Metadata, Source
+from publish.source import front_matter, metadata
+from publish.source.encoding import UndecodableError, decode
 
 
 def load(path: Path, root: Path, relative: Path | None = None) -> Source:
