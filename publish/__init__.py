@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from publish.config import Config
+from publish.config.record import Config
 from publish.exporters import ExportContext, Exporter
 from publish.model import Article, Metadata
 

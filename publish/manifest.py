@@ -24,14 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from publish import exporters as registry
-from publish import themes
 from publish.atomic import write_text_atomic
+from publish.config import themes
+from publish.config.themes import load_theme
 from publish.dependencies import Reference, fingerprint
 from publish.errors import OutputError, PublishError
 from publish.model import Diagnostic
 from publish.resources import Resolver
 from publish.source.discover import Target
-from publish.themes import load_theme
 
 NAME = ".publish-manifest.json"
 SCHEMA = 1

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from publish import fonts
-from publish.config import Config
+from publish.config.record import Config
+from publish.config.themes import Theme
 from publish.model import Article
-from publish.themes import Theme
 
 Medium = Literal["screen", "print", "epub"]
 

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from publish import diagnostics, fidelity, normalize, parse, preview_page
 from publish.atomic import write_atomic
-from publish.config import Config
+from publish.config.record import Config
+from publish.config.themes import Theme, load_theme
 from publish.dependencies import RecordingResolver, Reference
 from publish.errors import ExportError, LostText, PublishError
 from publish.exporters import ExportContext, Exporter, Output, export
@@ -21,7 +22,6 @@ from publish.outcome import Outcome, Status, error_diagnostic, verdict
 from publish.resources import Resolver
 from publish.source.discover import Target
 from publish.source.load import load
-from publish.themes import Theme, load_theme
 
 if TYPE_CHECKING:
     from publish.offload import Helper

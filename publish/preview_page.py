@@ -21,9 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from publish.config.themes import styles_root
 from publish.exporters import Exporter, Output, Paste
 from publish.model import Article
-from publish.themes import styles_root
 
 if TYPE_CHECKING:
     import jinja2

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Self
 
 if TYPE_CHECKING:
-    from publish.config import Config
+    from publish.config.record import Config
 
 Refusal = Literal["outside", "missing", "remote", "scheme"]
 

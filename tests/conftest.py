@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from publish import config_file
-from publish.config import Config
-from publish.config_file import Layers
+from publish.config import files
+from publish.config.files import Layers
+from publish.config.record import Config
 from publish.model import Article
 from publish.pipeline import prepare
 from publish.source.discover import Target
@@ -49,7 +49,7 @@ def target_for(path: Path, *, explicit: bool = True, root: Path | None = None) -
 def configured(**layer: Any) -> Config:
     """The `Config` a config file with these keys (and `[format]` tables as dicts) would give:
     validated the same way, so a bad value is the same `OptionError`."""
-    return Layers(file=config_file.validate(layer, "test")).config()
+    return Layers(file=files.validate(layer, "test")).config()
 
 
 @pytest.fixture

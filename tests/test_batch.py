@@ -20,9 +20,10 @@ from click.testing import CliRunner
 from conftest import run_cli
 from lxml import html as lxml_html
 
-from publish import manifest, themes
+from publish import manifest
 from publish.batch import in_shard, parse_shard
 from publish.cli import main
+from publish.config import themes
 from publish.errors import UsageError
 from publish.manifest import NAME as MANIFEST
 from publish.progress import Progress, choose_mode
@@ -563,7 +564,7 @@ def test_a_worker_that_cannot_start_sends_its_whole_error(tmp_path: Path) -> Non
 
     from publish.batch import Request
     from publish.batch.worker import serve
-    from publish.config_file import Layers
+    from publish.config.files import Layers
     from publish.errors import UnknownFormat
 
     parent, child = multiprocessing.Pipe()

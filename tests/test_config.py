@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from publish import config_file
 from publish.cli import main
-from publish.config import Config
-from publish.config_file import Layers
+from publish.config import files
+from publish.config.files import Layers
+from publish.config.record import Config
 from publish.errors import SourceError, UsageError
 from publish.exporters.pdf import PdfOptions
 from publish.source.load import load_bytes
@@ -63,7 +63,7 @@ def test_pyproject_tool_publish_is_found_from_the_source_folder(
 def test_pyproject_without_tool_publish_is_not_a_config(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
     (tmp_path / ".git").mkdir()
-    assert config_file.find(tmp_path) is None
+    assert files.find(tmp_path) is None
 
 
 BAD_FILES = {
@@ -100,16 +100,16 @@ def test_exporter_options_are_checked_against_the_exporter(monkeypatch: pytest.M
         page_size: str = "A4"
         variant: str | None = None
 
-    monkeypatch.setattr(config_file, "exporter_options", lambda name: Fake)
-    layer = config_file.validate({"html": {"page-size": "A5", "variant": "pdf/ua-1"}}, "x.toml")
+    monkeypatch.setattr(files, "exporter_options", lambda name: Fake)
+    layer = files.validate({"html": {"page-size": "A5", "variant": "pdf/ua-1"}}, "x.toml")
     assert layer == {"html": {"page_size": "A5", "variant": "pdf/ua-1"}}
     with pytest.raises(UsageError, match=r"\[html\] page_size = 5 — must be a string"):
-        config_file.validate({"html": {"page_size": 5}}, "x.toml")
+        files.validate({"html": {"page_size": 5}}, "x.toml")
 
 
 def test_paths_in_a_config_file_are_relative_to_it(tmp_path: Path) -> None:
     (tmp_path / "publish.toml").write_text('root = "."\nsources = ["posts"]\nout = "dist"\n', encoding="utf-8")
-    loaded = config_file.load(tmp_path / "publish.toml")
+    loaded = files.load(tmp_path / "publish.toml")
     assert loaded.layer["root"] == tmp_path / "."
     assert loaded.sources == (tmp_path / "posts",) and loaded.out == tmp_path / "dist"
 
@@ -170,7 +170,7 @@ def test_cli_flag_beats_the_config_file(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_cjk_fallback_is_a_global_key_in_any_case(tmp_path: Path) -> None:
-    assert config_file.validate({"cjk-fallback": "tc"}, "x.toml") == {"cjk_fallback": "TC"}
+    assert files.validate({"cjk-fallback": "tc"}, "x.toml") == {"cjk_fallback": "TC"}
     config = Layers(file={"cjk_fallback": "JP"}).for_article(_source(tmp_path, "publish: {cjk_fallback: kr}\n"))
     assert config.cjk_fallback == "KR"
     assert Layers().config().cjk_fallback == "SC"

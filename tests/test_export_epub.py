@@ -19,7 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from publish.config import Config
+from publish.config.record import Config
+from publish.config.themes import load_theme
 from publish.epub import package, xhtml
 from publish.errors import PublishError, UsageError
 from publish.exporters import ExportContext, load
@@ -27,7 +28,6 @@ from publish.model import Article, Diagnostic
 from publish.pipeline import prepare
 from publish.resources import Resolver
 from publish.source.discover import Target, expand
-from publish.themes import load_theme
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"

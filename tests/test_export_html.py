@@ -11,12 +11,12 @@ import pytest
 from conftest import ARTICLES, GOLDEN, SORA, SOURCE_DATE_EPOCH, font_stacks, target_for
 
 from publish import exporters as registry
-from publish.config import Config
+from publish.config.record import Config
+from publish.config.themes import load_theme
 from publish.exporters import ExportContext
 from publish.model import Article
 from publish.pipeline import prepare
 from publish.resources import Resolver
-from publish.themes import load_theme
 
 SORA_TITLE = "sora最大的三个亮点，普通人也能抓住AI最新机会"
 SORA_DESCRIPTION = "sora最大的三个亮点，了解sora从这里开始"

@@ -17,7 +17,8 @@ from conftest import ARTICLES, SORA, SOURCE_DATE_EPOCH, target_for
 from PIL import Image
 
 from publish import fidelity
-from publish.config import Config
+from publish.config.record import Config
+from publish.config.themes import load_theme
 from publish.exporters import ExportContext, Output
 from publish.exporters.longimage import LongImageExporter
 from publish.exporters.xiaohongshu import XiaohongshuExporter
@@ -26,7 +27,6 @@ from publish.model import Article, Diagnostic
 from publish.pdf.options import ENGINES, PdfOptions
 from publish.pipeline import prepare
 from publish.resources import Resolver
-from publish.themes import load_theme
 
 pytestmark = pytest.mark.slow
 PRIMARY = (0x0F, 0x76, 0x6E)  # the default WeChat theme's --primary
@@ -326,7 +326,7 @@ def test_typst_cards_keep_clreqs_line_start_rules() -> None:
 def test_a_theme_restyles_the_typst_pictures_or_keeps_the_default_ones(sora_article: Article, tmp_path: Path) -> None:
     """A theme's `typst/picture.typ` lays out its pictures; a theme with only the PDF's
     `article.typ` gets the default pictures, not a missing-file error."""
-    from publish.themes import Theme
+    from publish.config.themes import Theme
 
     config = Config(exporters={"pdf": PdfOptions(engine="typst")})
     mine = tmp_path / "mine"

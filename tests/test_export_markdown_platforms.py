@@ -11,7 +11,8 @@ import yaml
 from conftest import ARTICLES, SORA, configured, target_for
 
 from publish import fidelity
-from publish.config import Config
+from publish.config.record import Config
+from publish.config.themes import load_theme
 from publish.errors import PublishError
 from publish.exporters import ExportContext
 from publish.exporters import load as load_exporter
@@ -20,7 +21,6 @@ from publish.pipeline import prepare
 from publish.platforms.exporter import strip_front_matter
 from publish.platforms.frontmatter import devto_tags
 from publish.resources import Resolver
-from publish.themes import load_theme
 
 FORMATS = ("juejin", "csdn", "devto")
 SITE = "https://blog.example.com"

@@ -20,6 +20,7 @@ import pytest
 from conftest import configured
 
 from publish.ast import stringify
+from publish.config.themes import load_theme
 from publish.errors import ExportError, UsageError
 from publish.exporters import ExportContext
 from publish.exporters.pdf import PdfExporter
@@ -28,7 +29,6 @@ from publish.pdf.options import ENGINES
 from publish.pipeline import prepare
 from publish.resources import Resolver
 from publish.source.discover import Target
-from publish.themes import load_theme
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"

@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from publish.cli import main
-from publish.config import Config
+from publish.config.record import Config
+from publish.config.themes import load_theme
 from publish.errors import PublishError, UsageError
 from publish.exporters import ExportContext
 from publish.exporters import load as load_exporter
@@ -30,7 +31,6 @@ from publish.pipeline import prepare
 from publish.resources import Resolver
 from publish.source.discover import Target
 from publish.source.load import load
-from publish.themes import load_theme
 from publish.wechat import clipboard, theme
 from publish.wechat.check import check
 

@@ -10,7 +10,8 @@ import pytest
 from conftest import ARTICLES, SORA, configured, target_for
 
 from publish import fidelity
-from publish.config import Config
+from publish.config.record import Config
+from publish.config.themes import load_theme
 from publish.errors import PublishError
 from publish.exporters import ExportContext
 from publish.exporters import load as load_exporter
@@ -18,7 +19,6 @@ from publish.model import Article
 from publish.pipeline import prepare
 from publish.platforms import zhihu_check
 from publish.resources import Resolver
-from publish.themes import load_theme
 
 CORPUS = [SORA, *sorted(ARTICLES.glob("*.md"))]
 

@@ -13,14 +13,14 @@ from hypothesis import strategies as st
 
 from publish import exporters as registry
 from publish import fidelity
-from publish.config import Config
+from publish.config.record import Config
+from publish.config.themes import load_theme
 from publish.errors import PublishError
 from publish.exporters import ExportContext
 from publish.fidelity import match, prose, readers
 from publish.model import Article
 from publish.pipeline import prepare
 from publish.resources import Resolver
-from publish.themes import load_theme
 
 LOSSY = TESTS / "fixtures" / "plugins-lossy"
 FORMATS = ("html", "pdf", "epub", "wechat", "docx")

@@ -13,11 +13,11 @@ from typing import Literal
 import pytest
 from conftest import REPO
 
-from publish.config import Config
+from publish.config.record import Config
+from publish.config.themes import load_theme
 from publish.highlight import CSS_CLASS, highlight, stylesheet, tmtheme
 from publish.model import Article
 from publish.page import render_page
-from publish.themes import load_theme
 
 
 def blocks(body: str) -> list[str]:

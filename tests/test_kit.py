@@ -17,12 +17,12 @@ from conftest import ARTICLES, REPO, SORA, SOURCE_DATE_EPOCH, TESTS, run_cli, ta
 
 from publish import exporters as registry
 from publish import kit
-from publish.config import Config
+from publish.config.record import Config
+from publish.config.themes import load_theme
 from publish.dependencies import RecordingResolver
 from publish.exporters import ExportContext
 from publish.model import Article, Metadata, Source
 from publish.pipeline import prepare
-from publish.themes import load_theme
 
 TUTORIAL = TESTS / "fixtures" / "plugins-tutorial"
 IMAGE = ARTICLES / "images" / "diagram.png"

@@ -13,7 +13,7 @@ from conftest import ARTICLES, SORA, target_for
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from publish.config import Config
+from publish.config.record import Config
 from publish.errors import SourceError
 from publish.model import Source
 from publish.pipeline import prepare

@@ -18,7 +18,8 @@ from markdown_it.utils import read_fixture_file
 from publish import normalize, parse
 from publish.ast import stringify
 from publish.cli import main
-from publish.config import Config
+from publish.config.record import Config
+from publish.config.themes import load_theme
 from publish.errors import SourceError
 from publish.exporters import ExportContext
 from publish.exporters.html import HtmlExporter
@@ -29,7 +30,6 @@ from publish.normalize.prose import looks_like_prose
 from publish.pipeline import prepare
 from publish.resources import Resolver, find_site_root
 from publish.source.discover import expand
-from publish.themes import load_theme
 
 FIXTURES = Path(__file__).parent / "fixtures" / "normalize"
 SITE = FIXTURES / "site"

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import TESTS, run_cli
 
-from publish import options
 from publish.cli import main
-from publish.config import Config
+from publish.config import options
+from publish.config.record import Config
 from publish.exporters.epub import EpubOptions
 from publish.wechat.options import WechatOptions
 

@@ -59,7 +59,7 @@ def test_installed_wheel_finds_its_styles_and_converts(wheel: Path, tmp_path: Pa
                     str(wheel)], check=True, capture_output=True)
     env = {**os.environ, "PYTHONPATH": str(site)}
     where = subprocess.run(
-        [sys.executable, "-c", "import publish.themes as t; print(t.__file__); print(t.load_theme().root)"],
+        [sys.executable, "-c", "import publish.config.themes as t; print(t.__file__); print(t.load_theme().root)"],
         cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout.split()
     assert all(Path(p).is_relative_to(site) for p in where), where
     result = subprocess.run([sys.executable, "-m", "publish", str(SORA), "--out", str(tmp_path / "out")],

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from conftest import SORA, SOURCE_DATE_EPOCH, run_cli, target_for
 
-from publish.config import Config
+from publish.config.record import Config
+from publish.config.themes import load_theme
 from publish.dependencies import RecordingResolver
 from publish.exporters import ExportContext
 from publish.exporters.pdf import PdfExporter
 from publish.pdf import fontdata
 from publish.pipeline import prepare
-from publish.themes import load_theme
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 #: ~84 KB: Chinese and English prose, 88 headings, 40 code blocks with Chinese comments, tables,

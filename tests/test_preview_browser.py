@@ -130,7 +130,7 @@ def test_markup_a_third_party_format_did_not_sanitize_cannot_run(site: tuple[str
     from conftest import SORA, target_for
 
     from publish import preview_page
-    from publish.config import Config
+    from publish.config.record import Config
     from publish.exporters import Paste
     from publish.pipeline import prepare
 

@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from publish.cli import main
-from publish.config import Config
-from publish.config_file import Layers, load
+from publish.config.files import Layers, load
+from publish.config.record import Config
+from publish.config.themes import load_theme
 from publish.errors import SourceError, UsageError
 from publish.exporters import ExportContext
 from publish.exporters import load as load_exporter
@@ -28,7 +29,6 @@ from publish.pipeline import prepare, prepare_source
 from publish.raw_html import PAGE
 from publish.resources import Resolver
 from publish.source.load import load_bytes
-from publish.themes import load_theme
 from publish.wechat.sanitize import EMBEDDED, SNIPPET
 
 BLOCKS = ARTICLES / "raw-html-blocks.md"

@@ -267,8 +267,8 @@ def test_sigterm_after_serving_stops_cleanly(tmp_path: Path) -> None:
 
 def test_a_style_edit_rebuilds_every_article_and_other_files_nothing(tmp_path: Path) -> None:
     """Without touching the shared styles/ folder: the decision the watcher's batch leads to."""
+    from publish.config.themes import styles_root
     from publish.serve import app, project
-    from publish.themes import styles_root
 
     site = make_site(tmp_path)
     options = project.Options(sources=(site,), formats=("html",), config_path=None)

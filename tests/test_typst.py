@@ -19,7 +19,8 @@ from test_fidelity import articles
 
 from publish import fidelity
 from publish.cli import main
-from publish.config import Config
+from publish.config.record import Config
+from publish.config.themes import load_theme
 from publish.errors import ExportError, UsageError
 from publish.exporters import ExportContext
 from publish.exporters.pdf import PdfExporter
@@ -27,7 +28,6 @@ from publish.fidelity import readers
 from publish.model import Article
 from publish.pipeline import prepare
 from publish.resources import Resolver
-from publish.themes import load_theme
 from publish.typst import images, inputs, rawhtml
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"

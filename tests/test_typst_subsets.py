@@ -18,11 +18,11 @@ from conftest import REPO, SORA, configured, target_for
 from fontTools.ttLib import TTFont
 from test_export_pdf import pdffonts
 
+from publish.config.themes import load_theme
 from publish.exporters import ExportContext
 from publish.exporters.pdf import PdfExporter
 from publish.pipeline import prepare
 from publish.resources import Resolver
-from publish.themes import load_theme
 from publish.typst import compiler, inputs, subsets
 
 #: In GB 2312: kept in the SC cut. Not in it: drawn from the full face.
@@ -162,7 +162,7 @@ from publish.exporters import ExportContext
 from publish.exporters.pdf import PdfExporter
 from publish.pipeline import prepare
 from publish.resources import Resolver
-from publish.themes import load_theme
+from publish.config.themes import load_theme
 from publish.typst import compiler, subsets
 if sys.argv[1] == "whole":
     everything = compiler.families

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publish.config_file import Layers
+from publish.config.files import Layers
 from publish.errors import UsageError
 from publish.manifest import Manifest
 from publish.outcome import Outcome, verdict

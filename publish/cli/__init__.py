@@ -12,9 +12,9 @@ from typing import IO, Any
 
 import click
 
-from publish import config_file
 from publish import exporters as registry
 from publish.cli.guard import EXIT_OK, guard
+from publish.config import files
 from publish.errors import PublishError
 
 
@@ -23,7 +23,7 @@ class _DefaultGroup(click.Group):
     A bare `publish` builds what the config file says, or shows this help when there is none."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args and config_file.find(Path.cwd()) is not None:
+        if not args and files.find(Path.cwd()) is not None:
             args = ["build"]  # a bare `publish` in a project with publish.toml builds it
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version",
                                                                       "--list-formats"):

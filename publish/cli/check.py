@@ -15,9 +15,9 @@ from publish import exporters as registry
 from publish.cli import main
 from publish.cli.flags import cli_layer, formats, project_file, shared
 from publish.cli.guard import EXIT_FAILED, EXIT_OK, guard
-from publish.config_file import Layer, Layers
+from publish.config.files import Layer, Layers
+from publish.config.themes import load_theme
 from publish.source.discover import expand
-from publish.themes import load_theme
 
 
 @main.command()

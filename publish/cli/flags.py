@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 import click
 from click.core import ParameterSource
 
-from publish import config_file
-from publish.config_file import Layer
+from publish.config import files
+from publish.config.files import Layer
 from publish.errors import BadValue, OptionError
 from publish.fonts import CJK_FACES
 
@@ -82,7 +82,7 @@ def cli_layer(ctx: click.Context, values: dict[str, Any]) -> Layer:
     for label, keys, value in given:
         data = {keys[0]: value} if len(keys) == 1 else {keys[0]: {keys[1]: value}}
         try:
-            checked = config_file.validate(data, "publish", base=Path.cwd(), text=True)
+            checked = files.validate(data, "publish", base=Path.cwd(), text=True)
         except BadValue as exc:
             raise OptionError("publish", label, exc.fix) from None
         except OptionError as exc:
@@ -95,16 +95,16 @@ def cli_layer(ctx: click.Context, values: dict[str, Any]) -> Layer:
     return layer
 
 
-def project_file(config_path: Path | None, sources: tuple[Path, ...]) -> config_file.ProjectFile:
+def project_file(config_path: Path | None, sources: tuple[Path, ...]) -> files.ProjectFile:
     """The explicit --config, else the nearest one above the first source, else above the cwd."""
     if config_path is not None:
-        return config_file.load(config_path)
+        return files.load(config_path)
     starts = [sources[0]] if sources else []
     for start in [*starts, Path.cwd()]:
-        found = config_file.find(start) if start.exists() else None
+        found = files.find(start) if start.exists() else None
         if found is not None:
-            return config_file.load(found)
-    return config_file.ProjectFile()
+            return files.load(found)
+    return files.ProjectFile()
 
 
 def formats(names: list[str]) -> list[str]:

@@ -11,8 +11,8 @@ from publish import exporters as registry
 from publish.cli import main
 from publish.cli.flags import formats, project_file
 from publish.cli.guard import guard
+from publish.config.themes import load_theme
 from publish.errors import UsageError
-from publish.themes import load_theme
 
 
 @main.command()

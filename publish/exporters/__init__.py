@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, runtime_checkable
 
 from publish import library_logs
-from publish.config import Config
+from publish.config.record import Config
+from publish.config.themes import Theme
 from publish.errors import PluginError, UnknownFormat
 from publish.model import Article, Diagnostic
 from publish.resources import Resolver
-from publish.themes import Theme
 
 if TYPE_CHECKING:
     from publish.normalize.xref import ArticleRef
@@ -90,7 +90,7 @@ class Exporter(Protocol):
     Four optional members, looked up with `getattr` (a third-party exporter need not have them):
 
     - `options: ClassVar[type]` is a frozen dataclass of the exporter's options (see
-      `publish.options`): its fields are the keys of the `[name]` table, of front-matter
+      `publish.config.options`): its fields are the keys of the `[name]` table, of front-matter
       `publish: {name: {...}}` and of `-O name.key=value`, all checked before the first article;
       `export` reads the validated record with `ctx.options_for(self)`.
 

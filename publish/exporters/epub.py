@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
+from publish.config.options import rule
 from publish.exporters import ExportContext, Output
 from publish.model import Article
-from publish.options import rule
 from publish.page import font_css
 
 if TYPE_CHECKING:

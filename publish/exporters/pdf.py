@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from publish import fonts
-from publish.config import Config
+from publish.config.record import Config
+from publish.config.themes import load_theme
 from publish.diagnostics import mentioned
 from publish.errors import ExportError
 from publish.exporters import ExportContext, Output
@@ -15,7 +16,6 @@ from publish.page import render_page
 from publish.pdf import coverage, layout, messages, refs, render
 from publish.pdf.options import PdfOptions, engine_for
 from publish.resources import ResourceRefused
-from publish.themes import load_theme
 
 
 class PdfExporter:

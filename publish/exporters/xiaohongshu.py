@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from publish.config import Config
+from publish.config.record import Config
 from publish.exporters import ExportContext, Output
 from publish.fidelity.readers import LaidOut
 from publish.images.options import CardOptions, warm_up_engine

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from publish.config import Config
-from publish.options import rule
+from publish.config.options import rule
+from publish.config.record import Config
 from publish.pdf.options import engine_for
 from publish.wechat.options import ThemeColours
 

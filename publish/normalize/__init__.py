@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publish.config import Config
+from publish.config.record import Config
 from publish.model import Diagnostic, PandocAst, Severity, Source
 from publish.normalize import autolink, footnotes, headings, indent, links, raw_html, rawtext, templates, urls
 from publish.resources import Resolver

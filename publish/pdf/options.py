@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from publish.options import rule
+from publish.config.options import rule
 from publish.pdf import layout, render
 
 if TYPE_CHECKING:
-    from publish.config import Config
+    from publish.config.record import Config
 
 Engine = Literal["weasyprint", "typst"]
 #: The layout engines `engine` may name; the first is the default.

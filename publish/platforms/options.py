@@ -1,4 +1,4 @@
-"""The options of the platform exporters, declared once as typed records (see `publish.options`),
+"""The options of the platform exporters, declared once as typed records (see `publish.config.options`),
 and `read`, which gives a platform renderer what it needs: them plus the global `site_url`."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from publish.options import rule
+from publish.config.options import rule
 
 if TYPE_CHECKING:
     from publish.exporters import ExportContext, Exporter

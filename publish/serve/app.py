@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
+from publish.config.themes import styles_root
 from publish.errors import PublishError, UsageError
 from publish.serve import pages
 from publish.serve import project as projects
@@ -31,7 +32,6 @@ from publish.serve.project import Options, Project, key_of
 from publish.serve.site import ArticleView, Site
 from publish.serve.watch import Watcher, tree
 from publish.source.discover import SUFFIXES
-from publish.themes import styles_root
 
 #: How long Ctrl-C waits for the article being converted (a long PDF) before leaving anyway.
 BUILD_GRACE_SECONDS = 30.0

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from publish import exporters as registry
-from publish.config import Config
+from publish.config.record import Config
+from publish.config.themes import load_theme
 from publish.dependencies import Reference, fingerprint
 from publish.diagnostics import shown
 from publish.errors import PublishError
@@ -35,7 +36,6 @@ from publish.serve import panes
 from publish.serve.project import Project, key_of
 from publish.serve.site import ArticleView, Site
 from publish.source.discover import SUFFIXES, Target
-from publish.themes import load_theme
 
 Notify = Callable[[ArticleView], None]
 Echo = Callable[[str, bool], None]

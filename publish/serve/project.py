@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from publish import config_file
-from publish.config_file import Layer, Layers
+from publish.config import files
+from publish.config.files import Layer, Layers
 from publish.source.discover import Target, expand
 
 
@@ -51,7 +51,7 @@ def load(options: Options) -> Project:
     The formats are the ones the server started with: the pages and the exporters already loaded
     follow them, so changing `formats` in publish.toml needs a restart.
     """
-    file = config_file.load(options.config_path) if options.config_path is not None else None
+    file = files.load(options.config_path) if options.config_path is not None else None
     layers = Layers(file=file.layer if file is not None else {}, cli=options.cli)
     targets = tuple(expand(options.sources, layers.config().root))
     return Project(targets, options.formats, layers)

@@ -16,11 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from publish import fonts, parse
+from publish.config.themes import Theme, load_theme
 from publish.errors import ExportError
 from publish.exporters import ExportContext
 from publish.model import Article
 from publish.pdf.options import PdfOptions
-from publish.themes import Theme, load_theme
 from publish.typst import clean, compiler, inputs
 from publish.typst.images import Stage
 

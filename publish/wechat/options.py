@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from publish.options import rule
+from publish.config.options import rule
 
 Caption = Literal["title", "alt", "none"]
 ImageMode = Literal["link", "embed"]

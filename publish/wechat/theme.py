@@ -14,8 +14,8 @@ from pathlib import Path
 import css_inline
 
 from publish import fonts
+from publish.config.themes import styles_root
 from publish.errors import UsageError
-from publish.themes import styles_root
 
 BASE = "base.css"
 DEFAULT_CODE_STYLE = "default"

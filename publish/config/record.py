@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
-from publish import options
+from publish.config import options
 from publish.errors import UsageError
 from publish.fonts import DEFAULT_CJK_FALLBACK, CjkFace
 
@@ -21,7 +21,7 @@ class Config:
     """Effective options of one article (defaults < config file < front matter `publish:` < CLI).
 
     The fields are the global keys; their types are the rules every layer is checked with
-    (`publish.options`). Each exporter's own options are a frozen record of its `options` class,
+    (`publish.config.options`). Each exporter's own options are a frozen record of its `options` class,
     in `exporters[name]`, so a new exporter adds options without touching this class.
     """
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from publish import exporters as registry
-from publish import options
-from publish.config import GLOBAL_KEYS, Config
+from publish.config import options
+from publish.config.record import GLOBAL_KEYS, Config
 from publish.errors import BadValue, OptionError, PluginError, SourceError
 from publish.model import Source
 

@@ -1,6 +1,6 @@
 """Typed option records: how an option is declared, and how a written value becomes a typed one.
 
-The global keys (`publish.config.Config`) and each exporter's `options` are frozen dataclasses;
+The global keys (`publish.config.record.Config`) and each exporter's `options` are frozen dataclasses;
 their type hints are the rules, so a plugin author declares options in plain Python and gets the
 config-file table, the front-matter override, `-O format.key=value` and one-line errors for free:
 
