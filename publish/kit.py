@@ -23,15 +23,15 @@ import re
 import zipfile
 from typing import Any
 
-from publish import office
-from publish.ast import stringify, walk
 from publish.diagnostics import quoted
 from publish.errors import ExportError
 from publish.exporters import ExportContext, Exporter, Output, Paste
 from publish.model import Article, Diagnostic, Metadata, PandocAst
 from publish.normalize import xref
-from publish.parse import PandocFailed, pandoc_output
-from publish.portable import embed_images, read_raw_html
+from publish.pandoc import office
+from publish.pandoc.nodes import stringify, walk
+from publish.pandoc.portable import embed_images, read_raw_html
+from publish.pandoc.runner import PandocFailed, pandoc_output
 from publish.source.metadata import document_date
 
 __all__ = ["Article", "Diagnostic", "ExportContext", "ExportError", "Exporter", "Metadata", "Output",
@@ -75,7 +75,7 @@ def pandoc(article: Article, ctx: ExportContext, ast: PandocAst, to: str, *args:
     the files `args` name: embed images with `ast_for(…, embed=True)`), within the configured
     time (`pandoc_timeout`) and a memory cap; a failure is an `ExportError`, and each warning
     it prints is one of the article's warnings. An Office document's dates are the article's
-    (`publish.office`).
+    (`publish.pandoc.office`).
     """
     document = {**ast, "meta": {**pandoc_meta(article.metadata), **ast.get("meta", {})}}
     try:

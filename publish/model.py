@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal, overload
 
 PandocAst = dict[str, Any]
-"""Pandoc's JSON AST (`pandoc -t json`); walked by the helpers in `publish.ast`."""
+"""Pandoc's JSON AST (`pandoc -t json`); walked by the helpers in `publish.pandoc.nodes`."""
 
 Severity = Literal["notice", "warning", "error"]
 

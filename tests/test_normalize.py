@@ -16,7 +16,6 @@ from lxml import html as lxml_html
 from markdown_it.utils import read_fixture_file
 
 from publish import normalize, parse
-from publish.ast import stringify
 from publish.cli import main
 from publish.config.record import Config
 from publish.config.themes import load_theme
@@ -27,6 +26,7 @@ from publish.model import Diagnostic, Metadata, PandocAst, Source
 from publish.normalize import xref
 from publish.normalize.autolink import find_urls
 from publish.normalize.prose import looks_like_prose
+from publish.pandoc.nodes import stringify
 from publish.pipeline import prepare
 from publish.resources import Resolver, find_site_root
 from publish.source.discover import expand

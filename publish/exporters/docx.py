@@ -2,7 +2,7 @@
 
 Styles come from the theme's `reference.docx` (`styles/default/reference.docx`, made by
 `tools/reference_docx.py`): Noto CJK SC faces for East Asian text, changed to the article's
-region (JP, KR, TC, or `cjk_fallback` for a non-CJK article) by `publish.office`. Pandoc puts the
+region (JP, KR, TC, or `cjk_fallback` for a non-CJK article) by `publish.pandoc.office`. Pandoc puts the
 title, authors, keywords, description and date in the document properties, and the title block
 on the first page; headings are Word's Heading styles, images are embedded, links to other
 articles point at their `.docx` siblings.
@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from publish import fonts, kit, office
+from publish import fonts, kit
+from publish.pandoc import office
 
 
 class DocxExporter:

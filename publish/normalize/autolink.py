@@ -12,9 +12,9 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
-from publish.ast import attr
 from publish.model import PandocAst
 from publish.normalize.inlines import Inline, map_inlines
+from publish.pandoc.nodes import attr
 from publish.source.language import is_cjk
 
 if TYPE_CHECKING:

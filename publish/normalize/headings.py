@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from markdown_it import MarkdownIt
 
-from publish.ast import stringify, walk
 from publish.model import Heading, PandocAst
+from publish.pandoc.nodes import stringify, walk
 from publish.source.metadata import inline_text
 
 if TYPE_CHECKING:

@@ -13,12 +13,12 @@ import urllib.parse
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from publish.ast import walk
 from publish.errors import PublishError
 from publish.model import PandocAst
 from publish.normalize import site_links, xref
 from publish.normalize.headings import ids_in_markdown
 from publish.normalize.inlines import Inline, map_inlines
+from publish.pandoc.nodes import walk
 from publish.resources import ResourceRefused, is_external_link
 
 if TYPE_CHECKING:

@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from publish.ast import walk
 from publish.model import PandocAst
 from publish.normalize.inventory import Kind, Where, removed
+from publish.pandoc.nodes import walk
 from publish.raw_html import PAGE
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from publish.ast import walk
 from publish.model import PandocAst
+from publish.pandoc.nodes import walk
 
 if TYPE_CHECKING:
     from publish.normalize import Context

@@ -42,8 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from publish.ast import splice
 from publish.model import PandocAst, Source
+from publish.pandoc.nodes import splice
 
 ARTICLE_ATTR = "data-publish-article"
 IMAGE_ATTR = "data-publish-src"

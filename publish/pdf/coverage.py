@@ -17,8 +17,8 @@ import subprocess
 import unicodedata
 from collections.abc import Iterable
 
-from publish.ast import walk
 from publish.model import Article
+from publish.pandoc.nodes import walk
 
 _TAG = re.compile(r"<[^>]*>")
 #: Categories that are never drawn as a glyph of their own (controls, spaces, format characters).

@@ -14,8 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from publish.ast import stringify
 from publish.model import Article
+from publish.pandoc.nodes import stringify
 from publish.platforms import refs
 from publish.platforms.options import PlatformOptions
 

@@ -19,7 +19,7 @@ from typing import Any
 from publish.errors import SourceError
 from publish.model import Article
 from publish.normalize import xref
-from publish.parse import PandocFailed, run_pandoc
+from publish.pandoc.runner import PandocFailed, run_pandoc
 from publish.platforms import refs
 from publish.platforms.options import PlatformOptions
 

@@ -23,10 +23,10 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
-from publish.ast import stringify, walk
 from publish.exporters import ExportContext
 from publish.model import Article, PandocAst
 from publish.normalize import xref
+from publish.pandoc.nodes import stringify, walk
 from publish.resources import ResourceRefused, is_remote
 from publish.typst import images, rawhtml
 from publish.typst.images import Stage

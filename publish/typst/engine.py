@@ -15,11 +15,12 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from publish import fonts, parse
+from publish import fonts
 from publish.config.themes import Theme, load_theme
 from publish.errors import ExportError
 from publish.exporters import ExportContext
 from publish.model import Article
+from publish.pandoc import runner
 from publish.pdf.options import PdfOptions
 from publish.typst import clean, compiler, inputs
 from publish.typst.images import Stage
@@ -60,8 +61,8 @@ def typeset(article: Article, ctx: ExportContext, template: str, data: Inputs, *
     stage = Stage()
     ast = clean.for_typst(article, ctx, stage, voice)
     try:
-        body = parse.run_pandoc(json.dumps(ast, ensure_ascii=False), _WRITER, ctx.config.pandoc_timeout)
-    except parse.PandocFailed as exc:
+        body = runner.run_pandoc(json.dumps(ast, ensure_ascii=False), _WRITER, ctx.config.pandoc_timeout)
+    except runner.PandocFailed as exc:
         raise ExportError(voice.format, article.path, f"pandoc could not write Typst: {exc}",
                           "run `publish doctor` to check the pandoc installation") from exc
     main = preamble + body

@@ -15,8 +15,8 @@ from typing import Any
 
 import lxml.etree
 
-from publish.ast import math_in_html_order
 from publish.model import PandocAst
+from publish.pandoc.nodes import math_in_html_order
 from publish.wechat.tree import Element, make, replace
 
 INLINE_SIZE = 16

@@ -9,7 +9,7 @@ server needs, so a short Lua loop (`_LOOP`) reads requests on stdin and answers 
 A reply that is late kills the process, the next request starting a fresh one. The process runs
 with the same `+RTS -M` heap cap as a one-off call, but inside the Lua loop GHC cannot stop at it
 (it spins, its memory held at the cap), so a late reply is no verdict: the caller gives the
-resident pandoc a share of the time and the rest to a one-off call (`parse.run_pandoc`). Readers
+resident pandoc a share of the time and the rest to a one-off call (`runner.run_pandoc`). Readers
 run sandboxed (no file is readable). Only conversions whose arguments have an exact equivalent in
 the Lua API come here (`request`); the rest (binary outputs, resource paths, tab expansion) stay
 one-off calls.
