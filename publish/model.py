@@ -8,7 +8,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import Any, Literal
 
 PandocAst = dict[str, Any]
 """Pandoc's JSON AST (`pandoc -t json`); walked by the helpers in `publish.pandoc.nodes`."""
@@ -129,43 +129,14 @@ class Heading:
     text: str
 
 
-class _Rendered:
-    """`Article.html`: the body HTML as given, or rendered from the AST on first read and kept.
-
-    A Typst PDF never reads HTML, so a `--to pdf --pdf-engine typst` run should not pay for
-    pandoc's HTML writer and the highlighter (~40 % of a short article's preparation); an exporter
-    that reads `article.html` gets it as before. The value lives in the instance's `__dict__`
-    (so it pickles with the article, to a helper process, rendered or not).
-    """
-
-    @overload
-    def __get__(self, article: None, owner: Any) -> None: ...
-    @overload
-    def __get__(self, article: Article, owner: Any) -> str: ...
-    def __get__(self, article: Article | None, owner: Any) -> str | None:
-        if article is None:
-            return None  # the dataclass field's default: render when first read
-        html: str | None = article.__dict__.get("_html")
-        if html is None:
-            from publish import highlight, parse  # they import this module
-
-            html = highlight.highlight(parse.to_html(article.ast_json, article.source.path,
-                                                     article.pandoc_timeout))
-            article.__dict__["_html"] = html
-        return html
-
-    def __set__(self, article: Article, html: str | None) -> None:
-        article.__dict__["_html"] = html
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """The normalized article every exporter starts from: metadata, AST and the body HTML, once.
 
     It is read-only, so that no exporter can change what the next one sees: the record is frozen,
     its text fields are strings, and the AST is kept as pandoc's JSON text (`ast_json`), of which
-    `ast` gives a fresh copy on every access. `html` is rendered from it when first read, unless
-    given (`dataclasses.replace(article, html=…)`); `rendered` says whether that happened yet.
+    `ast` gives a fresh copy on every access. `html` is filled by the render stage
+    (`publish.render.body`), which a run skips when none of its formats reads HTML.
     """
 
     source: Source
@@ -177,15 +148,9 @@ class Article:
     #: The Markdown body after the text transforms: what pandoc read, and what the guard
     #: (`publish.fidelity`) checks every output's words against.
     body: str = ""
-    #: The body HTML (pandoc's HTML writer, then `highlight`), shared by the HTML-based formats.
-    html: str = _Rendered()  # type: ignore[assignment]
-    #: How long pandoc may take to render `html` (the config's `pandoc_timeout`).
-    pandoc_timeout: float = 60.0
-
-    @property
-    def rendered(self) -> bool:
-        """Whether `html` is known already (given, or read once)."""
-        return self.__dict__.get("_html") is not None
+    #: The body HTML (pandoc's HTML writer, then `highlight`), shared by the HTML-based formats;
+    #: empty before the render stage.
+    html: str = ""
 
     @property
     def ast(self) -> PandocAst:

@@ -1,4 +1,4 @@
-"""Stage 2, parse: one pandoc call per article, Markdown → pandoc JSON AST; and AST → body HTML."""
+"""Stage 2, parse: one pandoc call per article, Markdown → pandoc JSON AST."""
 
 from __future__ import annotations
 
@@ -29,11 +29,6 @@ READER = ("commonmark_x-autolink_bare_uris-yaml_metadata_block"
 
 #: Tabs in code are kept as typed (a Makefile recipe needs its tab); block structure is unaffected.
 _READER_ARGS = ["--preserve-tabs"]
-
-#: Highlighting is done once, in Python, for every format; pandoc loading its syntax definitions
-#: costs ~0.35 s per call whenever a code block names a language.
-_WRITER_ARGS = ["--wrap=none", "--syntax-highlighting=none"]
-
 
 def parse(body: str, path: Path, body_line: int = 1, timeout: float = 60.0,
           warn: Callable[[str, str], None] | None = None) -> PandocAst:
@@ -98,13 +93,3 @@ def _joins(inlines: list[Any], i: int) -> bool:
 
 
 _PANDOC_POSITION = re.compile(r"Error at \(line (\d+), column \d+\)")
-
-
-def to_html(ast_json: str, path: Path, timeout: float = 60.0) -> str:
-    """The body HTML of a normalized AST (pandoc's JSON text), rendered once per article and
-    shared by exporters."""
-    try:
-        return run_pandoc(ast_json, ["--from=json", "--to=html5", *_WRITER_ARGS], timeout)
-    except PandocFailed as exc:
-        raise SourceError(path, f"pandoc could not render the article: {exc}",
-                          "run `publish doctor` to check the pandoc installation") from exc

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from publish import diagnostics, fidelity, normalize, parse, preview_page
+from publish import diagnostics, fidelity, normalize, parse
 from publish.atomic import write_atomic
 from publish.config.record import Config
 from publish.config.themes import Theme, load_theme
@@ -19,6 +19,7 @@ from publish.exporters import ExportContext, Exporter, Output, export
 from publish.model import Article, Diagnostic, Source
 from publish.normalize import headings
 from publish.outcome import Outcome, Status, error_diagnostic, verdict
+from publish.render import body, preview
 from publish.resources import Resolver
 from publish.source.discover import Target
 from publish.source.load import load
@@ -26,25 +27,23 @@ from publish.source.load import load
 if TYPE_CHECKING:
     from publish.offload import Helper
 
-def prepare(target: Target, config: Config, timings: dict[str, float] | None = None) -> Article:
-    """Stages 1–3: everything every exporter starts from (the shared body HTML is rendered when
-    first read, see `Article.html`)."""
-    start = time.perf_counter()
-    source = load(target.path, target.root, target.relative)
-    if timings is not None:
-        timings["load"] = time.perf_counter() - start
-    return prepare_source(source, config, timings)
+def prepare(target: Target, config: Config) -> Article:
+    """Stages 1–4 of one article: what every exporter starts from."""
+    return prepare_source(load(target.path, target.root, target.relative), config)
 
 
-def prepare_source(source: Source, config: Config, timings: dict[str, float] | None = None,
-                   resolver: Resolver | None = None) -> Article:
-    """Stages 2–3 for a loaded source (the config may depend on its front matter).
+def prepare_source(source: Source, config: Config, resolver: Resolver | None = None) -> Article:
+    """Stages 2–4 for a loaded source (its config may depend on its front matter)."""
+    return body.render(normalized(source, config, resolver), config)
 
-    `resolver` is the one normalize checks links and images with (see `normalize.Context`). The
-    body HTML is not rendered here: `Article.html` renders it when an exporter first reads it,
-    and `convert` renders it up front (the `render` timing) when one of its exporters will.
+
+def normalized(source: Source, config: Config, resolver: Resolver | None = None,
+               clock: _Clock | None = None) -> Article:
+    """Stages 2–3: the source parsed and normalized, not yet rendered.
+
+    `resolver` is the one normalize checks links and images with (see `normalize.Context`).
     """
-    clock = _Clock(timings)
+    clock = clock or _Clock(None)
     ctx = normalize.Context(source, config, resolver or Resolver.for_config(source.root, config))
     text = normalize.before_parse(source.body, ctx)
     ast = parse.parse(text, source.path, source.body_line, config.pandoc_timeout,
@@ -54,7 +53,7 @@ def prepare_source(source: Source, config: Config, timings: dict[str, float] | N
     clock.lap("normalize")
     ast_json = json.dumps(ast, ensure_ascii=False)  # the article keeps it as text: read-only
     return Article(source=source, metadata=source.metadata, ast_json=ast_json,
-                   headings=headings.collect(ast), body=text, pandoc_timeout=config.pandoc_timeout,
+                   headings=headings.collect(ast), body=text,
                    diagnostics=source.diagnostics + tuple(ctx.diagnostics))
 
 
@@ -128,7 +127,8 @@ def _export(target: Target, source: Source, exporters: Sequence[Exporter], confi
     """Stages 2–7 of `convert` for a source that is not a skipped draft: the files by format, and
     every resource the article read (for the manifest)."""
     resolver = RecordingResolver.for_config(target.root, config)
-    article = prepare_source(source, config, timings, resolver)
+    clock = _Clock(timings)
+    article = normalized(source, config, resolver, clock)
     found.extend(article.diagnostics)
     ctx = ExportContext(config, theme, resolver, articles=articles)
     html_readers = {e.name for e in exporters if reads_html(e, config)}
@@ -136,9 +136,8 @@ def _export(target: Target, source: Source, exporters: Sequence[Exporter], confi
         if name not in html_readers:
             helper.submit(article, ctx)
     if html_readers:
-        start = time.perf_counter()
-        _ = article.html
-        timings["render"] = time.perf_counter() - start
+        article = body.render(article, config)
+        clock.lap("render")
     for name, helper in helpers.items():
         if name in html_readers:
             helper.submit(article, ctx)
@@ -176,12 +175,12 @@ def _add_preview_page(article: Article, built: Sequence[tuple[Exporter, Output]]
                       files: dict[Path, bytes], formats: dict[str, list[Path]]) -> None:
     """`<stem>.preview.html` when the run built a paste target: one page with a Copy button for
     each. It belongs to each of those formats (their pane in `publish serve`, their manifest entry)."""
-    shown = preview_page.targets(built)
+    shown = preview.copyables(built)
     if not shown:
         return
     stem = out_dir / article.stem
-    path = stem.with_name(stem.name + preview_page.SUFFIX)
-    files[path] = preview_page.render(article, shown)
+    path = stem.with_name(stem.name + preview.SUFFIX)
+    files[path] = preview.render(article, shown)
     for target in shown:
         formats[target.name].append(path)
 
@@ -198,6 +197,8 @@ def _report_losses(losses: Sequence[Diagnostic], strict: bool, diagnostics: list
 
 
 class _Clock:
+    """Seconds per stage, into `timings` (the report's and the benchmarks' figures)."""
+
     def __init__(self, timings: dict[str, float] | None) -> None:
         self.timings = timings
         self.last = time.perf_counter()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from publish import fonts
+from publish.render import fonts
 
 
 def cjk(families: list[str]) -> list[str]:

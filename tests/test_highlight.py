@@ -15,9 +15,9 @@ from conftest import REPO
 
 from publish.config.record import Config
 from publish.config.themes import load_theme
-from publish.highlight import CSS_CLASS, highlight, stylesheet, tmtheme
 from publish.model import Article
-from publish.page import render_page
+from publish.render.highlight import CSS_CLASS, highlight, stylesheet, tmtheme
+from publish.render.page import render_page
 
 
 def blocks(body: str) -> list[str]:
@@ -76,7 +76,7 @@ def test_inline_code_is_not_touched() -> None:
 
 
 def test_pygments_is_not_imported_for_an_article_without_code() -> None:
-    code = ("import sys; from publish.highlight import highlight; highlight('<p>x</p><pre><code>y</code>"
+    code = ("import sys; from publish.render.highlight import highlight; highlight('<p>x</p><pre><code>y</code>"
             "</pre>'); print(any(m.startswith('pygments') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -28,6 +28,7 @@ from publish.normalize.autolink import find_urls
 from publish.normalize.prose import looks_like_prose
 from publish.pandoc.nodes import stringify
 from publish.pipeline import prepare
+from publish.render import body
 from publish.resources import Resolver, find_site_root
 from publish.source.discover import expand
 
@@ -45,7 +46,7 @@ def normalize_markdown(markdown: str, *, path: Path = CASE_PATH, root: Path = SI
                     metadata=Metadata(title=title, language="zh-CN"), digest="")
     ctx = normalize.Context(source, Config(**options))
     ast = normalize.after_parse(parse.parse(normalize.before_parse(markdown, ctx), path), ctx)
-    return ast, parse.to_html(json.dumps(ast, ensure_ascii=False), path), ctx.diagnostics
+    return ast, body.to_html(json.dumps(ast, ensure_ascii=False), path), ctx.diagnostics
 
 
 def case_options(title: str) -> dict[str, Any]:

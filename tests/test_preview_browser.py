@@ -129,10 +129,10 @@ def test_markup_a_third_party_format_did_not_sanitize_cannot_run(site: tuple[str
 
     from conftest import SORA, target_for
 
-    from publish import preview_page
     from publish.config.record import Config
     from publish.exporters import Paste
     from publish.pipeline import prepare
+    from publish.render import preview
 
     class Careless:
         name: ClassVar[str] = "careless"
@@ -141,8 +141,8 @@ def test_markup_a_third_party_format_did_not_sanitize_cannot_run(site: tuple[str
 
     hostile = ('<p>Kept words.</p><script>document.body.setAttribute("data-pwned", "script")</script>'
                '<img src="data:," onerror="document.body.setAttribute(\'data-pwned\', \'handler\')">')
-    shown = preview_page.targets([(Careless(), hostile.encode())])  # type: ignore[list-item]
-    (site[1] / "hostile.preview.html").write_bytes(preview_page.render(prepare(target_for(SORA), Config()), shown))
+    shown = preview.copyables([(Careless(), hostile.encode())])  # type: ignore[list-item]
+    (site[1] / "hostile.preview.html").write_bytes(preview.render(prepare(target_for(SORA), Config()), shown))
     got = copy(browser, site[0], "hostile.preview.html", "careless", "async")
     assert "Kept words." in got["text/plain"] and "Kept words." in got["text/html"]
     page = browser.new_page()

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import ARTICLES, SORA
 
-from publish import preview_page
 from publish.cli import main
 from publish.exporters import Paste
+from publish.render import preview
 
 PASTE_TARGETS = ("wechat", "zhihu", "juejin", "csdn", "devto")
 SUFFIXES = {"wechat": ".wechat.html", "zhihu": ".zhihu.html", "juejin": ".juejin.md", "csdn": ".csdn.md",
@@ -92,12 +92,12 @@ def test_a_third_party_format_declares_itself_a_paste_target() -> None:
         name: ClassVar[str] = "txt"
         suffix: ClassVar[str] = ".txt"
 
-    found = preview_page.targets([(Plain(), b"x"), (Medium(), {".medium.html": b"<p>hi</p>", ".png": b""})])  # type: ignore[list-item]
+    found = preview.copyables([(Plain(), b"x"), (Medium(), {".medium.html": b"<p>hi</p>", ".png": b""})])  # type: ignore[list-item]
     assert [(t.name, t.content, t.paste.platform) for t in found] == [("medium", "<p>hi</p>", "Medium")]
 
 
 def test_script_json_cannot_close_the_script() -> None:
-    text = preview_page.script_json({"a": "</script><script>alert(1)</script><!--"})
+    text = preview.script_json({"a": "</script><script>alert(1)</script><!--"})
     assert "</" not in text and "<!--" not in text
     assert json.loads(text) == {"a": "</script><script>alert(1)</script><!--"}
 

@@ -6,7 +6,7 @@
 Pandoc takes a Word document's styles from a reference document (`--reference-doc`). Its default
 one leaves East Asian text to the theme's faces (`minorEastAsia`), which Word fills with a
 Japanese or a Windows-only face. This script takes that default, as the installed pandoc prints
-it, and names the faces `publish` uses everywhere else (see `publish.fonts`):
+it, and names the faces `publish` uses everywhere else (see `publish.render.fonts`):
 
 - text (the document defaults and every style that used the theme's body face): Noto Serif CJK SC;
 - headings, title and subtitle (the theme's heading face): Noto Sans CJK SC;

@@ -13,7 +13,7 @@ from click.core import ParameterSource
 from publish.config import files
 from publish.config.files import Layer
 from publish.errors import BadValue, OptionError
-from publish.fonts import CJK_FACES
+from publish.render.fonts import CJK_FACES
 
 F = TypeVar("F", bound=Callable[..., Any])
 

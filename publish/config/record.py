@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from publish.config import options
 from publish.errors import UsageError
-from publish.fonts import DEFAULT_CJK_FALLBACK, CjkFace
+from publish.render.fonts import DEFAULT_CJK_FALLBACK, CjkFace
 
 RawHtml = Literal["safe", "trusted"]
 """How the author's raw HTML reaches the outputs: `safe` through an allow-list

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from publish import fonts, kit
+from publish import kit
 from publish.pandoc import office
+from publish.render import fonts
 
 
 class DocxExporter:

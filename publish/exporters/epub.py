@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 from publish.config.options import rule
 from publish.exporters import ExportContext, Output
 from publish.model import Article
-from publish.page import font_css
+from publish.render.page import font_css
 
 if TYPE_CHECKING:
     from publish.epub.media import Media

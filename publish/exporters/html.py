@@ -8,7 +8,7 @@ from typing import ClassVar
 from publish.exporters import ExportContext
 from publish.model import Article
 from publish.normalize import xref
-from publish.page import render_page
+from publish.render.page import render_page
 
 
 class HtmlExporter:

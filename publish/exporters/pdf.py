@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from publish import fonts
 from publish.config.record import Config
 from publish.config.themes import load_theme
 from publish.diagnostics import mentioned
 from publish.errors import ExportError
 from publish.exporters import ExportContext, Output
 from publish.model import Article
-from publish.page import render_page
 from publish.pdf import coverage, layout, messages, refs, render
 from publish.pdf.options import PdfOptions, engine_for
+from publish.render import fonts
+from publish.render.page import render_page
 from publish.resources import ResourceRefused
 
 

@@ -13,13 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from publish import fonts, page
 from publish.diagnostics import mentioned
 from publish.exporters import ExportContext
 from publish.images import raster
 from publish.library_logs import captured
 from publish.model import Article
 from publish.pdf import messages, refs, render
+from publish.render import fonts, page
 from publish.resources import ResourceRefused
 from publish.wechat import theme as wechat_theme
 

@@ -10,9 +10,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from publish import fonts
 from publish.errors import UsageError
 from publish.model import Metadata
+from publish.render import fonts
 from publish.source.metadata import document_date
 
 #: CSS Paged Media page-size keywords (case-insensitive), as WeasyPrint accepts them.

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from publish import fonts
 from publish.errors import UsageError
+from publish.render import fonts
 from publish.typst import subsets
 
 if TYPE_CHECKING:

@@ -15,13 +15,13 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from publish import fonts
 from publish.config.themes import Theme, load_theme
 from publish.errors import ExportError
 from publish.exporters import ExportContext
 from publish.model import Article
 from publish.pandoc import runner
 from publish.pdf.options import PdfOptions
+from publish.render import fonts
 from publish.typst import clean, compiler, inputs
 from publish.typst.images import Stage
 

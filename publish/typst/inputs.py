@@ -12,10 +12,10 @@ import re
 from collections.abc import Collection
 from typing import Any
 
-from publish import fonts
 from publish.model import Article, Source
 from publish.pdf import layout
 from publish.pdf.options import PdfOptions
+from publish.render import fonts
 from publish.typst import subsets
 from publish.typst.images import Stage
 

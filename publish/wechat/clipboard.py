@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 SNIPPET_SUFFIX = ".wechat.html"
-PREVIEW_SUFFIX = ".preview.html"  # publish.preview_page.SUFFIX, without importing jinja2
+PREVIEW_SUFFIX = ".preview.html"  # publish.render.preview.SUFFIX, without importing jinja2
 
 
 def copy_outputs(paths: Sequence[Path]) -> str | None:

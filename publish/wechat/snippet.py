@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from publish.fonts import DEFAULT_CJK_FALLBACK
 from publish.model import Article
+from publish.render.fonts import DEFAULT_CJK_FALLBACK
 from publish.resources import Resolver
 from publish.wechat import blocks, code, images, links, lists, math, sanitize, theme, tree
 from publish.wechat.check import check

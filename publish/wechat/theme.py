@@ -13,9 +13,9 @@ from pathlib import Path
 
 import css_inline
 
-from publish import fonts
 from publish.config.themes import styles_root
 from publish.errors import UsageError
+from publish.render import fonts
 
 BASE = "base.css"
 DEFAULT_CODE_STYLE = "default"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from publish import fonts
 from publish.config.record import Config
 from publish.config.themes import Theme
 from publish.model import Article
+from publish.render import fonts
 
 Medium = Literal["screen", "print", "epub"]
 

@@ -32,7 +32,7 @@ SUFFIX = ".preview.html"
 
 
 @dataclass(frozen=True, slots=True)
-class Target:
+class Copyable:
     """One Copy button: the format's name, how it is pasted, and what goes on the clipboard."""
 
     name: str
@@ -46,7 +46,7 @@ class Target:
         return "style=" in self.content
 
 
-def targets(built: Sequence[tuple[Exporter, Output]]) -> list[Target]:
+def copyables(built: Sequence[tuple[Exporter, Output]]) -> list[Copyable]:
     """The paste targets among a run's outputs, in the order the formats were asked for."""
     found = []
     for exporter, output in built:
@@ -54,11 +54,11 @@ def targets(built: Sequence[tuple[Exporter, Output]]) -> list[Target]:
         if paste is None:
             continue
         data = output if isinstance(output, bytes) else output[exporter.suffix]
-        found.append(Target(exporter.name, paste, data.decode("utf-8")))
+        found.append(Copyable(exporter.name, paste, data.decode("utf-8")))
     return found
 
 
-def render(article: Article, shown: Sequence[Target]) -> bytes:
+def render(article: Article, shown: Sequence[Copyable]) -> bytes:
     """The page for `shown` (at least one target).
 
     The HTML targets' markup is inserted as it is, so that the phone view shows what will be
