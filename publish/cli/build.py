@@ -19,6 +19,7 @@ from publish.discover import expand
 from publish.errors import UsageError
 from publish.progress import Progress, choose_mode
 from publish.themes import load_theme
+from publish.wechat.options import WechatOptions
 
 
 @main.command()
@@ -111,7 +112,7 @@ def _after_build(run: batch.Run, config: Config) -> None:
 def _copy_snippet(run: batch.Run, config: Config) -> None:
     """`--copy`: put the WeChat snippet this build wrote (or found up to date) on the clipboard."""
     wechat = config.exporters.get("wechat")
-    if wechat is None or not wechat.copy:
+    if not isinstance(wechat, WechatOptions) or not wechat.copy:
         return
     outputs = [p for o in run.outcomes if o.status != "failed" for p in o.formats.get("wechat", [])]
     if outputs:
