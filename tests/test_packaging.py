@@ -102,8 +102,10 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     the install names this environment's site-packages folders. A path line in a `.pth` file only adds
     the folder to sys.path; the `.pth` files inside it are not run, so the editable install's finder
     (`__editable__.publish-*.pth`, which maps `publish` to the checkout) is never installed, and the new
-    environment's own site-packages comes first on sys.path. (`venv --system-site-packages` would not
-    do: the dependencies are in this virtual environment, not in the system's site-packages.)
+    environment's own site-packages comes first on sys.path (so importlib.metadata also reads the
+    wheel's `publish` distribution, entry points and all, before the editable one). (`venv
+    --system-site-packages` would not do: the dependencies are in this virtual environment, not in the
+    system's site-packages.)
     """
     env = tmp_path_factory.mktemp("venv") / "env"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True,
