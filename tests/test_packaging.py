@@ -131,9 +131,10 @@ def _outside() -> dict[str, str]:
 #: Printed by the installed environment's Python: its site-packages, then where each module came from.
 _WHERE = """\
 import sysconfig
-import publish, publish.batch, publish.cli, publish.themes
+from importlib import resources
+import publish, publish.batch, publish.cli
 print(sysconfig.get_path("purelib"))
-for path in (publish.__file__, publish.cli.__file__, publish.batch.__file__, publish.themes.styles_root()):
+for path in (publish.__file__, publish.cli.__file__, publish.batch.__file__, resources.files("publish.styles")):
     print(path)
 """
 
