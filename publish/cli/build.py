@@ -19,7 +19,6 @@ from publish.discover import expand
 from publish.errors import UsageError
 from publish.progress import Progress, choose_mode
 from publish.themes import load_theme
-from publish.wechat.options import WechatOptions
 
 
 @main.command()
@@ -111,6 +110,8 @@ def _after_build(run: batch.Run, config: Config) -> None:
 
 def _copy_snippet(run: batch.Run, config: Config) -> None:
     """`--copy`: put the WeChat snippet this build wrote (or found up to date) on the clipboard."""
+    from publish.wechat.options import WechatOptions
+
     wechat = config.exporters.get("wechat")
     if not isinstance(wechat, WechatOptions) or not wechat.copy:
         return
