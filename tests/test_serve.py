@@ -241,6 +241,75 @@ def test_editing_publish_toml_rebuilds_every_article(served: tuple[Serving, Path
     server.wait(lambda: "no_such_key" not in server.text("/"))
 
 
+#: A table for every built-in format, each with an option it really has (html and docx have none:
+#: their tables can only be empty). The WeChat stylesheet is outside the site folder.
+EVERY_FORMAT_TABLE = """
+[html]
+
+[pdf]
+page_size = "A5"
+
+[epub]
+split_level = 3
+
+[wechat]
+theme = "tech"
+css = "../theme/extra.css"
+
+[docx]
+
+[juejin]
+highlight = "github"
+
+[csdn]
+image_url_map = { "img/dot.png" = "https://img.example.invalid/csdn/dot.png" }
+
+[devto]
+image_url_map = { "img/dot.png" = "https://img.example.invalid/devto/dot.png" }
+
+[zhihu]
+image_url_map = { "img/dot.png" = "https://img.example.invalid/zhihu/dot.png" }
+
+[xiaohongshu]
+max_cards = 4
+
+[longimage]
+primary_color = "#0f766e"
+"""
+
+
+def test_serves_with_a_table_for_every_format_and_watches_the_files_they_name(tmp_path: Path) -> None:
+    """Each table is a typed options record (`Config.exporters`); serve reads the files they name
+    (a WeChat `css`) and rebuilds when one changes, even outside the folders it serves."""
+    from publish import exporters as registry
+
+    site = make_site(tmp_path)
+    (site / "publish.toml").write_text(site.joinpath("publish.toml").read_text(encoding="utf-8")
+                                       + EVERY_FORMAT_TABLE, encoding="utf-8")
+    builtin = {name for name, entry in registry.registered().items() if entry.distribution == "publish"}
+    assert {line.strip("[]") for line in EVERY_FORMAT_TABLE.splitlines() if line.startswith("[")} == builtin
+    assert len(builtin) == 11
+    css = tmp_path / "theme" / "extra.css"
+    css.parent.mkdir()
+    css.write_text(".wx-root p { color: #123456; }\n", encoding="utf-8")
+    server = Serving([], cwd=site, tmpdir=tmp_path / "tmp")
+    try:
+        server.ready("posts/a", ["html", "wechat"])
+        page = server.text("/_publish/article/posts/a")
+        assert "<title>" in page and server.state("posts/a")["title"] == "Alpha"
+        assert "The first version of alpha." in server.text("/posts/a.html")
+        wechat = server.text("/posts/a.wechat.html")
+        assert "color: #363b40" in wechat  # the text colour of styles/wechat/tech.css
+        assert "color: #123456" in wechat  # the `css` file's, applied after the theme
+        before = server.versions("posts/a")["wechat"]
+        css.write_text(".wx-root p { color: #654321; }\n", encoding="utf-8")
+        server.wait(lambda: server.versions("posts/a")["wechat"] > before)
+        server.wait(lambda: "color: #654321" in server.text("/posts/a.wechat.html"))
+    finally:
+        server.kill()
+    assert "Traceback" not in server.log()
+
+
 def test_ctrl_c_stops_cleanly_even_while_building(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     server = Serving([], cwd=site, tmpdir=tmp_path / "tmp")

@@ -114,13 +114,13 @@ def validate(data: Mapping[str, Any], where: str, base: Path | None = None,
     return layer
 
 
-def exporter_options(name: str) -> type | None:
+def exporter_options(name: str) -> type[options.Record] | None:
     """The `options` class of the exporter registered as `name`, or None when it has none."""
     return _options_of(name)
 
 
 @functools.cache
-def _options_of(name: str) -> type | None:
+def _options_of(name: str) -> type[options.Record] | None:
     entry = registry.registered()[name]
     try:
         cls = entry.entry_point.load()
@@ -157,7 +157,7 @@ def _exporter_layer(name: str, value: Mapping[str, Any], where: str, base: Path 
     return out
 
 
-def exporter_record(name: str, values: Mapping[str, Any], where: str = "publish") -> Any:
+def exporter_record(name: str, values: Mapping[str, Any], where: str = "publish") -> options.Record | None:
     """The frozen options record of format `name` from validated `values` (defaults for the rest);
     None for an exporter without options."""
     kind = exporter_options(name)

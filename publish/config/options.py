@@ -22,7 +22,7 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 _KEY = "publish"
 
@@ -42,6 +42,14 @@ def rule(low: float | None = None, high: float | None = None, *,
     """Field metadata: `field(default=2, metadata=rule(1, 6))`. `check` returns what is wrong
     with a (typed) value, e.g. "not a CSS colour", or None when it is fine."""
     return {_KEY: Rule(low, high, check, help)}
+
+
+class Record(Protocol):
+    """An options record: an instance of a dataclass whose fields are declared options (the global
+    `Config`, each exporter's `options` class). Any dataclass is one, without inheriting from this;
+    read its options with `specs(type(record))` and `getattr`."""
+
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
 
 
 class Invalid(ValueError):

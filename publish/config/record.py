@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from publish.config import options
 from publish.errors import UsageError
@@ -43,7 +43,8 @@ class Config:
     allow_front_matter_raw_html: bool = False
     #: The Noto CJK face for Han quoted in an article in another language.
     cjk_fallback: CjkFace = DEFAULT_CJK_FALLBACK
-    exporters: Mapping[str, Any] = field(default_factory=dict, metadata=options.rule(help="internal"))
+    exporters: Mapping[str, options.Record] = field(default_factory=dict,
+                                                    metadata=options.rule(help="internal"))
 
     def __post_init__(self) -> None:
         try:

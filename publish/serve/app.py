@@ -11,6 +11,7 @@ output folder: exit 0, nothing left in the temp folder.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import ipaddress
 import shutil
 import signal
@@ -153,7 +154,8 @@ def _digests(project: Project) -> dict[str, str]:
 def _option_files(project: Project) -> set[Path]:
     """Folders of files named in options (a WeChat `css`): an edit there changes the output."""
     config = project.layers.config()
-    values = [v for options in config.exporters.values() for v in options.values()]
+    values = [getattr(record, f.name) for record in config.exporters.values()
+              for f in dataclasses.fields(record)]
     return {Path(v).resolve().parent for v in values
             if isinstance(v, (str, Path)) and len(str(v)) < 1024 and Path(v).is_file()}
 
