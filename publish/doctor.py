@@ -49,7 +49,7 @@ def _typst() -> Check:
     try:
         from importlib.metadata import version
 
-        from publish.typst import compiler, subsets
+        from publish.engines.typst import compiler, subsets
 
         cut = sorted({f.removesuffix(subsets.SUFFIX).rsplit(" ", 1)[-1]
                       for f in compiler.families() if f.endswith(subsets.SUFFIX)})

@@ -19,12 +19,12 @@ from PIL import Image
 from publish import fidelity
 from publish.config.record import Config
 from publish.config.themes import load_theme
+from publish.engines.options import ENGINES, PdfOptions
 from publish.exporters import ExportContext, Output
 from publish.exporters.longimage import LongImageExporter
 from publish.exporters.xiaohongshu import XiaohongshuExporter
 from publish.images import caption, layout
 from publish.model import Article, Diagnostic
-from publish.pdf.options import ENGINES, PdfOptions
 from publish.pipeline import prepare
 from publish.resources import Resolver
 
@@ -182,8 +182,8 @@ def test_emoji_are_in_colour_and_chinese_in_the_simplified_face(mixed_article: A
     ctx = ExportContext(config, load_theme(), Resolver.for_config(mixed_article.source.root, config))
     pdf = tmp_path / "cards.pdf"
     if engine == "typst":
+        from publish.engines.typst import clean, pictures
         from publish.images import cards
-        from publish.typst import clean, pictures
 
         picture = pictures.Picture(cards.GEOMETRY, "default", None, clean.PDF)
         pdf.write_bytes(pictures.lay_out(mixed_article, ctx, picture, cover=True).pdf)
@@ -304,7 +304,7 @@ def test_content_bottom_is_found_strip_by_strip(height: int, mark: int | None, b
     """The trim looks at the page from the bottom in strips (not two more full-size images)."""
     from PIL import Image
 
-    from publish.images.raster import content_bottom
+    from publish.engines.raster import content_bottom
 
     image = Image.new("RGB", (1080, height), (255, 255, 255))
     if mark is not None:
@@ -353,7 +353,7 @@ def test_a_pale_ground_keeps_its_colour_in_a_palette_png() -> None:
 
     from PIL import ImageDraw
 
-    from publish.images import raster
+    from publish.engines import raster
 
     picture = Image.new("RGB", (1080, 1440), (255, 255, 255))
     draw = ImageDraw.Draw(picture)

@@ -20,12 +20,12 @@ import pytest
 from conftest import configured
 
 from publish.config.themes import load_theme
+from publish.engines.options import ENGINES
 from publish.errors import ExportError, UsageError
 from publish.exporters import ExportContext
 from publish.exporters.pdf import PdfExporter
 from publish.model import Article
 from publish.pandoc.nodes import stringify
-from publish.pdf.options import ENGINES
 from publish.pipeline import prepare
 from publish.resources import Resolver
 from publish.source.discover import Target

@@ -1,5 +1,5 @@
 """Memory of the PDF export (issue #11): a worker stays ≤ 400 MB on a long Chinese article, because
-WeasyPrint's fonts no longer copy whole font files (`publish.pdf.fontdata`), and the PDF is the same."""
+WeasyPrint's fonts no longer copy whole font files (`publish.engines.weasyprint.fontdata`), and the PDF is the same."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from conftest import SORA, SOURCE_DATE_EPOCH, run_cli, target_for
 from publish.config.record import Config
 from publish.config.themes import load_theme
 from publish.dependencies import RecordingResolver
+from publish.engines.weasyprint import fontdata
 from publish.exporters import ExportContext
 from publish.exporters.pdf import PdfExporter
-from publish.pdf import fontdata
 from publish.pipeline import prepare
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"

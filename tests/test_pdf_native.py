@@ -6,7 +6,7 @@ import ctypes.util
 
 import pytest
 
-from publish.pdf import native
+from publish.engines.weasyprint import native
 
 #: The names WeasyPrint's bindings ask for on Linux, plus ones that exist nowhere.
 NAMES = ["gobject-2.0", "pango-1.0", "harfbuzz", "harfbuzz-subset", "fontconfig", "pangoft2-1.0",

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from publish.engines import paper
+from publish.engines.weasyprint import rooted
+from publish.engines.weasyprint.fetch import reference, url_fetcher
 from publish.errors import UsageError
 from publish.exporters import load
 from publish.exporters.pdf import PdfExporter
 from publish.model import Metadata
-from publish.pdf import coverage, layout, refs
-from publish.pdf.fetch import reference, url_fetcher
+from publish.pdf import coverage
 from publish.resources import Resolver, ResourceRefused
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,7 +29,7 @@ EPOCH = "1709251200"  # 2024-03-01T00:00:00Z
     ("150mm 220mm", "size: 150mm 220mm;"), ("150mm", "size: 150mm;"),
 ])
 def test_page_size_becomes_at_page_css(value: str, css: str) -> None:
-    assert css in layout.page_css(value, "20mm")
+    assert css in paper.page_css(value, "20mm")
 
 
 MM = 72 / 25.4
@@ -42,36 +44,36 @@ MM = 72 / 25.4
 ])
 def test_page_box_gives_the_page_and_margins_in_points(
         size: str, margin: str, expected: tuple[float, ...]) -> None:
-    box = layout.page_box(size, margin)
+    box = paper.page_box(size, margin)
     got = (box.width, box.height, box.top, box.right, box.bottom, box.left)
     assert tuple(round(value / MM, 1) for value in got) == expected
 
 
 def test_page_box_refuses_what_page_css_refuses() -> None:
     with pytest.raises(UsageError, match="page size"):
-        layout.page_box("A7", "20mm")
+        paper.page_box("A7", "20mm")
 
 
 @pytest.mark.parametrize("value", ["A7", "big", "150 220", "A4; } body { display: none", ""])
 def test_bad_page_size_is_a_usage_error(value: str) -> None:
     with pytest.raises(UsageError, match="page size"):
-        layout.page_css(value, "20mm")
+        paper.page_css(value, "20mm")
 
 
 @pytest.mark.parametrize("value", ["wide", "20", "1mm 2mm 3mm 4mm 5mm", "20mm; color: red"])
 def test_bad_margin_is_a_usage_error(value: str) -> None:
     with pytest.raises(UsageError, match="margin"):
-        layout.page_css("A4", value)
+        paper.page_css("A4", value)
 
 
 def test_chinese_indent_can_be_turned_off() -> None:
-    assert layout.paragraph_css(cjk=True, indent=True) == ""
-    assert "text-indent: 0" in layout.paragraph_css(cjk=True, indent=False)
-    assert layout.paragraph_css(cjk=False, indent=False) == ""
+    assert paper.paragraph_css(cjk=True, indent=True) == ""
+    assert "text-indent: 0" in paper.paragraph_css(cjk=True, indent=False)
+    assert paper.paragraph_css(cjk=False, indent=False) == ""
 
 
 def test_margin_boxes_get_the_language_face() -> None:
-    assert '@page { font-family: "Noto Serif CJK TC"' in layout.font_css("zh-TW")
+    assert '@page { font-family: "Noto Serif CJK TC"' in paper.font_css("zh-TW")
 
 
 def test_coverage_ignores_spaces_and_controls() -> None:
@@ -100,7 +102,7 @@ def test_creation_date(monkeypatch: pytest.MonkeyPatch, meta_date: str | None, e
         monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     meta = Metadata(title="t", language="en",
                     date=dt.datetime.fromisoformat(meta_date) if meta_date else None)
-    assert layout.creation_date(meta) == expected
+    assert paper.creation_date(meta) == expected
 
 
 # --- resources ------------------------------------------------------------------------------------
@@ -151,7 +153,7 @@ def test_reference_back_from_file_urls(tmp_path: Path) -> None:
     ('<img src="https://example.com/a.png" alt="remote" />', '<img src="https://example.com/a.png" alt="remote" />'),
 ])
 def test_checked_images_load_from_their_root_path(tag: str, expected: str) -> None:
-    assert refs._IMG.sub(refs._root_image, tag) == expected
+    assert rooted._IMG.sub(rooted._root_image, tag) == expected
 
 
 # --- registration and cost -----------------------------------------------------------------------

@@ -12,16 +12,16 @@ import pytest
 from conftest import ARTICLES, SORA
 
 from publish import parse
+from publish.engines.typst import engine
 from publish.errors import SourceError
 from publish.pandoc import resident, runner
 from publish.pandoc.nodes import stringify
 from publish.platforms import markdown
-from publish.render import body
+from publish.render import body as render_body
 from publish.source import load
-from publish.typst import engine
 
 #: Every text conversion the pipeline routes to the resident pandoc.
-WRITERS = [["--from=json", "--to=html5", *body._WRITER_ARGS], engine._WRITER,
+WRITERS = [["--from=json", "--to=html5", *render_body._WRITER_ARGS], engine._WRITER,
            ["--from=json", f"--to={markdown.WRITER}", "--wrap=none"],
            ["--from=json", "--to=html5", "--mathml", "--wrap=none", "--quiet"]]
 READER = [f"--from={parse.READER}", "--to=json", *parse._READER_ARGS]

@@ -21,6 +21,7 @@ from publish import fidelity
 from publish.cli import main
 from publish.config.record import Config
 from publish.config.themes import load_theme
+from publish.engines.typst import inputs, rawhtml, staging
 from publish.errors import ExportError, UsageError
 from publish.exporters import ExportContext
 from publish.exporters.pdf import PdfExporter
@@ -28,7 +29,6 @@ from publish.fidelity import readers
 from publish.model import Article
 from publish.pipeline import prepare
 from publish.resources import Resolver
-from publish.typst import images, inputs, rawhtml
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 
@@ -219,7 +219,7 @@ def pdffonts_text(pdf: bytes) -> str:
                                               (b'<?xml version="1.0"?>\n<svg xmlns="x"/>', ".svg"),
                                               (b"root:x:0:0:root:/root:/bin/bash\n", None), (b"", None)])
 def test_images_are_recognised_by_their_bytes(data: bytes, suffix: str | None) -> None:
-    assert images.kind(data) == suffix
+    assert staging.kind(data) == suffix
 
 
 def test_raw_html_blocks_are_read_as_html_in_one_call() -> None:

@@ -1,4 +1,4 @@
-"""The Noto CJK faces cut to their region's common characters for Typst (`publish.typst.subsets`):
+"""The Noto CJK faces cut to their region's common characters for Typst (`publish.engines.typst.subsets`):
 what a cut face holds, that the pages do not change, and the memory it saves a worker."""
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from fontTools.ttLib import TTFont
 from test_export_pdf import pdffonts
 
 from publish.config.themes import load_theme
+from publish.engines.typst import compiler, inputs, subsets
 from publish.exporters import ExportContext
 from publish.exporters.pdf import PdfExporter
 from publish.pipeline import prepare
 from publish.resources import Resolver
-from publish.typst import compiler, inputs, subsets
 
 #: In GB 2312: kept in the SC cut. Not in it: drawn from the full face.
 COMMON, RARE = "中文标点，。“”《》", "龘鱻犇"
@@ -163,7 +163,7 @@ from publish.exporters.pdf import PdfExporter
 from publish.pipeline import prepare
 from publish.resources import Resolver
 from publish.config.themes import load_theme
-from publish.typst import compiler, subsets
+from publish.engines.typst import compiler, subsets
 if sys.argv[1] == "whole":
     everything = compiler.families
     compiler.families = lambda regions=(): frozenset(f for f in everything(regions)

@@ -1,5 +1,5 @@
 """PDF: the shared page with the print stylesheet, laid out by WeasyPrint (CSS paged media), or the
-AST laid out by Typst (`engine = "typst"`, `publish.typst`); the same options for both."""
+AST laid out by Typst (`engine = "typst"`, `publish.engines.typst`); the same options for both."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from typing import ClassVar
 from publish.config.record import Config
 from publish.config.themes import load_theme
 from publish.diagnostics import mentioned
+from publish.engines import paper
+from publish.engines.options import PdfOptions, engine_for
+from publish.engines.weasyprint import messages, render, rooted
 from publish.errors import ExportError
 from publish.exporters import ExportContext, Output
 from publish.model import Article
-from publish.pdf import coverage, layout, messages, refs, render
-from publish.pdf.options import PdfOptions, engine_for
+from publish.pdf import coverage
 from publish.render import fonts
 from publish.render.page import render_page
 from publish.resources import ResourceRefused
@@ -43,7 +45,7 @@ class PdfExporter:
     def warm_up_for(self, config: Config) -> None:
         """Warm up the engine the run's options name (Typst: its fonts, ~0.1 s), not both."""
         if engine_for(config) == "typst":
-            from publish.typst import engine
+            from publish.engines.typst import engine
 
             engine.warm_up()
         else:
@@ -63,14 +65,14 @@ class PdfExporter:
         self._check_fonts(article, ctx, opt.body_font, opt.heading_font,
                           text=coverage.ast_text(article) if opt.engine == "typst" else None)
         if opt.engine == "typst":
-            from publish.typst import engine
+            from publish.engines.typst import engine
 
             return engine.export(article, ctx, opt)
         meta = article.metadata
-        extra_css = (layout.page_css(opt.page_size, opt.margin)
-                     + layout.font_css(meta.language, opt.body_font, opt.heading_font, ctx.config.cjk_fallback)
-                     + layout.paragraph_css(meta.is_cjk, opt.cjk_indent))
-        printed, unlinked = refs.for_print(article, ctx.config.site_url)
+        extra_css = (paper.page_css(opt.page_size, opt.margin)
+                     + paper.font_css(meta.language, opt.body_font, opt.heading_font, ctx.config.cjk_fallback)
+                     + paper.paragraph_css(meta.is_cjk, opt.cjk_indent))
+        printed, unlinked = rooted.for_print(article, ctx.config.site_url)
         for ref in (r for r in unlinked if not ctx.converts(r)):  # in the run: the reader has its file
             ctx.warn(article, f"PDF: the link to {ref.path} is plain text (a PDF cannot link to a "
                      "relative page)", "give --site-url to link to its web page",

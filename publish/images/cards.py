@@ -14,16 +14,17 @@ import dataclasses
 import html
 from typing import TYPE_CHECKING, Protocol
 
+from publish.engines import raster
+from publish.engines.options import engine_for
 from publish.exporters import ExportContext
 from publish.fidelity.readers import LaidOut
-from publish.images import layout, raster
+from publish.images import layout
 from publish.images.options import CardOptions
 from publish.model import Article
 from publish.normalize import xref
-from publish.pdf.options import engine_for
 
 if TYPE_CHECKING:
-    from publish.typst import pictures
+    from publish.engines.typst import pictures
 
 GEOMETRY = layout.Geometry(1080, 1440, (100, 80, 130, 80), 32)
 LABEL = "Xiaohongshu"
@@ -103,22 +104,22 @@ class _WeasyPrint:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Typst:
-    """The cards as picture.typ lays them out (`publish.typst.pictures`)."""
+    """The cards as picture.typ lays them out (`publish.engines.typst.pictures`)."""
 
     options: CardOptions
 
     def cards(self, article: Article, ctx: ExportContext, number: str | int) -> raster.Pages:
-        from publish.typst import pictures
+        from publish.engines.typst import pictures
 
         return pictures.lay_out(article, ctx, self._picture(), cover=True, number=number)
 
     def ending(self, article: Article, ctx: ExportContext, text: str, number: str) -> raster.Pages:
-        from publish.typst import pictures
+        from publish.engines.typst import pictures
 
         return pictures.ending(article, ctx, self._picture(), text, number)
 
     def _picture(self) -> pictures.Picture:
-        from publish.typst import pictures
+        from publish.engines.typst import pictures
 
         return pictures.Picture.of("xiaohongshu", LABEL, GEOMETRY, self.options.theme, self.options.primary_color)
 

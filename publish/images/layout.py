@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from publish.diagnostics import mentioned
+from publish.engines import raster
+from publish.engines.weasyprint import messages, render, rooted
 from publish.exporters import ExportContext
-from publish.images import raster
 from publish.library_logs import captured
 from publish.model import Article
-from publish.pdf import messages, refs, render
 from publish.render import fonts, page
 from publish.resources import ResourceRefused
 from publish.wechat import theme as wechat_theme
@@ -72,7 +72,7 @@ def font_css(language: str, cjk_fallback: str) -> str:
 def page_html(article: Article, ctx: ExportContext, css: str, label: str) -> str:
     """The shared page template with the image stylesheets and `css`; article links that cannot
     be followed in a picture point at their web pages (`site_url`) or become text, with a warning."""
-    printed, unlinked = refs.for_print(article, ctx.config.site_url)
+    printed, unlinked = rooted.for_print(article, ctx.config.site_url)
     for ref in (r for r in unlinked if not ctx.converts(r)):
         ctx.warn(article, f"{label}: the link to {ref.path} is plain text (a picture cannot link "
                  "to a relative page)", "give --site-url to show its web address",

@@ -7,12 +7,13 @@ each page is rasterized and its empty bottom trimmed down to the margin. One ren
 
 from __future__ import annotations
 
+from publish.engines import raster
+from publish.engines.options import engine_for
 from publish.exporters import ExportContext
 from publish.fidelity.readers import LaidOut
-from publish.images import layout, raster
+from publish.images import layout
 from publish.images.options import LongImageOptions
 from publish.model import Article
-from publish.pdf.options import engine_for
 
 #: Where viewers and platforms start to downscale or refuse a picture (WeChat, Weibo).
 MAX_HEIGHT = 16000
@@ -27,7 +28,7 @@ def render_parts(article: Article, ctx: ExportContext, options: LongImageOptions
     layout.warn_wide_tables(article, ctx, LABEL)
     pages: raster.Pages
     if engine_for(ctx.config) == "typst":
-        from publish.typst import pictures
+        from publish.engines.typst import pictures
 
         picture = pictures.Picture.of("longimage", LABEL, GEOMETRY, options.theme, options.primary_color)
         pages = pictures.long_pages(article, ctx, picture)

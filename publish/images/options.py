@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from publish.config.options import rule
 from publish.config.record import Config
-from publish.pdf.options import engine_for
+from publish.engines.options import engine_for
 from publish.wechat.options import ThemeColours
 
 
@@ -29,10 +29,10 @@ def warm_up_engine(config: Config | None) -> None:
     """Import the engine that will lay the pictures out (and Typst's fonts) before the first
     article; see `publish.offload`."""
     if config is not None and engine_for(config) == "typst":
-        from publish.typst import engine as typst_engine
+        from publish.engines.typst import engine as typst_engine
 
         typst_engine.warm_up()
     else:
-        from publish.pdf import render
+        from publish.engines.weasyprint import render
 
         render.warm_up()

@@ -1,6 +1,6 @@
 """WeasyPrint's URL fetcher, routed through the one `Resolver`: nothing is loaded behind its back.
 
-Images normalize checked arrive as `root:<path relative to the source root>` (see `publish.pdf.refs`).
+Images normalize checked arrive as `root:<path relative to the source root>` (see `publish.engines.weasyprint.rooted`).
 Anything else (raw HTML, CSS) is resolved by WeasyPrint against the `base_url` (the source
 folder) first, so we see `file:///…/img/a.png` for `img/a.png` and `file:///img/a.png` for the
 Jekyll-style `/img/a.png`; we turn them back into the reference the writer wrote and let the
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from publish.pdf.refs import ROOT_SCHEME
+from publish.engines.weasyprint.rooted import ROOT_SCHEME
 from publish.resources import Resolver, ResourceRefused
 
 OnRefused = Callable[[ResourceRefused], None]

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from publish.config.options import rule
-from publish.pdf import layout, render
+from publish.engines import paper
+from publish.engines.weasyprint import render
 
 if TYPE_CHECKING:
     from publish.config.record import Config
@@ -22,9 +23,9 @@ class PdfOptions:
 
     engine: Engine = field(default="weasyprint", metadata=rule(
         help="the layout engine: weasyprint (CSS paged media) or typst (faster, CJK line breaking)"))
-    page_size: str = field(default="A4", metadata=rule(check=layout.page_size_problem,
+    page_size: str = field(default="A4", metadata=rule(check=paper.page_size_problem,
                                                        help="A4, A5, Letter… or a width and height"))
-    margin: str = field(default="22mm 20mm 24mm", metadata=rule(check=layout.margin_problem,
+    margin: str = field(default="22mm 20mm 24mm", metadata=rule(check=paper.margin_problem,
                                                                 help="1–4 CSS lengths, as CSS margin"))
     variant: str | None = field(default=None, metadata=rule(check=render.variant_problem,
                                                             help="a WeasyPrint PDF variant, e.g. pdf/ua-1"))

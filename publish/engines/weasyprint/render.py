@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from publish import library_logs
+from publish.engines import paper
+from publish.engines.weasyprint import native
+from publish.engines.weasyprint.fetch import OnRefused, url_fetcher
 from publish.fidelity.readers import LaidOut
 from publish.library_logs import Logged
 from publish.model import Metadata
-from publish.pdf import layout, native
-from publish.pdf.fetch import OnRefused, url_fetcher
 from publish.resources import Resolver
 
 _FONT_CONFIG: Any = None
@@ -96,5 +97,5 @@ def _set_metadata(metadata: Any, meta: Metadata) -> None:
     metadata.keywords = list(meta.keywords)
     metadata.lang = meta.language
     metadata.generator = "publish"
-    metadata.created = layout.creation_date(meta)
+    metadata.created = paper.creation_date(meta)
     metadata.modified = None

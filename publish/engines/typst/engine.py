@@ -16,14 +16,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from publish.config.themes import Theme, load_theme
+from publish.engines.options import PdfOptions
+from publish.engines.typst import clean, compiler, inputs
+from publish.engines.typst.staging import Stage
 from publish.errors import ExportError
 from publish.exporters import ExportContext
 from publish.model import Article
 from publish.pandoc import runner
-from publish.pdf.options import PdfOptions
 from publish.render import fonts
-from publish.typst import clean, compiler, inputs
-from publish.typst.images import Stage
 
 #: The theme's folder for Typst: `article.typ` (the PDF's page), `picture.typ` (the cards' and
 #: long image's) and what they use (`highlight.tmTheme`). Each template file defines the function

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import ModuleType
 
-from publish.pdf import fontdata
+from publish.engines.weasyprint import fontdata
 
 
 @functools.cache
@@ -59,7 +59,7 @@ def _fast_lookup() -> Iterator[None]:
 @functools.cache
 def weasyprint() -> ModuleType:
     """The `weasyprint` module, imported once, with the fast library lookup; its PDF fonts copy a
-    font file only when they read it (`publish.pdf.fontdata`: ~27 MB per CJK face otherwise)."""
+    font file only when they read it (`publish.engines.weasyprint.fontdata`: ~27 MB per CJK face otherwise)."""
     with _fast_lookup():
         module = importlib.import_module("weasyprint")
     fontdata.defer_font_copies(importlib.import_module("weasyprint.pdf.fonts"))

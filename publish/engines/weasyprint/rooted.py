@@ -4,7 +4,7 @@ Normalize has checked every local image and article link once and marked them (s
 `publish.normalize.xref`); here the marks are applied for print:
 
 - an image marked `data-publish-src` is loaded from that root-relative path (the `root:` URLs
-  that `publish.pdf.fetch` serves), so `/img/a.png` and `https://<site_url>/img/a.png` load locally;
+  that `publish.engines.weasyprint.fetch` serves), so `/img/a.png` and `https://<site_url>/img/a.png` load locally;
 - a link to another article cannot be relative in a PDF (WeasyPrint would write the build
   machine's `file://` path), so it points at the article's web page under `--site-url`, or is
   reduced to its text with a warning.

@@ -12,12 +12,12 @@ import re
 from collections.abc import Collection
 from typing import Any
 
+from publish.engines import paper
+from publish.engines.options import PdfOptions
+from publish.engines.typst import subsets
+from publish.engines.typst.staging import Stage
 from publish.model import Article, Source
-from publish.pdf import layout
-from publish.pdf.options import PdfOptions
 from publish.render import fonts
-from publish.typst import subsets
-from publish.typst.images import Stage
 
 #: What stands in for CSS's generic families: fontconfig's usual answers, then the faces the
 #: `typst` wheel embeds (always there, so a stack is never empty).
@@ -90,7 +90,7 @@ def language(tag: str) -> tuple[str, str | None]:
 def document_date(article: Article) -> dict[str, int] | None:
     """The PDF's creation date as `datetime(..)` arguments: as the WeasyPrint PDF has it (front
     matter, else `SOURCE_DATE_EPOCH`, else none), in UTC."""
-    when = layout.creation_date(article.metadata)
+    when = paper.creation_date(article.metadata)
     if when is None:
         return None
     if "T" not in when:
@@ -110,7 +110,7 @@ def build(article: Article, options: PdfOptions, toc: bool, stage: Stage, known:
           cjk_fallback: str = fonts.DEFAULT_CJK_FALLBACK) -> str:
     """The JSON the PDF template (article.typ) reads as `meta`."""
     meta, emoji = article.metadata, has_emoji(article.source)
-    page = layout.page_box(options.page_size, options.margin)
+    page = paper.page_box(options.page_size, options.margin)
     value = _shared(article, stage) | {
         "indent": options.cjk_indent,
         "toc": toc and any(h.level <= 3 for h in article.headings),

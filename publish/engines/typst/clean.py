@@ -23,13 +23,13 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
+from publish.engines.typst import rawhtml, staging
+from publish.engines.typst.staging import Stage
 from publish.exporters import ExportContext
 from publish.model import Article, PandocAst
 from publish.normalize import xref
 from publish.pandoc.nodes import stringify, walk
 from publish.resources import ResourceRefused, is_remote
-from publish.typst import images, rawhtml
-from publish.typst.images import Stage
 
 Node = dict[str, Any]
 
@@ -137,14 +137,14 @@ class _Cleaner:
         alt = self.items(alt)
         checked = dict(attr[2]).get(xref.IMAGE_ATTR)
         try:
-            data, origin = images.fetch(src, checked, self.ctx.resolver, self.article.path.parent)
+            data, origin = staging.fetch(src, checked, self.ctx.resolver, self.article.path.parent)
         except ResourceRefused as refused:
             if not (id(node) in self.markdown_images and refused.kind == "missing" and not is_remote(src)):
                 self.ctx.warn(self.article, f"{self.voice.label}: not loading {refused.ref}: {refused.detail}",
                               "put the file inside the source folder, or pass --allow-remote for URLs",
                               line=self._line(src), kind="resource-refused")
             return alt  # normalize has warned about a missing file already
-        suffix = images.kind(data)
+        suffix = staging.kind(data)
         if suffix is None:
             self.ctx.warn(self.article, f"{self.voice.label}: image {src!r} is not a PNG, JPEG, GIF, WebP or SVG file; "
                           "its alt text is printed instead", "check the file, or convert it",

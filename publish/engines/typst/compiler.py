@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from publish.engines.typst import subsets
 from publish.errors import UsageError
 from publish.render import fonts
-from publish.typst import subsets
 
 if TYPE_CHECKING:
     from typst import PDFStandards

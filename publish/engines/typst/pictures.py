@@ -13,11 +13,11 @@ import dataclasses
 import json
 from typing import Any
 
+from publish.engines.raster import PdfPages
+from publish.engines.typst import clean, engine, inputs
 from publish.exporters import ExportContext
 from publish.images.layout import PX_PER_PT, Geometry
-from publish.images.raster import PdfPages
 from publish.model import Article
-from publish.typst import clean, engine, inputs
 from publish.wechat import theme as wechat_theme
 
 _COLOURS = ("primary", "heading", "text", "muted", "soft", "border")

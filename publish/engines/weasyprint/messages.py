@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 
 from publish import library_logs
 from publish.diagnostics import mentioned, quoted
+from publish.engines.weasyprint.fetch import reference
+from publish.engines.weasyprint.rooted import ROOT_SCHEME
 from publish.library_logs import Logged
 from publish.model import Article, Diagnostic
-from publish.pdf.fetch import reference
-from publish.pdf.refs import ROOT_SCHEME
 
 _ANCHOR = re.compile(r"No anchor #(\S+) for internal URI reference")
 _TWICE = re.compile(r"Anchor defined twice: '([^']+)'")
