@@ -5,7 +5,7 @@ Raw HTML in Markdown passes through pandoc untouched, so without a policy a `<sc
 come from many authors in CI, so the default (`raw_html = "safe"`) keeps what a reader sees (text,
 structure, formatting, images, links, embedded players) and removes what runs; `"trusted"` keeps it
 all. The page, PDF and EPUB get `PAGE` once, in the normalize stage (`publish.normalize.raw_html`);
-the WeChat snippet narrows the same `Policy` to what its editor keeps (`publish.wechat.sanitize`).
+the WeChat snippet narrows the same `Policy` to what its editor keeps (`publish.exporters.wechat.sanitize`).
 """
 
 from __future__ import annotations

@@ -21,9 +21,9 @@ from lxml import etree
 
 from publish.config.record import Config
 from publish.config.themes import load_theme
-from publish.epub import package, xhtml
 from publish.errors import PublishError, UsageError
 from publish.exporters import ExportContext, load
+from publish.exporters.epub import package, xhtml
 from publish.model import Article, Diagnostic
 from publish.pipeline import prepare
 from publish.resources import Resolver

@@ -22,8 +22,8 @@ from publish.config.themes import load_theme
 from publish.engines.options import ENGINES, PdfOptions
 from publish.exporters import ExportContext, Output
 from publish.exporters.longimage import LongImageExporter
-from publish.exporters.xiaohongshu import XiaohongshuExporter
-from publish.images import caption, layout
+from publish.exporters.pictures import layout
+from publish.exporters.xiaohongshu import XiaohongshuExporter, caption
 from publish.model import Article, Diagnostic
 from publish.pipeline import prepare
 from publish.resources import Resolver
@@ -182,11 +182,12 @@ def test_emoji_are_in_colour_and_chinese_in_the_simplified_face(mixed_article: A
     ctx = ExportContext(config, load_theme(), Resolver.for_config(mixed_article.source.root, config))
     pdf = tmp_path / "cards.pdf"
     if engine == "typst":
-        from publish.engines.typst import clean, pictures
-        from publish.images import cards
+        from publish.engines.typst import clean
+        from publish.exporters.pictures import typeset
+        from publish.exporters.xiaohongshu import cards
 
-        picture = pictures.Picture(cards.GEOMETRY, "default", None, clean.PDF)
-        pdf.write_bytes(pictures.lay_out(mixed_article, ctx, picture, cover=True).pdf)
+        picture = typeset.Picture(cards.GEOMETRY, "default", None, clean.PDF)
+        pdf.write_bytes(typeset.lay_out(mixed_article, ctx, picture, cover=True).pdf)
     else:
         html = layout.page_html(mixed_article, ctx, layout.Geometry(1080, 1440, (100, 80, 130, 80), 32).css(), "test")
         pdf.write_bytes(layout.lay_out(mixed_article, ctx, html, "test").write_pdf())
@@ -270,9 +271,9 @@ def test_long_image_is_one_png_1080_wide_under_4_mb(sora_article: Article, sora_
 
 def test_a_long_article_is_split_between_blocks(mixed_article: Article, engine: str,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from publish.images import long
+    from publish.exporters.longimage import draw
 
-    monkeypatch.setattr(long, "GEOMETRY", layout.Geometry(1080, 3000, (80, 72, 96, 72), 34))
+    monkeypatch.setattr(draw, "GEOMETRY", layout.Geometry(1080, 3000, (80, 72, 96, 72), 34))
     exported = _export(LongImageExporter(), mixed_article, engine)
     assert isinstance(exported.output, Mapping)
     names = sorted(exported.output)

@@ -16,10 +16,10 @@ from publish.config.themes import load_theme
 from publish.errors import PublishError
 from publish.exporters import ExportContext
 from publish.exporters import load as load_exporter
+from publish.exporters.platforms.exporter import strip_front_matter
+from publish.exporters.platforms.frontmatter import devto_tags
 from publish.model import Article
 from publish.pipeline import prepare
-from publish.platforms.exporter import strip_front_matter
-from publish.platforms.frontmatter import devto_tags
 from publish.resources import Resolver
 
 FORMATS = ("juejin", "csdn", "devto")

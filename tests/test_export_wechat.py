@@ -26,13 +26,14 @@ from publish.config.themes import load_theme
 from publish.errors import PublishError, UsageError
 from publish.exporters import ExportContext
 from publish.exporters import load as load_exporter
+from publish.exporters.snippet import theme
+from publish.exporters.wechat import clipboard
+from publish.exporters.wechat.check import check
 from publish.model import Article
 from publish.pipeline import prepare
 from publish.resources import Resolver
 from publish.source.discover import Target
 from publish.source.load import load
-from publish.wechat import clipboard, theme
-from publish.wechat.check import check
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -15,9 +15,9 @@ from publish.config.themes import load_theme
 from publish.errors import PublishError
 from publish.exporters import ExportContext
 from publish.exporters import load as load_exporter
+from publish.exporters.zhihu import check
 from publish.model import Article
 from publish.pipeline import prepare
-from publish.platforms import zhihu_check
 from publish.resources import Resolver
 
 CORPUS = [SORA, *sorted(ARTICLES.glob("*.md"))]
@@ -71,7 +71,7 @@ def test_site_url_and_image_map_make_everything_absolute(platforms: Article) -> 
 def test_the_checker_reports_lines() -> None:
     bad = ('<p>ok</p>\n<p style="color:red">x</p>\n<section>y</section>\n'
            '<img src="a.png">\n<table><tr><td><p>z</p></td></tr></table>\n<p data-foo="1" onclick="x">w</p>')
-    found = {(p.line, p.rule) for p in zhihu_check.check(bad)}
+    found = {(p.line, p.rule) for p in check.check(bad)}
     assert {(2, "style attribute"), (3, "<section>"), (4, "image that is not an absolute https URL"),
             (5, "block element inside a table cell"), (6, "data-foo attribute"), (6, "onclick attribute")} <= found
     assert all(line != 1 for line, _ in found)
@@ -82,7 +82,7 @@ def test_bad_input_is_one_warning_each(tmp_path: Path) -> None:
     post.write_text("---\ntitle: Bad\n---\n\n## Heading with $x^2$\n\n| a |\n|---|\n| <ul><li>item</li></ul> |\n\n"
                     '<iframe src="https://player.example/1"></iframe>\n', encoding="utf-8")
     html, warnings = _export(prepare(target_for(post), Config()))
-    assert zhihu_check.check(html) == []
+    assert check.check(html) == []
     assert any("post.md:5:" in w and "math in a heading" in w for w in warnings)
     assert any("flattened" in w for w in warnings)
 
@@ -94,7 +94,7 @@ def test_the_checker_is_clean_on_every_fixture(path: Path) -> None:
     except PublishError as exc:
         pytest.skip(f"not a convertible article: {exc}")
     html, warnings = _export(art)
-    assert zhihu_check.check(html) == []
+    assert check.check(html) == []
     assert not [w for w in warnings if "zhihu-check" in w or "breaks a rule" in w]
 
 

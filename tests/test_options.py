@@ -17,7 +17,7 @@ from publish.cli import main
 from publish.config import options
 from publish.config.record import Config
 from publish.exporters.epub import EpubOptions
-from publish.wechat.options import WechatOptions
+from publish.exporters.wechat.options import WechatOptions
 
 PLUGINS = TESTS / "fixtures" / "plugins"
 ARTICLE = "---\ntitle: {title}\nlang: zh-CN\n{extra}---\n\n## 一\n\n正文。\n"
@@ -74,11 +74,11 @@ def test_a_record_built_in_code_is_checked_too() -> None:
 
 def test_wechat_defaults_are_written_once() -> None:
     """The exporter, the snippet and the command line all read `WechatOptions` (no second copy)."""
-    from publish.exporters.wechat import WechatExporter
-    from publish.wechat import images, snippet
+    from publish.exporters.snippet import figures
+    from publish.exporters.wechat import WechatExporter, snippet
 
     assert WechatExporter.options is WechatOptions
-    assert not hasattr(snippet, "Options") and not hasattr(images, "ImageOptions")
+    assert not hasattr(snippet, "Options") and not hasattr(figures, "ImageOptions")
 
 
 # --- end to end: one line, exit 2, before any article -------------------------------------------

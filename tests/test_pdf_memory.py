@@ -86,7 +86,7 @@ print("你好")
 
 _PDF_OF = """
 import sys
-from publish.pdf import fontdata
+from publish.engines.weasyprint import fontdata
 if sys.argv[1] == "copy":
     fontdata.defer_font_copies = lambda module: False
 from publish.cli import main

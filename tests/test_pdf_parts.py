@@ -15,9 +15,8 @@ from publish.engines.weasyprint import rooted
 from publish.engines.weasyprint.fetch import reference, url_fetcher
 from publish.errors import UsageError
 from publish.exporters import load
-from publish.exporters.pdf import PdfExporter
+from publish.exporters.pdf import PdfExporter, coverage
 from publish.model import Metadata
-from publish.pdf import coverage
 from publish.resources import Resolver, ResourceRefused
 
 REPO = Path(__file__).resolve().parents[1]

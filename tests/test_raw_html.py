@@ -23,13 +23,13 @@ from publish.config.themes import load_theme
 from publish.errors import SourceError, UsageError
 from publish.exporters import ExportContext
 from publish.exporters import load as load_exporter
+from publish.exporters.wechat.sanitize import EMBEDDED, SNIPPET
 from publish.model import Article, Diagnostic
 from publish.normalize.inventory import removed
 from publish.pipeline import prepare, prepare_source
 from publish.raw_html import PAGE
 from publish.resources import Resolver
 from publish.source.load import load_bytes
-from publish.wechat.sanitize import EMBEDDED, SNIPPET
 
 BLOCKS = ARTICLES / "raw-html-blocks.md"
 BLOCKS_TEXT = BLOCKS.read_text(encoding="utf-8")

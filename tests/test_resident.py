@@ -14,9 +14,9 @@ from conftest import ARTICLES, SORA
 from publish import parse
 from publish.engines.typst import engine
 from publish.errors import SourceError
+from publish.exporters.platforms import markdown
 from publish.pandoc import resident, runner
 from publish.pandoc.nodes import stringify
-from publish.platforms import markdown
 from publish.render import body as render_body
 from publish.source import load
 

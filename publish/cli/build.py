@@ -110,14 +110,14 @@ def _after_build(run: batch.Run, config: Config) -> None:
 
 def _copy_snippet(run: batch.Run, config: Config) -> None:
     """`--copy`: put the WeChat snippet this build wrote (or found up to date) on the clipboard."""
-    from publish.wechat.options import WechatOptions
+    from publish.exporters.wechat.options import WechatOptions
 
     wechat = config.exporters.get("wechat")
     if not isinstance(wechat, WechatOptions) or not wechat.copy:
         return
     outputs = [p for o in run.outcomes if o.status != "failed" for p in o.formats.get("wechat", [])]
     if outputs:
-        from publish.wechat.clipboard import copy_outputs
+        from publish.exporters.wechat.clipboard import copy_outputs
 
         message = copy_outputs(outputs)
         if message:

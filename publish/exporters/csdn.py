@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from publish.exporters import Paste
-from publish.platforms.exporter import MarkdownPlatform
+from publish.exporters.platforms.exporter import MarkdownPlatform
 
 
 class CsdnExporter(MarkdownPlatform):

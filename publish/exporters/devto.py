@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import ClassVar
 
 from publish.exporters import Paste
+from publish.exporters.platforms import frontmatter
+from publish.exporters.platforms.exporter import MarkdownPlatform
+from publish.exporters.platforms.options import PlatformOptions
 from publish.model import Article
-from publish.platforms import frontmatter
-from publish.platforms.exporter import MarkdownPlatform
-from publish.platforms.options import PlatformOptions
 
 
 class DevtoExporter(MarkdownPlatform):

@@ -1,0 +1,45 @@
+"""Long images (长图): the article 1080 px wide, as one tall picture or, above `MAX_HEIGHT`, several.
+
+The article is laid out on pages 1080 × `MAX_HEIGHT` px with the same break rules as the cards,
+so a page ends at a block boundary (a block is split only when it alone is taller than a page);
+each page is rasterized and its empty bottom trimmed down to the margin. One render, no stitching.
+"""
+
+from __future__ import annotations
+
+from publish.engines import raster
+from publish.engines.options import engine_for
+from publish.exporters import ExportContext
+from publish.exporters.pictures import layout
+from publish.exporters.pictures.options import LongImageOptions
+from publish.fidelity.readers import LaidOut
+from publish.model import Article
+
+#: Where viewers and platforms start to downscale or refuse a picture (WeChat, Weibo).
+MAX_HEIGHT = 16000
+GEOMETRY = layout.Geometry(1080, MAX_HEIGHT, (80, 72, 96, 72), 34)
+LABEL = "long image"
+
+_LONG_CSS = ".title-block { margin-bottom: 1.6em; }\n"
+
+
+def render_parts(article: Article, ctx: ExportContext, options: LongImageOptions) -> list[LaidOut]:
+    """The parts in order: one for an article shorter than `MAX_HEIGHT` px."""
+    layout.warn_wide_tables(article, ctx, LABEL)
+    pages: raster.Pages
+    if engine_for(ctx.config) == "typst":
+        from publish.exporters.pictures import typeset
+
+        picture = typeset.Picture.of("longimage", LABEL, GEOMETRY, options.theme, options.primary_color)
+        pages = typeset.long_pages(article, ctx, picture)
+    else:
+        css = GEOMETRY.css() + layout.theme_css(options.theme, options.primary_color) + _LONG_CSS
+        pages = layout.WeasyPages(layout.lay_out(article, ctx, layout.page_html(article, ctx, css, LABEL), LABEL))
+    parts = []
+    for image, text in pages.pictures(0, len(pages), GEOMETRY.width):
+        bottom = raster.content_bottom(image)
+        height = min(image.height, max(bottom, GEOMETRY.margin[0]) + GEOMETRY.margin[2])
+        if height < image.height:  # rebound: the full page is freed before the PNG is encoded
+            image = image.crop((0, 0, image.width, height))
+        parts.append(LaidOut(raster.png(image), text))
+    return parts

@@ -1,1 +1,0 @@
-"""The PDF exporter's parts: WeasyPrint rendering, resource fetching, page layout, font coverage."""
