@@ -85,7 +85,7 @@ class ExportError(PublishError):
 
 
 class LostText(SourceError):
-    """With `--strict`, an output lacks words of its source (the guard, `publish.fidelity`)."""
+    """With `--strict`, an output lacks words of its source (the guard, `publish.verify`)."""
 
 
 class OutputError(PublishError):

@@ -8,7 +8,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 PandocAst = dict[str, Any]
 """Pandoc's JSON AST (`pandoc -t json`); walked by the helpers in `publish.pandoc.nodes`."""
@@ -146,7 +146,7 @@ class Article:
     headings: tuple[Heading, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
     #: The Markdown body after the text transforms: what pandoc read, and what the guard
-    #: (`publish.fidelity`) checks every output's words against.
+    #: (`publish.verify`) checks every output's words against.
     body: str = ""
     #: The body HTML (pandoc's HTML writer, then `highlight`), shared by the HTML-based formats;
     #: empty before the render stage.
@@ -169,3 +169,22 @@ class Article:
         """Output path without suffix, relative to the output folder (`posts/sora`)."""
         rel = self.source.relative
         return rel.with_name(rel.stem)
+
+
+class LaidOut(bytes):
+    """An output's bytes together with the text its layout engine placed on the pages.
+
+    The engine knows that text already, and reading a PDF back is far slower than walking the
+    layout: the text travels with the bytes (through worker pipes too: it pickles), so the guard
+    reads it for free.
+    """
+
+    text: str
+
+    def __new__(cls, data: bytes, text: str) -> Self:
+        made = super().__new__(cls, data)
+        made.text = text
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (LaidOut, (bytes(self), self.text))

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from publish import diagnostics, fidelity, normalize, parse
+from publish import diagnostics, normalize, parse, verify
 from publish.atomic import write_atomic
 from publish.config.record import Config
 from publish.config.themes import Theme, load_theme
@@ -155,7 +155,7 @@ def _export(target: Target, source: Source, exporters: Sequence[Exporter], confi
         resolver.seen.extend(exported.seen)
     found.extend(ctx.diagnostics)
     start = time.perf_counter()
-    losses = fidelity.verify(article, [(e, outputs[e.name]) for e in exporters])
+    losses = verify.verify(article, [(e, outputs[e.name]) for e in exporters])
     timings["verify"] = time.perf_counter() - start
     _report_losses(losses, config.strict, found)
     files: dict[Path, bytes] = {}

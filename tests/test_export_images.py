@@ -16,7 +16,7 @@ import pytest
 from conftest import ARTICLES, SORA, SOURCE_DATE_EPOCH, target_for
 from PIL import Image
 
-from publish import fidelity
+from publish import verify
 from publish.config.record import Config
 from publish.config.themes import load_theme
 from publish.engines.options import ENGINES, PdfOptions
@@ -171,8 +171,8 @@ def test_blocks_that_fit_are_not_split_and_no_card_ends_with_a_heading(mixed_car
 def test_the_guard_finds_every_word_on_the_cards(sora_article: Article, sora_cards: Exported,
                                                   mixed_article: Article, mixed_cards: Exported) -> None:
     exporter = XiaohongshuExporter()
-    assert fidelity.verify(sora_article, [(exporter, sora_cards.output)]) == []
-    assert fidelity.verify(mixed_article, [(exporter, mixed_cards.output)]) == []
+    assert verify.verify(sora_article, [(exporter, sora_cards.output)]) == []
+    assert verify.verify(mixed_article, [(exporter, mixed_cards.output)]) == []
     assert not [d for d in sora_cards.diagnostics if d.kind != "title-too-long"]
 
 
@@ -246,7 +246,7 @@ def test_more_than_max_cards_ends_with_where_to_read_the_rest(mixed_article: Art
     (warning,) = [d for d in exported.diagnostics if d.kind == "cards-left-out"]
     assert "left out" in warning.message and warning.line is not None
     # The cut is reported once, by that warning: the guard sees no other loss.
-    assert fidelity.verify(mixed_article, [(XiaohongshuExporter(), exported.output)]) == []
+    assert verify.verify(mixed_article, [(XiaohongshuExporter(), exported.output)]) == []
 
 
 def test_same_input_same_bytes(sora_article: Article, sora_cards: Exported, engine: str) -> None:
@@ -264,7 +264,7 @@ def test_long_image_is_one_png_1080_wide_under_4_mb(sora_article: Article, sora_
     picture = image(sora_long.output)
     assert picture.width == 1080 and 1440 < picture.height <= 16000
     assert len(sora_long.output) <= 4 * 1024 * 1024
-    assert fidelity.verify(sora_article, [(LongImageExporter(), sora_long.output)]) == []
+    assert verify.verify(sora_article, [(LongImageExporter(), sora_long.output)]) == []
     bottom = picture.convert("RGB").crop((0, picture.height - 60, 1080, picture.height))
     assert bottom.getextrema() == ((255, 255), (255, 255), (255, 255)), "the empty bottom is trimmed to a margin"
 
@@ -282,7 +282,7 @@ def test_a_long_article_is_split_between_blocks(mixed_article: Article, engine: 
     for n in range(1, 5):
         block = f"这是第{n}节的第一段，讲一件完整的事情，段落不应被拆到两张卡片上。"
         assert sum(block in t for t in texts) == 1
-    assert fidelity.verify(mixed_article, [(LongImageExporter(), exported.output)]) == []
+    assert verify.verify(mixed_article, [(LongImageExporter(), exported.output)]) == []
     assert os.environ["SOURCE_DATE_EPOCH"] == SOURCE_DATE_EPOCH
 
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from conftest import ARTICLES, SORA, configured, target_for
 
-from publish import fidelity
+from publish import verify
 from publish.config.record import Config
 from publish.config.themes import load_theme
 from publish.errors import PublishError
@@ -37,7 +37,7 @@ def _export(art: Article, name: str, config: Config | None = None) -> tuple[str,
     exporter = load_exporter(name)
     data = exporter.export(art, ctx)
     assert isinstance(data, bytes)
-    assert fidelity.verify(art, [(exporter, data)]) == []
+    assert verify.verify(art, [(exporter, data)]) == []
     return data.decode("utf-8"), [str(d) for d in ctx.diagnostics]
 
 

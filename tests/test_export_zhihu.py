@@ -9,7 +9,7 @@ import lxml.html
 import pytest
 from conftest import ARTICLES, SORA, configured, target_for
 
-from publish import fidelity
+from publish import verify
 from publish.config.record import Config
 from publish.config.themes import load_theme
 from publish.errors import PublishError
@@ -29,7 +29,7 @@ def _export(art: Article, config: Config | None = None) -> tuple[str, list[str]]
     exporter = load_exporter("zhihu")
     data = exporter.export(art, ctx)
     assert isinstance(data, bytes)
-    assert fidelity.verify(art, [(exporter, data)]) == []
+    assert verify.verify(art, [(exporter, data)]) == []
     return data.decode("utf-8"), [str(d) for d in ctx.diagnostics]
 
 

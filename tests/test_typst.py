@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import ARTICLES, SORA, configured, target_for
 from hypothesis import HealthCheck, given, settings
-from test_fidelity import articles
+from test_verify import articles
 
-from publish import fidelity
+from publish import verify
 from publish.cli import main
 from publish.config.record import Config
 from publish.config.themes import load_theme
@@ -25,10 +25,10 @@ from publish.engines.typst import inputs, rawhtml, staging
 from publish.errors import ExportError, UsageError
 from publish.exporters import ExportContext
 from publish.exporters.pdf import PdfExporter
-from publish.fidelity import readers
 from publish.model import Article
 from publish.pipeline import prepare
 from publish.resources import Resolver
+from publish.verify import readers
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 
@@ -96,7 +96,7 @@ def test_the_guard_finds_what_it_finds_with_weasyprint(refused: tuple[Article, b
     config = Config()
     weasyprint = PdfExporter().export(article, ExportContext(config, load_theme(),
                                                              Resolver.for_config(article.source.root, config)))
-    assert fidelity.verify(article, [(PdfExporter(), pdf)]) == fidelity.verify(article, [(PdfExporter(), weasyprint)])
+    assert verify.verify(article, [(PdfExporter(), pdf)]) == verify.verify(article, [(PdfExporter(), weasyprint)])
 
 
 def test_raw_typst_and_files_outside_the_root_are_never_read(
@@ -245,7 +245,7 @@ def test_generated_articles_convert_with_typst_and_lose_nothing(tmp_path: Path, 
         config = configured(pdf={"engine": engine})
         ctx = ExportContext(config, load_theme(), Resolver.for_config(tmp_path, config))
         outputs.append(PdfExporter().export(article, ctx))
-    assert [str(d) for d in fidelity.verify(article, [(PdfExporter(), outputs[1])])] == [], text
+    assert [str(d) for d in verify.verify(article, [(PdfExporter(), outputs[1])])] == [], text
 
 
 CONVERTIBLE = [p for p in sorted(ARTICLES.glob("*.md"))
@@ -256,7 +256,7 @@ CONVERTIBLE = [p for p in sorted(ARTICLES.glob("*.md"))
 @pytest.mark.parametrize("path", CONVERTIBLE, ids=lambda p: p.stem)
 def test_every_fixture_article_converts_with_typst_and_loses_nothing(path: Path) -> None:
     article, pdf, _ctx = export(path)
-    assert [str(d) for d in fidelity.verify(article, [(PdfExporter(), pdf)])] == []
+    assert [str(d) for d in verify.verify(article, [(PdfExporter(), pdf)])] == []
 
 
 @pytest.mark.slow
@@ -264,4 +264,4 @@ def test_sora_loses_nothing_with_typst() -> None:
     article = prepare(target_for(SORA), Config())
     config = configured(pdf={"engine": "typst"})
     ctx = ExportContext(config, load_theme(), Resolver.for_config(SORA.parent, config))
-    assert fidelity.verify(article, [(PdfExporter(), PdfExporter().export(article, ctx))]) == []
+    assert verify.verify(article, [(PdfExporter(), PdfExporter().export(article, ctx))]) == []

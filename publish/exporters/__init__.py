@@ -98,7 +98,7 @@ class Exporter(Protocol):
       "the <name> output".
     - `text(self, output: Output) -> str` gives the words a reader of the output sees, for the
       guard that checks every output against its source before anything is written
-      (`publish.fidelity`). The default reads the main file (`<stem><suffix>`) as HTML; a binary
+      (`publish.verify`). The default reads the main file (`<stem><suffix>`) as HTML; a binary
       format (PDF, EPUB, DOCX) must define it.
     - `paste: ClassVar[Paste]` makes the output a paste target: the article's preview page gets a
       Copy button for it (see `Paste`).

@@ -14,9 +14,8 @@ from publish import library_logs
 from publish.engines import paper
 from publish.engines.weasyprint import native
 from publish.engines.weasyprint.fetch import OnRefused, url_fetcher
-from publish.fidelity.readers import LaidOut
 from publish.library_logs import Logged
-from publish.model import Metadata
+from publish.model import LaidOut, Metadata
 from publish.resources import Resolver
 
 _FONT_CONFIG: Any = None

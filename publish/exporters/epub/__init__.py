@@ -40,7 +40,7 @@ class EpubExporter:
 
     def text(self, output: Output) -> str:
         """The content documents' text in reading order (the navigation repeats the headings)."""
-        from publish.fidelity.readers import epub_text
+        from publish.verify.readers import epub_text
 
         assert isinstance(output, bytes)
         return epub_text(output)

@@ -7,8 +7,7 @@ from typing import ClassVar
 from publish.config.record import Config
 from publish.exporters import ExportContext, Output
 from publish.exporters.pictures.options import LongImageOptions, warm_up_engine
-from publish.fidelity.readers import LaidOut
-from publish.model import Article
+from publish.model import Article, LaidOut
 
 
 class LongImageExporter:

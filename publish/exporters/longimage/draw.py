@@ -12,8 +12,7 @@ from publish.engines.options import engine_for
 from publish.exporters import ExportContext
 from publish.exporters.pictures import layout
 from publish.exporters.pictures.options import LongImageOptions
-from publish.fidelity.readers import LaidOut
-from publish.model import Article
+from publish.model import Article, LaidOut
 
 #: Where viewers and platforms start to downscale or refuse a picture (WeChat, Weibo).
 MAX_HEIGHT = 16000

@@ -31,7 +31,7 @@ class PdfExporter:
 
     def text(self, output: Output) -> str:
         """The text on the pages, as PDFium reads it back (what copy-paste and screen readers get)."""
-        from publish.fidelity.readers import pdf_text
+        from publish.verify.readers import pdf_text
 
         assert isinstance(output, bytes)
         return pdf_text(output)

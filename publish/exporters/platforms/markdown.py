@@ -199,7 +199,7 @@ def plain(markdown: str) -> str:
     """What a reader sees of `markdown` (for the guard): rendered with markdown-it-py, read as HTML."""
     from markdown_it import MarkdownIt
 
-    from publish.fidelity.readers import html_text
+    from publish.verify.readers import html_text
 
     # markdown-it has no footnotes: `[^1]: text` would read as a link definition and vanish.
     visible = re.sub(r"^\[\^", r"\\[^", markdown, flags=re.MULTILINE)

@@ -19,8 +19,7 @@ from publish.engines.options import engine_for
 from publish.exporters import ExportContext
 from publish.exporters.pictures import layout
 from publish.exporters.pictures.options import CardOptions
-from publish.fidelity.readers import LaidOut
-from publish.model import Article
+from publish.model import Article, LaidOut
 from publish.normalize import xref
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ import lxml.etree
 import lxml.html
 
 from publish.exporters.zhihu import fragment
-from publish.fidelity.readers import html_text
+from publish.verify.readers import html_text
 
 _DATA_OK = re.compile(r"^data-(draft-[a-z-]+|text|url|numero|caption|size|rawwidth|rawheight|row-style)$")
 FORBIDDEN = frozenset({"style", "section", "script", "colgroup", "link", "meta", "iframe", "svg", "math",

@@ -15,7 +15,9 @@ import posixpath
 import re
 import unicodedata
 import zipfile
-from typing import Any, Self
+from typing import Any
+
+from publish.model import LaidOut
 
 #: Elements whose content a reader never sees as text. The raw-text ones (`script`, `style`)
 #: swallow everything up to their closing tag, exactly the failure the guard exists to catch.
@@ -74,24 +76,6 @@ def epub_text(book: bytes) -> str:
                 continue
             texts.append(html_text(archive.read(posixpath.join(base, str(item.get("href"))))))
     return "\n".join(texts)
-
-
-class LaidOut(bytes):
-    """An output's bytes together with the text its layout engine placed on the pages.
-
-    Reading a long PDF back costs ~0.2 s, walking WeasyPrint's boxes ~0.01 s; the text travels
-    with the bytes (through worker pipes too: it pickles), so the guard reads it for free.
-    """
-
-    text: str
-
-    def __new__(cls, data: bytes, text: str) -> Self:
-        made = super().__new__(cls, data)
-        made.text = text
-        return made
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (LaidOut, (bytes(self), self.text))
 
 
 def pdf_text(pdf: bytes) -> str:

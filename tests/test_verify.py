@@ -1,4 +1,4 @@
-"""The guard (`publish.fidelity`): the source's words, each output's words, and what is missing."""
+"""The guard (`publish.verify`): the source's words, each output's words, and what is missing."""
 
 from __future__ import annotations
 
@@ -12,22 +12,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from publish import exporters as registry
-from publish import fidelity
+from publish import verify
 from publish.config.record import Config
 from publish.config.themes import load_theme
 from publish.errors import PublishError
 from publish.exporters import ExportContext
-from publish.fidelity import match, prose, readers
 from publish.model import Article
 from publish.pipeline import prepare
 from publish.resources import Resolver
+from publish.verify import expected, match, readers
 
 LOSSY = TESTS / "fixtures" / "plugins-lossy"
 FORMATS = ("html", "pdf", "epub", "wechat", "docx")
 
 
 def segments(body: str) -> dict[int, tuple[str, ...]]:
-    return {line.number: line.segments for line in prose.lines(body)}
+    return {line.number: line.segments for line in expected.lines(body)}
 
 
 # --- the source side ---------------------------------------------------------------------------
@@ -58,7 +58,7 @@ def test_prose_keeps_an_unclosed_raw_text_tag_s_words() -> None:
 
 def test_prose_names_the_block_of_every_line() -> None:
     body = "# Title\n\n- item\n  more\n\n<ul>\n<li>x</li>\n</ul>\n\n| a | b |\n\n```\ncode\n```\n"
-    kinds = {line.number: line.kind for line in prose.lines(body)}
+    kinds = {line.number: line.kind for line in expected.lines(body)}
     assert kinds == {1: "heading", 3: "list", 4: "list", 7: "raw HTML <ul>", 10: "table",
                      13: "code block"}
 
@@ -69,19 +69,19 @@ def test_a_lost_block_is_one_run_across_its_lines() -> None:
     body = "kept words before\n\n<ul>\n<li>first raw item</li>\n<li>second raw item</li>\n</ul>\n\nkept after\n"
     output = readers.letters("kept words before kept after")
     size = len(readers.letters("first raw item second raw item"))
-    assert match.runs(prose.lines(body), output) == [match.Run(4, 5, size, "raw HTML <ul>")]
+    assert match.runs(expected.lines(body), output) == [match.Run(4, 5, size, "raw HTML <ul>")]
 
 
 def test_inserted_numbers_moved_notes_and_rewrapped_lines_lose_nothing() -> None:
     body = "第一段很长的中文文字[^n]继续写下去直到句子结束。\n\n[^n]: 脚注的内容。\n\nA second paragraph.\n"
     output = readers.letters("A second\nparagraph. 第一段很长的中文文字1继续写下去\n直到句子结束。 1. 脚注的内容。↩")
-    assert match.runs(prose.lines(body), output) == []
+    assert match.runs(expected.lines(body), output) == []
 
 
 def test_a_loss_inside_a_line_is_found_between_kept_words() -> None:
     body = "The beginning stays, THIS MIDDLE PART IS SWALLOWED BY A BUG, and the end stays too.\n"
     output = readers.letters("The beginning stays, and the end stays too.")
-    (run,) = match.runs(prose.lines(body), output)
+    (run,) = match.runs(expected.lines(body), output)
     assert run.size == len(readers.letters("THIS MIDDLE PART IS SWALLOWED BY A BUG"))
 
 
@@ -135,7 +135,7 @@ def _verify(art: Article) -> list[str]:
     for name in FORMATS:
         exporter = registry.load(name)
         produced.append((exporter, exporter.export(art, ctx)))
-    return [str(d) for d in fidelity.verify(art, produced)]
+    return [str(d) for d in verify.verify(art, produced)]
 
 
 POST = """---

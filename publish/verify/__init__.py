@@ -13,10 +13,13 @@ is read as HTML (the main file, `<stem><suffix>`), which fits every HTML-like fo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from publish.exporters import Exporter, Output
-from publish.fidelity import match, prose, readers
 from publish.model import Article, Diagnostic
+from publish.verify import expected, match, readers
+
+if TYPE_CHECKING:
+    from publish.exporters import Exporter, Output
 
 #: A lost run this long is always reported (a sentence, a list item, a table row).
 MIN_RUN = 20
@@ -36,7 +39,7 @@ def read_text(exporter: Exporter, output: Output) -> str:
 
 def verify(article: Article, produced: Sequence[tuple[Exporter, Output]]) -> list[Diagnostic]:
     """One warning per output that lost a run of `MIN_RUN` letters or `MAX_SHARE` of the article."""
-    lines = prose.lines(article.body)
+    lines = expected.lines(article.body)
     total = sum(line.size for line in lines)
     found: list[Diagnostic] = []
     # Every format carries the title in a place of its own (the platform's title field for a

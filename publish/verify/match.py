@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from publish.fidelity.prose import Line
+from publish.verify.expected import Line
 
 #: Shorter prefixes than this are found in any long text by chance and prove nothing.
 MIN_KEPT = 6

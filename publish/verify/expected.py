@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from publish.fidelity.readers import letters
+from publish.verify.readers import letters
 
 SEPARATOR = "\x00"
 
