@@ -23,7 +23,6 @@ import re
 import zipfile
 from typing import Any
 
-from publish.diagnostics import quoted
 from publish.errors import ExportError
 from publish.exporters import ExportContext, Exporter, Output, Paste
 from publish.model import Article, Diagnostic, Metadata, PandocAst
@@ -32,6 +31,7 @@ from publish.pandoc import office
 from publish.pandoc.nodes import stringify, walk
 from publish.pandoc.portable import embed_images, read_raw_html
 from publish.pandoc.runner import PandocFailed, pandoc_output
+from publish.runtime.diagnostics import quoted
 from publish.source.metadata import document_date
 
 __all__ = ["Article", "Diagnostic", "ExportContext", "ExportError", "Exporter", "Metadata", "Output",

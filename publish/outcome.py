@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from publish.dependencies import Reference
 from publish.errors import PublishError
 from publish.model import Diagnostic
+from publish.runtime.dependencies import Reference
 from publish.source.discover import Target
 
 Status = Literal["ok", "skipped", "failed"]

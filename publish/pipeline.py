@@ -9,23 +9,24 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from publish import diagnostics, normalize, parse, verify
-from publish.atomic import write_atomic
+from publish import normalize, parse, verify
 from publish.config.record import Config
 from publish.config.themes import Theme, load_theme
-from publish.dependencies import RecordingResolver, Reference
 from publish.errors import ExportError, LostText, PublishError
 from publish.exporters import ExportContext, Exporter, Output, export
 from publish.model import Article, Diagnostic, Source
 from publish.normalize import headings
 from publish.outcome import Outcome, Status, error_diagnostic, verdict
 from publish.render import body, preview
-from publish.resources import Resolver
+from publish.runtime import diagnostics
+from publish.runtime.atomic import write_atomic
+from publish.runtime.dependencies import RecordingResolver, Reference
+from publish.runtime.resources import Resolver
 from publish.source.discover import Target
 from publish.source.load import load
 
 if TYPE_CHECKING:
-    from publish.offload import Helper
+    from publish.runtime.offload import Helper
 
 def prepare(target: Target, config: Config) -> Article:
     """Stages 1–4 of one article: what every exporter starts from."""
@@ -86,7 +87,7 @@ def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme
 
     `configure`, when given, turns the loaded source into its config (front-matter overrides);
     the theme then follows that config. `helpers` run their formats in processes of their own
-    (`publish.offload`); the others run here, meanwhile. `articles` are the sources the run converts
+    (`publish.runtime.offload`); the others run here, meanwhile. `articles` are the sources the run converts
     (see `ExportContext.articles`). `write=False` is `publish check`: everything but the writing.
     A `PublishError` marks the source failed, as an error diagnostic (the other sources go on);
     any other exception is a bug and propagates. What the exporters' libraries log becomes

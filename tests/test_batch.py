@@ -20,13 +20,12 @@ from click.testing import CliRunner
 from conftest import run_cli
 from lxml import html as lxml_html
 
-from publish import manifest
-from publish.batch import in_shard, parse_shard
+from publish.batch import in_shard, manifest, parse_shard
+from publish.batch.manifest import NAME as MANIFEST
 from publish.cli import main
+from publish.cli.progress import Progress, choose_mode
 from publish.config import themes
 from publish.errors import UsageError
-from publish.manifest import NAME as MANIFEST
-from publish.progress import Progress, choose_mode
 from publish.source.discover import Target
 
 PLUGINS = Path(__file__).parent / "fixtures" / "plugins"
@@ -536,7 +535,7 @@ def test_one_changed_article_of_three_forks_its_helper_with_no_bar_thread(
     the display and the offload helper go by, so the helper is never forked beside rich's thread."""
     import threading
 
-    from publish import offload
+    from publish.runtime import offload
 
     root = make_site(tmp_path, n=3)
     args = [str(root), "--to", "html,pdf", "--out", str(tmp_path / "out"), "-j", "2"]

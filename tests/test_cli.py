@@ -11,8 +11,8 @@ from click.testing import CliRunner, Result
 from conftest import ARTICLES, SORA, run_cli
 
 from publish import exporters as registry
+from publish.batch.manifest import NAME as MANIFEST
 from publish.cli import main
-from publish.manifest import NAME as MANIFEST
 
 #: `path:line: error: what happened — what to do`
 PROBLEM = re.compile(r"^(?P<path>.+?)(:(?P<line>\d+))?: (?P<severity>error|warning): (?P<what>.+) — (?P<fix>.+)$")

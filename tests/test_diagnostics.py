@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import run_cli
 
-from publish import diagnostics, library_logs
 from publish.cli import main
 from publish.model import Diagnostic
+from publish.runtime import diagnostics, library_logs
 
 #: `path:line: warning: what — what to do`, the one form of every line a build prints on stderr.
 PROBLEM = re.compile(r"^.+?:\d+(-\d+)?: (error|warning): .+ — .+$")

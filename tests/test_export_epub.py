@@ -26,7 +26,7 @@ from publish.exporters import ExportContext, load
 from publish.exporters.epub import package, xhtml
 from publish.model import Article, Diagnostic
 from publish.pipeline import prepare
-from publish.resources import Resolver
+from publish.runtime.resources import Resolver
 from publish.source.discover import Target, expand
 
 ROOT = Path(__file__).resolve().parent.parent

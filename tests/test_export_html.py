@@ -16,7 +16,7 @@ from publish.config.themes import load_theme
 from publish.exporters import ExportContext
 from publish.model import Article
 from publish.pipeline import prepare
-from publish.resources import Resolver
+from publish.runtime.resources import Resolver
 
 SORA_TITLE = "sora最大的三个亮点，普通人也能抓住AI最新机会"
 SORA_DESCRIPTION = "sora最大的三个亮点，了解sora从这里开始"

@@ -26,7 +26,7 @@ from publish.exporters.pictures import layout
 from publish.exporters.xiaohongshu import XiaohongshuExporter, caption
 from publish.model import Article, Diagnostic
 from publish.pipeline import prepare
-from publish.resources import Resolver
+from publish.runtime.resources import Resolver
 
 pytestmark = pytest.mark.slow
 PRIMARY = (0x0F, 0x76, 0x6E)  # the default WeChat theme's --primary

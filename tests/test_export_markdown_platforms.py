@@ -20,7 +20,7 @@ from publish.exporters.platforms.exporter import strip_front_matter
 from publish.exporters.platforms.frontmatter import devto_tags
 from publish.model import Article
 from publish.pipeline import prepare
-from publish.resources import Resolver
+from publish.runtime.resources import Resolver
 
 FORMATS = ("juejin", "csdn", "devto")
 SITE = "https://blog.example.com"

@@ -27,7 +27,7 @@ from publish.exporters.pdf import PdfExporter
 from publish.model import Article
 from publish.pandoc.nodes import stringify
 from publish.pipeline import prepare
-from publish.resources import Resolver
+from publish.runtime.resources import Resolver
 from publish.source.discover import Target
 
 REPO = Path(__file__).resolve().parents[1]

@@ -31,7 +31,7 @@ from publish.exporters.wechat import clipboard
 from publish.exporters.wechat.check import check
 from publish.model import Article
 from publish.pipeline import prepare
-from publish.resources import Resolver
+from publish.runtime.resources import Resolver
 from publish.source.discover import Target
 from publish.source.load import load
 

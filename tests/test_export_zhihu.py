@@ -18,7 +18,7 @@ from publish.exporters import load as load_exporter
 from publish.exporters.zhihu import check
 from publish.model import Article
 from publish.pipeline import prepare
-from publish.resources import Resolver
+from publish.runtime.resources import Resolver
 
 CORPUS = [SORA, *sorted(ARTICLES.glob("*.md"))]
 

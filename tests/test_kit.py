@@ -19,10 +19,10 @@ from publish import exporters as registry
 from publish import kit
 from publish.config.record import Config
 from publish.config.themes import load_theme
-from publish.dependencies import RecordingResolver
 from publish.exporters import ExportContext
 from publish.model import Article, Metadata, Source
 from publish.pipeline import prepare
+from publish.runtime.dependencies import RecordingResolver
 
 TUTORIAL = TESTS / "fixtures" / "plugins-tutorial"
 IMAGE = ARTICLES / "images" / "diagram.png"

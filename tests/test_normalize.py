@@ -29,7 +29,7 @@ from publish.normalize.prose import looks_like_prose
 from publish.pandoc.nodes import stringify
 from publish.pipeline import prepare
 from publish.render import body
-from publish.resources import Resolver, find_site_root
+from publish.runtime.resources import Resolver, find_site_root
 from publish.source.discover import expand
 
 FIXTURES = Path(__file__).parent / "fixtures" / "normalize"

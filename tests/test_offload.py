@@ -1,4 +1,4 @@
-"""A slow exporter in its own process (`publish.offload`) changes nothing but the time taken."""
+"""A slow exporter in its own process (`publish.runtime.offload`) changes nothing but the time taken."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from conftest import SORA, run_cli
 
 from publish import exporters as registry
-from publish import offload
 from publish.errors import ExportError, SourceError, UnknownFormat
+from publish.runtime import offload
 
 
 @pytest.mark.parametrize("error", [

@@ -18,11 +18,11 @@ from conftest import SORA, SOURCE_DATE_EPOCH, run_cli, target_for
 
 from publish.config.record import Config
 from publish.config.themes import load_theme
-from publish.dependencies import RecordingResolver
 from publish.engines.weasyprint import fontdata
 from publish.exporters import ExportContext
 from publish.exporters.pdf import PdfExporter
 from publish.pipeline import prepare
+from publish.runtime.dependencies import RecordingResolver
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 #: ~84 KB: Chinese and English prose, 88 headings, 40 code blocks with Chinese comments, tables,

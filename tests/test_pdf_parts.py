@@ -17,7 +17,7 @@ from publish.errors import UsageError
 from publish.exporters import load
 from publish.exporters.pdf import PdfExporter, coverage
 from publish.model import Metadata
-from publish.resources import Resolver, ResourceRefused
+from publish.runtime.resources import Resolver, ResourceRefused
 
 REPO = Path(__file__).resolve().parents[1]
 EPOCH = "1709251200"  # 2024-03-01T00:00:00Z

@@ -25,10 +25,10 @@ from publish.exporters import ExportContext
 from publish.exporters import load as load_exporter
 from publish.exporters.wechat.sanitize import EMBEDDED, SNIPPET
 from publish.model import Article, Diagnostic
+from publish.normalize.html_policy import PAGE
 from publish.normalize.inventory import removed
 from publish.pipeline import prepare, prepare_source
-from publish.raw_html import PAGE
-from publish.resources import Resolver
+from publish.runtime.resources import Resolver
 from publish.source.load import load_bytes
 
 BLOCKS = ARTICLES / "raw-html-blocks.md"

@@ -27,7 +27,7 @@ from publish.exporters import ExportContext
 from publish.exporters.pdf import PdfExporter
 from publish.model import Article
 from publish.pipeline import prepare
-from publish.resources import Resolver
+from publish.runtime.resources import Resolver
 from publish.verify import readers
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"

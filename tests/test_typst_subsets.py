@@ -23,7 +23,7 @@ from publish.engines.typst import compiler, inputs, subsets
 from publish.exporters import ExportContext
 from publish.exporters.pdf import PdfExporter
 from publish.pipeline import prepare
-from publish.resources import Resolver
+from publish.runtime.resources import Resolver
 
 #: In GB 2312: kept in the SC cut. Not in it: drawn from the full face.
 COMMON, RARE = "中文标点，。“”《》", "龘鱻犇"
@@ -161,7 +161,7 @@ from conftest import configured, target_for
 from publish.exporters import ExportContext
 from publish.exporters.pdf import PdfExporter
 from publish.pipeline import prepare
-from publish.resources import Resolver
+from publish.runtime.resources import Resolver
 from publish.config.themes import load_theme
 from publish.engines.typst import compiler, subsets
 if sys.argv[1] == "whole":

@@ -19,7 +19,7 @@ from publish.errors import PublishError
 from publish.exporters import ExportContext
 from publish.model import Article
 from publish.pipeline import prepare
-from publish.resources import Resolver
+from publish.runtime.resources import Resolver
 from publish.verify import expected, match, readers
 
 LOSSY = TESTS / "fixtures" / "plugins-lossy"

@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from publish.batch.manifest import Manifest
 from publish.config.files import Layers
 from publish.errors import UsageError
-from publish.manifest import Manifest
 from publish.outcome import Outcome, verdict
-from publish.resources import Resolver
+from publish.runtime.resources import Resolver
 from publish.source.discover import Target
 
 
@@ -57,7 +57,7 @@ class Plan:
     @property
     def single(self) -> bool:
         """One article to convert (whatever the number named): the one place that decides that no
-        pool is started and no progress-bar thread runs, so `publish.offload` may fork its helper."""
+        pool is started and no progress-bar thread runs, so `publish.runtime.offload` may fork its helper."""
         return len(self.jobs) == 1
 
     def config_digest(self, fmt: str) -> str:

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from publish import offload
 from publish.batch.plan import Plan
 from publish.batch.pool import Pool
 from publish.batch.worker import Worker
 from publish.batch.worker import peak_kb as peak
 from publish.outcome import Outcome, Status
-from publish.resources import Resolver
+from publish.runtime import offload
+from publish.runtime.resources import Resolver
 from publish.source.discover import Target
 
 
@@ -86,7 +86,7 @@ def run(plan: Plan, started: Callable[[Target], None] = lambda t: None,
                 record(reply.index, reply.outcome)
         elif plan.jobs:  # one article or -j 1: no pool start-up to pay
             worker = Worker(request)
-            if plan.single:  # a free core can still take the slow format (see publish.offload)
+            if plan.single:  # a free core can still take the slow format (see publish.runtime.offload)
                 worker.helpers = helpers = offload.start(worker.exporters, request.jobs, worker.base)
             for job in plan.jobs:
                 started(job.target)

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publish import exporters as registry
-from publish import offload
 from publish.batch.plan import Job, Request
 from publish.config.themes import Theme, load_theme
 from publish.errors import PublishError
 from publish.model import Diagnostic
 from publish.outcome import Outcome
+from publish.runtime import offload
 
 #: A worker whose resident memory passes this after an article is replaced by a fresh one:
 #: WeasyPrint and fontTools keep caches that only grow, and a blog can be long.

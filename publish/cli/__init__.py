@@ -1,7 +1,7 @@
 """The command line: the only place that turns `PublishError`s into messages and exit codes.
 
 One module per command (`build`, `check`), the option flags they share in `flags`; this module
-holds the group, the commands too small for a module, and `guard`.
+holds the group, the commands too small for a module, and `exit_code`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import IO, Any
 import click
 
 from publish import exporters as registry
-from publish.cli.guard import EXIT_OK, guard
+from publish.cli.exits import EXIT_OK, exit_code
 from publish.config import files
 from publish.errors import PublishError
 
@@ -51,7 +51,7 @@ class _OneLineUsageError(click.UsageError):
 
 def _list_formats(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
-        ctx.exit(guard(_print_formats))
+        ctx.exit(exit_code(_print_formats))
 
 
 @click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -72,7 +72,7 @@ def main() -> None:
 @main.command()
 def formats() -> None:
     """List the available output formats."""
-    sys.exit(guard(_print_formats))
+    sys.exit(exit_code(_print_formats))
 
 
 def _print_formats() -> int:
@@ -91,7 +91,7 @@ def _print_formats() -> int:
 @main.command()
 def doctor() -> None:
     """Check that pandoc, WeasyPrint, fonts, Java and a clipboard tool are installed."""
-    from publish.doctor import run_checks
+    from publish.cli.doctor import run_checks
 
     sys.exit(run_checks(click.echo))
 

@@ -8,16 +8,16 @@ from typing import Any
 
 import click
 
-from publish import __version__, batch, report
+from publish import __version__, batch
 from publish import exporters as registry
-from publish.cli import main
+from publish.cli import main, report
+from publish.cli.exits import EXIT_FAILED, EXIT_OK, exit_code
 from publish.cli.flags import cli_layer, formats, project_file, shared
-from publish.cli.guard import EXIT_FAILED, EXIT_OK, guard
+from publish.cli.progress import Progress, choose_mode
 from publish.config.files import Layer, Layers
 from publish.config.record import Config
 from publish.config.themes import load_theme
 from publish.errors import UsageError
-from publish.progress import Progress, choose_mode
 from publish.source.discover import expand
 
 
@@ -60,7 +60,7 @@ def build(ctx: click.Context, /, sources: tuple[Path, ...], to: str | None, out:
     publish.toml / pyproject.toml [tool.publish], then the defaults. Outputs that are up to date
     (per the manifest in the output folder) are skipped; --force rebuilds them.
     """
-    sys.exit(guard(lambda: _run(ctx, sources, to=to, out=out, jobs=jobs, force=force, shard=shard,
+    sys.exit(exit_code(lambda: _run(ctx, sources, to=to, out=out, jobs=jobs, force=force, shard=shard,
                                 report_path=report_path, quiet=quiet, config_path=config_path,
                                 cli=cli_layer(ctx, options))))
 

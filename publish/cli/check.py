@@ -10,13 +10,13 @@ from typing import Any
 
 import click
 
-from publish import diagnostics
 from publish import exporters as registry
 from publish.cli import main
+from publish.cli.exits import EXIT_FAILED, EXIT_OK, exit_code
 from publish.cli.flags import cli_layer, formats, project_file, shared
-from publish.cli.guard import EXIT_FAILED, EXIT_OK, guard
 from publish.config.files import Layer, Layers
 from publish.config.themes import load_theme
+from publish.runtime import diagnostics
 from publish.source.discover import expand
 
 
@@ -34,7 +34,7 @@ def check(ctx: click.Context, /, sources: tuple[Path, ...], check_formats: str |
     The same options as a build (config file, front matter `publish:`, command line), so what
     `check` reports is what `publish` will do. Exit 1 on errors, or on warnings with --strict.
     """
-    sys.exit(guard(lambda: _run(sources, check_formats, config_path, cli_layer(ctx, options))))
+    sys.exit(exit_code(lambda: _run(sources, check_formats, config_path, cli_layer(ctx, options))))
 
 
 def _run(sources: tuple[Path, ...], check_formats: str | None, config_path: Path | None, cli: Layer) -> int:

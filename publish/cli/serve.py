@@ -9,8 +9,8 @@ import click
 
 from publish import exporters as registry
 from publish.cli import main
+from publish.cli.exits import exit_code
 from publish.cli.flags import formats, project_file
-from publish.cli.guard import guard
 from publish.config.themes import load_theme
 from publish.errors import UsageError
 
@@ -34,7 +34,7 @@ def serve(ctx: click.Context, /, sources: tuple[Path, ...], to: str | None, port
     Prints the URL and serves until Ctrl-C. Outputs are kept in a private temp folder (removed on
     exit), under the same paths `publish --out` writes; drafts are shown too.
     """
-    sys.exit(guard(lambda: _run(ctx, sources, to, port, host, open_browser, config_path)))
+    sys.exit(exit_code(lambda: _run(ctx, sources, to, port, host, open_browser, config_path)))
 
 
 def _run(ctx: click.Context, sources: tuple[Path, ...], to: str | None, port: int, host: str,

@@ -13,7 +13,7 @@ from publish.render.fonts import DEFAULT_CJK_FALLBACK, CjkFace
 
 RawHtml = Literal["safe", "trusted"]
 """How the author's raw HTML reaches the outputs: `safe` through an allow-list
-(`publish.raw_html.PAGE`), `trusted` as written."""
+(`publish.normalize.html_policy.PAGE`), `trusted` as written."""
 
 
 @dataclass(frozen=True, slots=True)

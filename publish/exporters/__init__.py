@@ -14,12 +14,12 @@ from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, runtime_checkable
 
-from publish import library_logs
 from publish.config.record import Config
 from publish.config.themes import Theme
 from publish.errors import PluginError, UnknownFormat
 from publish.model import Article, Diagnostic
-from publish.resources import Resolver
+from publish.runtime import library_logs
+from publish.runtime.resources import Resolver
 
 if TYPE_CHECKING:
     from publish.normalize.xref import ArticleRef
@@ -104,7 +104,7 @@ class Exporter(Protocol):
       Copy button for it (see `Paste`).
 
     Speed hints, for built-in formats mostly: `warm_up()` / `warm_up_for(config)` and
-    `heavy_for(config)` let a slow format run in a helper process (`publish.offload`);
+    `heavy_for(config)` let a slow format run in a helper process (`publish.runtime.offload`);
     `reads_html(config)` False says the format never reads `article.html`, so a run of only such
     formats renders no body HTML (`publish.pipeline.reads_html`).
     """
@@ -121,7 +121,7 @@ class Exporter(Protocol):
 
 def export(exporter: Exporter, article: Article, ctx: ExportContext) -> Output:
     """`exporter.export(article, ctx)` with what its libraries log turned into warnings in `ctx`
-    instead of printed (see `publish.library_logs`): how the pipeline runs every exporter."""
+    instead of printed (see `publish.runtime.library_logs`): how the pipeline runs every exporter."""
     with library_logs.captured() as logged:
         output = exporter.export(article, ctx)
     ctx.diagnostics.extend(library_logs.diagnostics(logged, article.source, library_logs.label(exporter.name)))

@@ -15,7 +15,7 @@ from pathlib import Path
 from publish.config.record import Config
 from publish.model import Diagnostic, PandocAst, Severity, Source
 from publish.normalize import autolink, footnotes, headings, indent, links, raw_html, rawtext, templates, urls
-from publish.resources import Resolver
+from publish.runtime.resources import Resolver
 
 
 @dataclass(slots=True)

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from html.parser import HTMLParser
 
-from publish.raw_html import URL_ATTRIBUTES, Policy, url_scheme
+from publish.normalize.html_policy import URL_ATTRIBUTES, Policy, url_scheme
 
 Kind = tuple[str, str]
 """(`element` | `attribute` | `url` | `style`, a tag, attribute, scheme or property name)."""

@@ -19,7 +19,7 @@ from publish.normalize import site_links, xref
 from publish.normalize.headings import ids_in_markdown
 from publish.normalize.inlines import Inline, map_inlines
 from publish.pandoc.nodes import walk
-from publish.resources import ResourceRefused, is_external_link
+from publish.runtime.resources import ResourceRefused, is_external_link
 
 if TYPE_CHECKING:
     from publish.normalize import Context

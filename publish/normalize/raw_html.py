@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from publish.model import PandocAst
+from publish.normalize.html_policy import PAGE
 from publish.normalize.inventory import Kind, Where, removed
 from publish.pandoc.nodes import walk
-from publish.raw_html import PAGE
 
 if TYPE_CHECKING:
     from publish.normalize import Context

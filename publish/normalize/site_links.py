@@ -29,7 +29,7 @@ import yaml
 from publish.errors import PublishError
 from publish.model import Metadata
 from publish.normalize import permalinks
-from publish.resources import SITE_MARKER, find_site_root
+from publish.runtime.resources import SITE_MARKER, find_site_root
 
 if TYPE_CHECKING:
     from publish.normalize import Context

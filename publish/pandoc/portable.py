@@ -17,13 +17,13 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from publish.diagnostics import mentioned
 from publish.model import Article, PandocAst
 from publish.normalize import xref
 from publish.normalize.raw_html import HTML_FORMATS
 from publish.pandoc.nodes import splice, stringify, walk
 from publish.pandoc.runner import PandocFailed, run_pandoc
-from publish.resources import Resolver, ResourceRefused, is_remote
+from publish.runtime.diagnostics import mentioned
+from publish.runtime.resources import Resolver, ResourceRefused, is_remote
 
 Node = dict[str, Any]
 Warn = Callable[[str, str, str], None]

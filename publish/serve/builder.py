@@ -24,14 +24,14 @@ from pathlib import Path
 from publish import exporters as registry
 from publish.config.record import Config
 from publish.config.themes import load_theme
-from publish.dependencies import Reference, fingerprint
-from publish.diagnostics import shown
 from publish.errors import PublishError
 from publish.exporters import Exporter
 from publish.model import Diagnostic, Metadata, Source
 from publish.outcome import Outcome, error_diagnostic
 from publish.pipeline import Configure, convert
-from publish.resources import Resolver, ResourceRefused
+from publish.runtime.dependencies import Reference, fingerprint
+from publish.runtime.diagnostics import shown
+from publish.runtime.resources import Resolver, ResourceRefused
 from publish.serve import panes
 from publish.serve.project import Project, key_of
 from publish.serve.site import ArticleView, Site

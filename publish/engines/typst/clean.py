@@ -29,7 +29,7 @@ from publish.exporters import ExportContext
 from publish.model import Article, PandocAst
 from publish.normalize import xref
 from publish.pandoc.nodes import stringify, walk
-from publish.resources import ResourceRefused, is_remote
+from publish.runtime.resources import ResourceRefused, is_remote
 
 Node = dict[str, Any]
 

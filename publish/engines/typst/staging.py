@@ -12,7 +12,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publish.resources import Resolver, ResourceRefused
+from publish.runtime.resources import Resolver, ResourceRefused
 
 #: File signatures of the raster formats Typst decodes.
 _SIGNATURES = ((b"\x89PNG\r\n\x1a\n", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"GIF87a", ".gif"),

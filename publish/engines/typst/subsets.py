@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
-from publish.atomic import write_atomic
+from publish.runtime.atomic import write_atomic
 
 #: What the family name of a cut face adds to its source's.
 SUFFIX = " Common"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from publish.engines.weasyprint.rooted import ROOT_SCHEME
-from publish.resources import Resolver, ResourceRefused
+from publish.runtime.resources import Resolver, ResourceRefused
 
 OnRefused = Callable[[ResourceRefused], None]
 

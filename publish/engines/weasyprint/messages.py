@@ -12,12 +12,12 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 
-from publish import library_logs
-from publish.diagnostics import mentioned, quoted
 from publish.engines.weasyprint.fetch import reference
 from publish.engines.weasyprint.rooted import ROOT_SCHEME
-from publish.library_logs import Logged
 from publish.model import Article, Diagnostic
+from publish.runtime import library_logs
+from publish.runtime.diagnostics import mentioned, quoted
+from publish.runtime.library_logs import Logged
 
 _ANCHOR = re.compile(r"No anchor #(\S+) for internal URI reference")
 _TWICE = re.compile(r"Anchor defined twice: '([^']+)'")

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from publish import library_logs
 from publish.engines import paper
 from publish.engines.weasyprint import native
 from publish.engines.weasyprint.fetch import OnRefused, url_fetcher
-from publish.library_logs import Logged
 from publish.model import LaidOut, Metadata
-from publish.resources import Resolver
+from publish.runtime import library_logs
+from publish.runtime.library_logs import Logged
+from publish.runtime.resources import Resolver
 
 _FONT_CONFIG: Any = None
 """WeasyPrint's FontConfiguration, made once per process and reused for every article."""

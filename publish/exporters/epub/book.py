@@ -22,12 +22,12 @@ from publish.exporters.epub.tree import Element
 from publish.exporters.epub.xhtml import EPUB_TYPE
 from publish.model import Article
 from publish.normalize import xref
-from publish.resources import Resolver
+from publish.runtime.resources import Resolver
 
 
 class Warn(Protocol):
     """`warn(message, fix, ref, kind)`: `ref` is the text in the source (an href or src) to find the
-    line by, `kind` the warning's stable name (see `publish.diagnostics`)."""
+    line by, `kind` the warning's stable name (see `publish.runtime.diagnostics`)."""
 
     def __call__(self, message: str, fix: str, ref: str = "", kind: str = "") -> None: ...
 

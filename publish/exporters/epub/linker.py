@@ -14,7 +14,7 @@ from publish.exporters.epub import tree
 from publish.exporters.epub.media import Media, data_uri, media_for
 from publish.exporters.epub.tree import Element
 from publish.normalize import xref
-from publish.resources import Resolver, ResourceRefused, is_external_link
+from publish.runtime.resources import Resolver, ResourceRefused, is_external_link
 
 if TYPE_CHECKING:
     from publish.exporters.epub.book import Chapter, Warn

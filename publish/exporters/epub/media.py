@@ -11,7 +11,7 @@ import hashlib
 import urllib.request
 from dataclasses import dataclass
 
-from publish.resources import ResourceRefused
+from publish.runtime.resources import ResourceRefused
 
 #: Image types every EPUB 3 reading system must support (core media types), by magic bytes.
 CORE_IMAGES = (

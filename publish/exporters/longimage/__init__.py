@@ -27,7 +27,7 @@ class LongImageExporter:
         return "\n".join(data.text for _name, data in ordered if isinstance(data, LaidOut))
 
     def warm_up(self) -> None:
-        """Import WeasyPrint before the first article; see `publish.offload`."""
+        """Import WeasyPrint before the first article; see `publish.runtime.offload`."""
         warm_up_engine(None)
 
     def warm_up_for(self, config: Config) -> None:

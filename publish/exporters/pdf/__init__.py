@@ -7,7 +7,6 @@ from typing import ClassVar
 
 from publish.config.record import Config
 from publish.config.themes import load_theme
-from publish.diagnostics import mentioned
 from publish.engines import paper
 from publish.engines.options import PdfOptions, engine_for
 from publish.engines.weasyprint import messages, render, rooted
@@ -17,7 +16,8 @@ from publish.exporters.pdf import coverage
 from publish.model import Article
 from publish.render import fonts
 from publish.render.page import render_page
-from publish.resources import ResourceRefused
+from publish.runtime.diagnostics import mentioned
+from publish.runtime.resources import ResourceRefused
 
 
 class PdfExporter:
@@ -38,7 +38,7 @@ class PdfExporter:
 
     def warm_up(self) -> None:
         """Import WeasyPrint (~0.3 s) and compile the page template before the first article;
-        see `publish.offload`."""
+        see `publish.runtime.offload`."""
         render.warm_up()
         load_theme().template("page.html.j2")
 
@@ -52,7 +52,7 @@ class PdfExporter:
             self.warm_up()
 
     def heavy_for(self, config: Config) -> bool:
-        """Whether this PDF is worth a helper process (`publish.offload`): WeasyPrint's is; a
+        """Whether this PDF is worth a helper process (`publish.runtime.offload`): WeasyPrint's is; a
         Typst one (~0.05–0.3 s) leaves the free core to a picture format (cards, long image)."""
         return self.reads_html(config)
 

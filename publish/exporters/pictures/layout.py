@@ -13,15 +13,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from publish.diagnostics import mentioned
 from publish.engines import raster
 from publish.engines.weasyprint import messages, render, rooted
 from publish.exporters import ExportContext
 from publish.exporters.snippet import theme as wechat_theme
-from publish.library_logs import captured
 from publish.model import Article
 from publish.render import fonts, page
-from publish.resources import ResourceRefused
+from publish.runtime.diagnostics import mentioned
+from publish.runtime.library_logs import captured
+from publish.runtime.resources import ResourceRefused
 
 if TYPE_CHECKING:
     from PIL import Image

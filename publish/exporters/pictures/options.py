@@ -27,7 +27,7 @@ class CardOptions(ThemeColours):
 
 def warm_up_engine(config: Config | None) -> None:
     """Import the engine that will lay the pictures out (and Typst's fonts) before the first
-    article; see `publish.offload`."""
+    article; see `publish.runtime.offload`."""
     if config is not None and engine_for(config) == "typst":
         from publish.engines.typst import engine as typst_engine
 

@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from publish.exporters.snippet.figures import mapped_url
 from publish.model import Article
 from publish.normalize import xref
-from publish.resources import ResourceRefused, is_remote
+from publish.runtime.resources import ResourceRefused, is_remote
 
 
 @dataclass(frozen=True, slots=True)

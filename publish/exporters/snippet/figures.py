@@ -19,7 +19,7 @@ from PIL import Image
 
 from publish.exporters.snippet.options import Caption, ImageMode
 from publish.exporters.snippet.tree import Element, make
-from publish.resources import ResourceRefused, is_remote
+from publish.runtime.resources import ResourceRefused, is_remote
 
 #: Embedded images are scaled to this width (WeChat shows ~1080 px at most) and kept under the size.
 MAX_WIDTH = 1080

@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 from typing import ClassVar
 
-from publish.diagnostics import quoted
 from publish.exporters import ExportContext, Paste
 from publish.exporters.wechat.options import WechatOptions
 from publish.model import Article
 from publish.normalize import xref
+from publish.runtime.diagnostics import quoted
 
 
 class WechatExporter:

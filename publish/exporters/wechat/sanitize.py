@@ -1,6 +1,6 @@
 """The nh3 allow-list applied to the body HTML before any WeChat transform sees it.
 
-Raw HTML in Markdown passes straight through pandoc (cleaned by `publish.raw_html.PAGE` unless the
+Raw HTML in Markdown passes straight through pandoc (cleaned by `publish.normalize.html_policy.PAGE` unless the
 author is trusted); the snippet is cleaned again, always, with the same kind of `Policy` narrowed to
 the tags and attributes our transforms understand and the editor keeps. `class` and `id` are kept
 here (pandoc marks footnotes and code languages with them) and removed after the theme is inlined.
@@ -10,7 +10,7 @@ graphics and formulas the editor cannot hold, go with their content.
 
 from __future__ import annotations
 
-from publish.raw_html import DROPPED_WITH_CONTENT, Policy
+from publish.normalize.html_policy import DROPPED_WITH_CONTENT, Policy
 
 TAGS = frozenset({
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code", "kbd", "samp",

@@ -12,7 +12,7 @@ from publish.exporters.wechat.check import check
 from publish.exporters.wechat.options import WechatOptions
 from publish.model import Article
 from publish.render.fonts import DEFAULT_CJK_FALLBACK
-from publish.resources import Resolver
+from publish.runtime.resources import Resolver
 
 
 @dataclass(frozen=True, slots=True)

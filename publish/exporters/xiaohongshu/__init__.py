@@ -28,7 +28,7 @@ class XiaohongshuExporter:
                          if name.endswith(".png") and isinstance(data, LaidOut))
 
     def warm_up(self) -> None:
-        """Import WeasyPrint before the first article; see `publish.offload`."""
+        """Import WeasyPrint before the first article; see `publish.runtime.offload`."""
         warm_up_engine(None)
 
     def warm_up_for(self, config: Config) -> None:

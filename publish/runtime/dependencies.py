@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publish.resources import Resolver, ResourceRefused, is_remote
+from publish.runtime.resources import Resolver, ResourceRefused, is_remote
 
 Reference = tuple[str, str]
 """(reference as written, folder it is relative to): re-resolved on the next run."""

@@ -1,7 +1,7 @@
 """What a run shows while it works: a rich progress bar on a terminal, one line per article in CI
 logs (no TTY, or `CI` set), or errors only with `-q`; then the same summary line in every mode.
 
-Repeated warnings of one kind in an article are one line here (`publish.diagnostics.group`), and
+Repeated warnings of one kind in an article are one line here (`publish.runtime.diagnostics.group`), and
 the run ends with a count per kind; `--report` keeps every single one."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Literal, TextIO
 
 import click
 
-from publish import diagnostics
 from publish.batch import Run
 from publish.model import Diagnostic
 from publish.outcome import Outcome
+from publish.runtime import diagnostics
 from publish.source.discover import Target
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class Progress:
         if mode == "rich" and (total <= 1 or single):
             # One article to convert (`batch.Plan.single`) takes about a second: its `wrote …` line
             # says more than a bar that vanishes, and no display thread may run while
-            # `publish.offload` forks its helper.
+            # `publish.runtime.offload` forks its helper.
             mode = "plain"
         self.mode = mode
         self.strict = strict

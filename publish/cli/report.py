@@ -25,10 +25,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from publish.atomic import write_text_atomic
 from publish.batch import Run
 from publish.model import Diagnostic
 from publish.outcome import Outcome
+from publish.runtime.atomic import write_text_atomic
 
 SCHEMA = 1
 

@@ -1,4 +1,4 @@
-"""Exit codes, and `guard`: a `PublishError` becomes one `path:line: error: what — fix` line."""
+"""Exit codes, and `exit_code`: a `PublishError` becomes one `path:line: error: what — fix` line."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from publish.errors import PublishError, UsageError
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def guard(action: Callable[[], int]) -> int:
+def exit_code(action: Callable[[], int]) -> int:
     """Run an action, turning `PublishError` into one error line and its exit code (2 for a
     usage error: the command line or the configuration, found before any article is converted)."""
     try:

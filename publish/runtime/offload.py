@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from typing import Any, Protocol, runtime_checkable
 
-from publish import library_logs
 from publish.config.record import Config
 from publish.errors import PublishError
 from publish.exporters import ExportContext, Exporter, Output, export
 from publish.model import Article, Diagnostic
+from publish.runtime import library_logs
 
 
 @runtime_checkable

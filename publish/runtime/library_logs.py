@@ -18,8 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from publish.diagnostics import quoted
 from publish.model import Diagnostic, Source
+from publish.runtime.diagnostics import quoted
 
 #: Loggers of the libraries publish calls during an export. Their records stop at our handler
 #: while a capture is active; records logged on the root logger itself (ebooklib and ziamath call

@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from publish import exporters as registry
-from publish.atomic import write_text_atomic
 from publish.config import themes
 from publish.config.themes import load_theme
-from publish.dependencies import Reference, fingerprint
 from publish.errors import OutputError, PublishError
 from publish.model import Diagnostic
-from publish.resources import Resolver
+from publish.runtime.atomic import write_text_atomic
+from publish.runtime.dependencies import Reference, fingerprint
+from publish.runtime.resources import Resolver
 from publish.source.discover import Target
 
 NAME = ".publish-manifest.json"
