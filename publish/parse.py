@@ -6,13 +6,10 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from publish.errors import SourceError
 from publish.model import PandocAst
-from publish.pandoc.nodes import stringify
 from publish.pandoc.runner import PandocFailed, run_pandoc
-from publish.source.language import is_cjk
 
 #: GitHub-flavoured CommonMark, as blog posts are written for (a heading or list right after a text
 #: line is a heading or list), plus what pandoc adds that writers use (footnotes, pipe tables,
@@ -21,11 +18,10 @@ from publish.source.language import is_cjk
 #: `yaml_metadata_block` (front matter is split off by the load stage), `gfm_auto_identifiers`
 #: (`normalize.headings` gives ids, so an id in the AST is one the author wrote), and `smart`
 #: (GitHub keeps quotes and dashes as typed; curly quotes in Chinese text are the wrong glyphs).
-#: Lines are joined without a space between CJK characters (`join_wide_lines`: pandoc's
-#: `east_asian_line_breaks` rule, which its command line applies after reading and `pandoc.read`
-#: does not, so the resident pandoc could not give it).
+#: Switched on: `east_asian_line_breaks`, so a line break between two CJK characters joins them
+#: without a space (Chinese is written without spaces; a reader sees no gap mid-sentence).
 READER = ("commonmark_x-autolink_bare_uris-yaml_metadata_block"
-          "-gfm_auto_identifiers-smart")
+          "-gfm_auto_identifiers-smart+east_asian_line_breaks")
 
 #: Tabs in code are kept as typed (a Makefile recipe needs its tab); block structure is unaffected.
 _READER_ARGS = ["--preserve-tabs"]
@@ -66,30 +62,7 @@ def parse(body: str, path: Path, body_line: int = 1, timeout: float = 60.0,
 
 def _json(output: str) -> PandocAst:
     ast: PandocAst = json.loads(output)
-    join_wide_lines(ast)
     return ast
-
-
-def join_wide_lines(value: Any) -> None:
-    """Remove, in place, each line break between two CJK characters, as pandoc's
-    `east_asian_line_breaks` does: the characters on either side are the last of the inline
-    before and the first of the inline after (an emphasis counts by its text)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if type(item) is dict:
-            stack.extend(item.values())
-        elif type(item) is list:
-            if any(type(x) is dict and x.get("t") == "SoftBreak" for x in item):
-                item[:] = [x for i, x in enumerate(item) if not _joins(item, i)]
-            stack.extend(item)
-
-
-def _joins(inlines: list[Any], i: int) -> bool:
-    if inlines[i].get("t") != "SoftBreak" or i == 0 or i == len(inlines) - 1:
-        return False
-    before, after = stringify(inlines[i - 1]), stringify(inlines[i + 1])
-    return bool(before and after) and is_cjk(before[-1]) and is_cjk(after[0])
 
 
 _PANDOC_POSITION = re.compile(r"Error at \(line (\d+), column \d+\)")

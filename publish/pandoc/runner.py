@@ -1,5 +1,5 @@
-"""The one place pandoc is started: the binary pypandoc-binary ships, bounded in time and memory,
-through the resident process when the arguments allow, else a one-off call."""
+"""The one place pandoc is started: the binary pypandoc-binary ships, in its sandbox, bounded in time
+and memory."""
 
 from __future__ import annotations
 
@@ -9,20 +9,10 @@ from dataclasses import dataclass
 
 import pypandoc
 
-from publish.pandoc import resident
-
 #: Pandoc's heap is capped: a pathological input must fail, not take the machine's memory.
-#: `-H4k -A16m` replaces the binary's built-in `-H64m` (a 64 MB suggested heap that each of the
-#: 2–3 short-lived pandoc processes per article pays for in page faults) with a 16 MB allocation
-#: area: ~10–25 % less pandoc time per call (more on long articles), and a lower peak.
+#: `-H4k -A16m` replaces the binary's built-in suggested heap, which every short-lived pandoc
+#: would pay for in page faults, with a smaller allocation area.
 _RTS = ["+RTS", "-M512m", "-H4k", "-A16m", "-RTS"]
-
-
-#: The time the resident pandoc gets for a conversion (`run_pandoc`): a second plus one per 50 KB
-#: of input, at most a quarter of the allowed time. An 80 KB article takes ~0.3 s, so running late
-#: means a runaway, confirmed by a one-off call; a short one costs only a second more than before.
-RESIDENT_SHARE = 0.25
-RESIDENT_SECONDS_PER_BYTE = 1 / 50_000
 
 
 class PandocFailed(Exception):
@@ -53,18 +43,20 @@ class PandocOutput:
         return self.data.decode("utf-8")
 
 
-def pandoc_output(source: str, args: list[str], timeout: float, *, budget: float | None = None) -> PandocOutput:
+def pandoc_output(source: str, args: list[str], timeout: float) -> PandocOutput:
     """Pandoc (the binary pypandoc-binary ships) on `source`, bounded in time and memory.
 
     Some inputs send pandoc into a loop (pandoc 3.9: a footnote definition that cites itself,
-    `[^1]: see [^1]`): one such article must fail with a message, never hang a CI job. `budget`
-    is the time the caller allowed in all when part of it is spent already (the message names it).
+    `[^1]: see [^1]`): one such article must fail with a message, never hang a CI job.
+    Pandoc runs in its sandbox (`--sandbox`): it reads no file but those the arguments name, so
+    no reader (an `include` directive, a transclusion) can pull a file from outside the source root.
     """
     try:
-        done = subprocess.run([_pandoc(), *args, *_RTS], input=source.encode("utf-8"),
+        sandbox = [] if "--sandbox" in args else ["--sandbox"]
+        done = subprocess.run([_pandoc(), *args, *sandbox, *_RTS], input=source.encode("utf-8"),
                               capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired as exc:
-        raise PandocFailed(f"pandoc did not finish within {budget or timeout:g} s", runaway=True) from exc
+        raise PandocFailed(f"pandoc did not finish within {timeout:g} s", runaway=True) from exc
     except OSError as exc:
         raise PandocFailed(str(exc)) from exc
     stderr = done.stderr.decode("utf-8", "replace")
@@ -77,19 +69,8 @@ def pandoc_output(source: str, args: list[str], timeout: float, *, budget: float
 
 
 def run_pandoc(source: str, args: list[str], timeout: float) -> str:
-    """Pandoc's text output, its warnings left out: from the resident pandoc when the arguments
-    allow (no start-up cost), else from a one-off call; both bounded alike."""
-    header = resident.request(args)
-    if header is None:
-        return pandoc_output(source, args, timeout).text
-    allowed = min(timeout * RESIDENT_SHARE, 1.0 + len(source) * RESIDENT_SECONDS_PER_BYTE)
-    try:
-        return resident.convert([_pandoc(), *_RTS], header, source, allowed)
-    except resident.Failed as exc:
-        if not exc.runaway:
-            raise PandocFailed(str(exc)) from exc
-    # Late: a loop, or a heap cap the resident pandoc cannot stop at; a one-off call tells which.
-    return pandoc_output(source, args, timeout - allowed, budget=timeout).text
+    """Pandoc's text output, its warnings left out."""
+    return pandoc_output(source, args, timeout).text
 
 
 def _warnings(stderr: str) -> tuple[str, ...]:
