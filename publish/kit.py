@@ -28,9 +28,9 @@ from publish.exporters import ExportContext, Exporter, Output, Paste
 from publish.model import Article, Diagnostic, Metadata, PandocAst
 from publish.normalize import xref
 from publish.pandoc import office
+from publish.pandoc.command import PandocFailed, pandoc_output
 from publish.pandoc.nodes import stringify, walk
 from publish.pandoc.portable import embed_images, read_raw_html
-from publish.pandoc.runner import PandocFailed, pandoc_output
 from publish.runtime.diagnostics import quoted
 from publish.source.metadata import document_date
 

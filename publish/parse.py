@@ -9,7 +9,7 @@ from pathlib import Path
 
 from publish.errors import SourceError
 from publish.model import PandocAst
-from publish.pandoc.runner import PandocFailed, run_pandoc
+from publish.pandoc.command import PandocFailed, run_pandoc
 
 #: GitHub-flavoured CommonMark, as blog posts are written for (a heading or list right after a text
 #: line is a heading or list), plus what pandoc adds that writers use (footnotes, pipe tables,

@@ -9,7 +9,7 @@ import pytest
 
 from publish import parse
 from publish.errors import SourceError
-from publish.pandoc import runner
+from publish.pandoc import command
 from publish.pandoc.nodes import stringify
 
 READER = [f"--from={parse.READER}", "--to=json", *parse._READER_ARGS]
@@ -24,22 +24,22 @@ def test_cjk_lines_join_without_a_space_and_latin_lines_with_one() -> None:
 
 def test_a_runaway_is_stopped_and_said_to_be_one() -> None:
     """pandoc 3.9 loops on a footnote that cites itself: the call ends at its timeout."""
-    with pytest.raises(runner.PandocFailed, match="did not finish within 2 s") as failed:
-        runner.run_pandoc("a[^1]\n\n[^1]: see [^1]\n", READER, 2)
+    with pytest.raises(command.PandocFailed, match="did not finish within 2 s") as failed:
+        command.run_pandoc("a[^1]\n\n[^1]: see [^1]\n", READER, 2)
     assert failed.value.runaway
-    assert "Para" in runner.run_pandoc("still here", READER, 60)
+    assert "Para" in command.run_pandoc("still here", READER, 60)
 
 
 def test_a_heap_bomb_is_stopped_by_the_memory_cap(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runner, "_RTS", ["+RTS", "-M64m", "-RTS"])
-    with pytest.raises(runner.PandocFailed, match="used up its 64m of memory") as failed:
-        runner.run_pandoc("- [x](y) **z**\n" * 40_000, READER, 60)
+    monkeypatch.setattr(command, "_RTS", ["+RTS", "-M64m", "-RTS"])
+    with pytest.raises(command.PandocFailed, match="used up its 64m of memory") as failed:
+        command.run_pandoc("- [x](y) **z**\n" * 40_000, READER, 60)
     assert failed.value.runaway
 
 
 def test_a_refused_input_is_an_error_not_a_runaway() -> None:
-    with pytest.raises(runner.PandocFailed, match="JSON") as failed:
-        runner.run_pandoc("{not json", ["--from=json", "--to=html5"], 60)
+    with pytest.raises(command.PandocFailed, match="JSON") as failed:
+        command.run_pandoc("{not json", ["--from=json", "--to=html5"], 60)
     assert not failed.value.runaway
 
 
@@ -49,17 +49,17 @@ def test_readers_cannot_read_files(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("SECRET-WORDS", encoding="utf-8")
     try:
-        read = runner.run_pandoc(f".. include:: {secret}\n\nafter\n", ["--from=rst", "--to=json"], 60)
-    except runner.PandocFailed as exc:
+        read = command.run_pandoc(f".. include:: {secret}\n\nafter\n", ["--from=rst", "--to=json"], 60)
+    except command.PandocFailed as exc:
         assert "SECRET" not in str(exc)
     else:
         assert "after" in read and "SECRET" not in read
-    assert json.loads(runner.run_pandoc("ok", READER, 60))["blocks"]
+    assert json.loads(command.run_pandoc("ok", READER, 60))["blocks"]
 
 
 def test_a_reader_error_keeps_pandocs_position_so_the_article_line_is_found() -> None:
-    with pytest.raises(runner.PandocFailed, match=r"Error at \(line 2, column 4\)"):
-        runner.run_pandoc("{#id}\n    code\n", READER, 60)
+    with pytest.raises(command.PandocFailed, match=r"Error at \(line 2, column 4\)"):
+        command.run_pandoc("{#id}\n    code\n", READER, 60)
     with pytest.raises(SourceError) as failed:
         parse.parse("text\n\n{#id}\n    code\n", Path("post.md"), body_line=5)
     assert failed.value.line == 8

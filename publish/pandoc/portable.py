@@ -20,8 +20,8 @@ from lxml import html as lxml_html
 from publish.model import Article, PandocAst
 from publish.normalize import xref
 from publish.normalize.raw_html import HTML_FORMATS
+from publish.pandoc.command import PandocFailed, run_pandoc
 from publish.pandoc.nodes import splice, stringify, walk
-from publish.pandoc.runner import PandocFailed, run_pandoc
 from publish.runtime.diagnostics import mentioned
 from publish.runtime.resources import Resolver, ResourceRefused, is_remote
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from publish.config.record import Config
 from publish.errors import SourceError
 from publish.model import Article
-from publish.pandoc.runner import PandocFailed, run_pandoc
+from publish.pandoc.command import PandocFailed, run_pandoc
 from publish.render import highlight
 
 #: Highlighting is done once, in Python, for every format; pandoc loading its syntax definitions

@@ -22,7 +22,7 @@ from publish.engines.typst.staging import Stage
 from publish.errors import ExportError
 from publish.exporters import ExportContext
 from publish.model import Article
-from publish.pandoc import runner
+from publish.pandoc import command
 from publish.render import fonts
 
 #: The theme's folder for Typst: `article.typ` (the PDF's page), `picture.typ` (the cards' and
@@ -61,8 +61,8 @@ def typeset(article: Article, ctx: ExportContext, template: str, data: Inputs, *
     stage = Stage()
     ast = clean.for_typst(article, ctx, stage, voice)
     try:
-        body = runner.run_pandoc(json.dumps(ast, ensure_ascii=False), _WRITER, ctx.config.pandoc_timeout)
-    except runner.PandocFailed as exc:
+        body = command.run_pandoc(json.dumps(ast, ensure_ascii=False), _WRITER, ctx.config.pandoc_timeout)
+    except command.PandocFailed as exc:
         raise ExportError(voice.format, article.path, f"pandoc could not write Typst: {exc}",
                           "run `publish doctor` to check the pandoc installation") from exc
     main = preamble + body

@@ -14,7 +14,7 @@ import json
 import warnings
 from typing import Any
 
-from publish.pandoc import runner
+from publish.pandoc import command
 from publish.pandoc.nodes import walk
 
 Node = dict[str, Any]
@@ -29,8 +29,8 @@ def to_blocks(fragments: list[str], timeout: float) -> list[list[Node]]:
         return []
     page = "".join(f'<div id="{_MARK}{i}">{_balanced(text)}</div>' for i, text in enumerate(fragments))
     try:
-        out = runner.run_pandoc(f"<html><body>{page}</body></html>", ["--from=html", "--to=json"], timeout)
-    except runner.PandocFailed:
+        out = command.run_pandoc(f"<html><body>{page}</body></html>", ["--from=html", "--to=json"], timeout)
+    except command.PandocFailed:
         return [[] for _ in fragments]
     found: dict[str, list[Node]] = {}
     for node in walk(json.loads(out)["blocks"]):

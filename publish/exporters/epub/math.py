@@ -16,8 +16,8 @@ from lxml import etree
 from publish.exporters.epub import tree
 from publish.exporters.epub.tree import Element
 from publish.model import Article
+from publish.pandoc.command import PandocFailed, run_pandoc
 from publish.pandoc.nodes import math_in_html_order
-from publish.pandoc.runner import PandocFailed, run_pandoc
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)

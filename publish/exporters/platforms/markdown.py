@@ -21,7 +21,7 @@ from publish.exporters.platforms import absolute
 from publish.exporters.platforms.options import PlatformOptions
 from publish.model import Article
 from publish.normalize import xref
-from publish.pandoc.runner import PandocFailed, run_pandoc
+from publish.pandoc.command import PandocFailed, run_pandoc
 
 WRITER = "gfm-tex_math_gfm+tex_math_dollars"
 _LIQUID = re.compile(r"\{(?=[%{])|(?<=[%}])\}")
