@@ -1,4 +1,4 @@
-"""The pipeline, stage by stage: load → parse → normalize → render → export → write (atomically)."""
+"""The pipeline, stage by stage: load → parse → normalize → render → export → verify → write (atomically)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from publish.source.load import load
 
 if TYPE_CHECKING:
     from publish.runtime.offload import Helper
+
 
 def prepare(target: Target, config: Config) -> Article:
     """Stages 1–4 of one article: what every exporter starts from."""
