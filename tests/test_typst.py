@@ -13,7 +13,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
-from conftest import ARTICLES, SORA, configured, target_for
+from conftest import ARTICLES, SORA, broken_on_purpose, configured, target_for
 from hypothesis import HealthCheck, given, settings
 from test_fidelity import articles
 
@@ -248,8 +248,7 @@ def test_generated_articles_convert_with_typst_and_lose_nothing(tmp_path: Path, 
     assert [str(d) for d in fidelity.verify(article, [(PdfExporter(), outputs[1])])] == [], text
 
 
-CONVERTIBLE = [p for p in sorted(ARTICLES.glob("*.md"))
-               if p.stem not in ("bad-yaml", "binary", "unclosed")]  # refused before any exporter runs
+CONVERTIBLE = [p for p in sorted(ARTICLES.glob("*.md")) if broken_on_purpose(p) is None]
 
 
 @pytest.mark.slow
