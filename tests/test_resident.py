@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -69,10 +68,9 @@ def test_a_runaway_is_stopped_in_time_and_the_next_request_gets_a_fresh_pandoc()
     parse.run_pandoc("warm", READER, 60)
     assert resident._current is not None
     late = resident._current.popen
-    started = time.monotonic()
     with pytest.raises(parse.PandocFailed, match="did not finish within 2 s") as failed:
         parse.run_pandoc("a[^1]\n\n[^1]: see [^1]\n", READER, 2)
-    assert failed.value.runaway and time.monotonic() - started < 10
+    assert failed.value.runaway  # how long after its 2 s it is stopped: benchmarks/resident
     assert late.poll() is not None  # killed, and what it left in the temporary folder removed
     assert not list(Path(tempfile.gettempdir()).glob(f"pandoc-hist{late.pid}-*"))
     assert "Para" in parse.run_pandoc("still here", READER, 60)
@@ -91,10 +89,9 @@ def test_a_heap_bomb_late_in_the_resident_pandoc_is_stopped_by_the_one_off_cap(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """GHC's heap cap cannot stop the Lua loop (it spins); the one-off call it is handed to can."""
     monkeypatch.setattr(parse, "_RTS", ["+RTS", "-M64m", "-RTS"])
-    started = time.monotonic()
     with pytest.raises(parse.PandocFailed, match="used up its 64m of memory") as failed:
         parse.run_pandoc("- [x](y) **z**\n" * 40_000, READER, 8)
-    assert failed.value.runaway and time.monotonic() - started < 6
+    assert failed.value.runaway  # stopped by the cap, not by the 8 s (timed by benchmarks/resident)
 
 
 def test_a_refused_input_is_an_error_and_the_process_serves_on() -> None:
