@@ -583,4 +583,4 @@ def test_peak_worker_memory_is_the_runs_own_not_its_parents(tmp_path: Path) -> N
                    cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     peak = json.loads(report.read_text(encoding="utf-8"))["peak_worker_mb"]
-    assert len(ballast) > 0 and 0 < peak < 300
+    assert 0 < peak < len(ballast) / 2**20  # an inherited peak would hold the ballast
