@@ -214,6 +214,7 @@ def test_two_sources_for_the_same_output_are_a_usage_error(tmp_path: Path, secon
 
 # --- formats and doctor ----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_to_all_writes_every_registered_format(tmp_path: Path) -> None:
     result = publish(ARTICLES / "no-front-matter.md", "--to", "all", "--out", tmp_path)
     assert result.exit_code == 0, result.stderr

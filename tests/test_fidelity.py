@@ -151,7 +151,6 @@ Fourth paragraph, kept.
 """
 
 
-@pytest.mark.slow
 def test_a_format_that_drops_a_paragraph_is_reported_with_its_lines(tmp_path: Path) -> None:
     (tmp_path / "post.md").write_text(POST, encoding="utf-8")
     done = run_cli(["post.md", "--to", "html,lossy"], cwd=tmp_path, pythonpath=[LOSSY])
@@ -165,7 +164,6 @@ def test_a_format_that_drops_a_paragraph_is_reported_with_its_lines(tmp_path: Pa
     assert (tmp_path / "dist" / "post.lossy.html").is_file()
 
 
-@pytest.mark.slow
 def test_strict_writes_nothing_when_a_format_loses_words(tmp_path: Path) -> None:
     (tmp_path / "post.md").write_text(POST, encoding="utf-8")
     done = run_cli(["post.md", "--to", "html,lossy", "--strict"], cwd=tmp_path, pythonpath=[LOSSY])
@@ -248,7 +246,6 @@ def test_generated_articles_lose_nothing_in_any_format(tmp_path: Path, text: str
     assert _verify(prepare(target_for(path), Config())) == [], text
 
 
-@pytest.mark.slow
 def test_check_runs_the_guard_on_the_formats_it_is_given(tmp_path: Path) -> None:
     (tmp_path / "post.md").write_text(POST, encoding="utf-8")
     done = run_cli(["check", "post.md", "--to", "lossy"], cwd=tmp_path, pythonpath=[LOSSY])

@@ -446,6 +446,7 @@ def test_any_bytes_load_or_are_a_source_error(data: bytes) -> None:
     assert "\r" not in source.body
 
 
+@pytest.mark.slow
 def test_control_characters_in_front_matter_are_removed_with_a_warning(tmp_path: Path) -> None:
     """YAML's "\\x01" is a control character no output can hold: lxml refused the EPUB title."""
     from click.testing import CliRunner

@@ -38,6 +38,7 @@ def bodies() -> list[str]:
     return [load.load(path, path.parent).body for path in BODIES] + EDGES
 
 
+@pytest.mark.slow
 def test_every_conversion_matches_the_command_line() -> None:
     for body in bodies():
         ast = one_off(body, READER)
@@ -64,6 +65,7 @@ def test_only_arguments_with_an_exact_equivalent_are_served() -> None:
     assert resident.request(["--to=json"]) is None
 
 
+@pytest.mark.slow
 def test_a_runaway_is_stopped_in_time_and_the_next_request_gets_a_fresh_pandoc() -> None:
     parse.run_pandoc("warm", READER, 60)
     assert resident._current is not None
@@ -85,6 +87,7 @@ def test_a_pandoc_grown_big_is_ended_after_its_reply(monkeypatch: pytest.MonkeyP
     assert resident._current is None and grown.wait(5) == 0  # ended by its input's end: it tidied up
 
 
+@pytest.mark.slow
 def test_a_heap_bomb_late_in_the_resident_pandoc_is_stopped_by_the_one_off_cap(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """GHC's heap cap cannot stop the Lua loop (it spins); the one-off call it is handed to can."""

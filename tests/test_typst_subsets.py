@@ -48,6 +48,7 @@ def system_faces() -> list[typst.FontInfo]:
     return typst.Fonts(include_system_fonts=True, include_embedded_fonts=False).fonts()
 
 
+@pytest.mark.slow
 def test_a_cut_face_is_named_common_and_holds_its_region_standard(
         tmp_path: Path, system_faces: list[typst.FontInfo], monkeypatch: pytest.MonkeyPatch) -> None:
     assert subsets.cut(system_faces, ["SC"], tmp_path)
@@ -77,6 +78,7 @@ def test_a_folder_that_cannot_be_written_leaves_the_full_faces(
     assert list(tmp_path.iterdir()) == [blocked]
 
 
+@pytest.mark.slow
 def test_one_process_cuts_at_a_time(tmp_path: Path, system_faces: list[typst.FontInfo]) -> None:
     """Workers starting together on a new machine: the second waits, then finds the faces cut."""
     with open(tmp_path / ".lock", "a") as held:
