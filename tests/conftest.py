@@ -15,6 +15,7 @@ import pytest
 from publish.config import files
 from publish.config.files import Layers
 from publish.config.record import Config
+from publish.errors import SourceError
 from publish.model import Article
 from publish.pipeline import prepare
 from publish.source.discover import Target
@@ -30,6 +31,15 @@ ARTICLES = TESTS / "fixtures" / "articles"
 GOLDEN = TESTS / "golden"
 SORA = REPO / "sources" / "sora.md"
 
+#: The fixture articles broken on purpose (in `ARTICLES`), each with what its refusal must say: every
+#: one is refused at load with a `SourceError`, before any exporter runs. The corpus tests expect
+#: exactly these to fail; any other `PublishError` on a fixture article fails the test.
+BROKEN_ON_PURPOSE = {
+    "bad-yaml.md": "front matter is not valid YAML",  # `tags: [one, two` never closes its list
+    "binary.md": "the file is binary",  # NUL bytes: not text in any encoding
+    "unclosed.md": "is never closed",  # front matter opened by `---` and never closed
+}
+
 #: Golden files never depend on the clock: any date the pipeline invents comes from here.
 SOURCE_DATE_EPOCH = "1709251200"  # 2024-03-01T00:00:00Z
 
@@ -44,6 +54,22 @@ def target_for(path: Path, *, explicit: bool = True, root: Path | None = None) -
     """A pipeline `Target` for one file, as the CLI would make it for a file named explicitly."""
     path = path.resolve()
     return Target(path, (root or path.parent).resolve(), Path(path.name), explicit=explicit)
+
+
+def broken_on_purpose(path: Path) -> str | None:
+    """What the refusal of `path` must say if it is a fixture article broken on purpose, else None."""
+    return BROKEN_ON_PURPOSE.get(path.name) if path.resolve().parent == ARTICLES.resolve() else None
+
+
+def corpus_article(path: Path, config: Config | None = None) -> Article | None:
+    """The prepared article at `path`, or None for a fixture broken on purpose once its refusal (a
+    `SourceError` saying why) is asserted. Any other `PublishError` propagates: the test fails."""
+    why = broken_on_purpose(path)
+    if why is None:
+        return prepare(target_for(path), config or Config())
+    with pytest.raises(SourceError, match=re.escape(why)):
+        prepare(target_for(path), config or Config())
+    return None
 
 
 def configured(**layer: Any) -> Config:

@@ -120,6 +120,7 @@ def _run_cli(args: list[str], env: dict[str, str] | None = None, **kwargs: Any) 
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
 
 
+@pytest.mark.slow
 def test_crashing_worker_fails_only_its_article(tmp_path: Path) -> None:
     site = _crash_site(tmp_path)
     out, report = tmp_path / "dist", tmp_path / "r.json"
@@ -133,6 +134,7 @@ def test_crashing_worker_fails_only_its_article(tmp_path: Path) -> None:
     manifest_is_consistent(out)
 
 
+@pytest.mark.slow
 def test_workers_over_the_memory_limit_are_replaced_without_losing_work(tmp_path: Path) -> None:
     site = make_site(tmp_path, n=6)
     out = tmp_path / "dist"
@@ -328,6 +330,7 @@ STOPS = {"SIGTERM, pool": (signal.SIGTERM, "2"), "Ctrl-C, pool": (signal.SIGINT,
          "SIGTERM, in process": (signal.SIGTERM, "1")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("signum", "jobs"), STOPS.values(), ids=STOPS.keys())
 def test_a_stopped_run_leaves_complete_outputs_and_a_matching_manifest(
         tmp_path: Path, signum: int, jobs: str) -> None:
@@ -355,6 +358,7 @@ def test_a_stopped_run_leaves_complete_outputs_and_a_matching_manifest(
     _complete(out)
 
 
+@pytest.mark.slow
 def test_killed_worker_mid_run_fails_one_article_and_the_rest_finish(tmp_path: Path) -> None:
     site = make_site(tmp_path, n=12)
     out = tmp_path / "dist"
@@ -529,6 +533,7 @@ def test_a_folder_run_links_articles_written_in_the_site_url_form(tmp_path: Path
     assert "points to the article" in alone.stderr and "set site_url" in alone.stderr
 
 
+@pytest.mark.slow
 def test_one_changed_article_of_three_forks_its_helper_with_no_bar_thread(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """3 articles, 1 changed, on a terminal: `Plan.single` (after the up-to-date check) is what both
@@ -583,4 +588,4 @@ def test_peak_worker_memory_is_the_runs_own_not_its_parents(tmp_path: Path) -> N
                    cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     peak = json.loads(report.read_text(encoding="utf-8"))["peak_worker_mb"]
-    assert len(ballast) > 0 and 0 < peak < 300
+    assert 0 < peak < len(ballast) / 2**20  # an inherited peak would hold the ballast

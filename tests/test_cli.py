@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import ARTICLES, SORA, run_cli
+from conftest import ARTICLES, BROKEN_ON_PURPOSE, SORA, run_cli
 
 from publish import exporters as registry
 from publish.batch.manifest import NAME as MANIFEST
@@ -69,7 +69,7 @@ def test_failed_source_is_exit_1_and_the_others_are_still_written(tmp_path: Path
     assert problem["line"] == "4"
 
 
-@pytest.mark.parametrize("name", ["bad-yaml", "unclosed", "binary"])
+@pytest.mark.parametrize("name", [Path(name).stem for name in BROKEN_ON_PURPOSE])
 def test_user_errors_are_one_line_without_traceback(tmp_path: Path, name: str) -> None:
     result = publish(ARTICLES / f"{name}.md", "--out", tmp_path)
     assert result.exit_code == 1
@@ -214,6 +214,7 @@ def test_two_sources_for_the_same_output_are_a_usage_error(tmp_path: Path, secon
 
 # --- formats and doctor ----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_to_all_writes_every_registered_format(tmp_path: Path) -> None:
     result = publish(ARTICLES / "no-front-matter.md", "--to", "all", "--out", tmp_path)
     assert result.exit_code == 0, result.stderr

@@ -46,6 +46,7 @@ def _raw_library_lines(stderr: str) -> list[str]:
 
 # --- 2.6: library logs become our warnings ----------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"], ids=["in-process", "pdf-helper-process"])
 def test_library_logs_never_print_and_a_missing_image_is_one_warning(tmp_path: Path, jobs: str) -> None:
     post = _post(tmp_path / "src")
@@ -58,6 +59,7 @@ def test_library_logs_never_print_and_a_missing_image_is_one_warning(tmp_path: P
         f"{post}:8: warning: image 'missing.png' not found — fix the path or add the file"]
 
 
+@pytest.mark.slow
 def test_library_logs_never_print_from_batch_workers(tmp_path: Path) -> None:
     for name in ("a.md", "b.md", "c.md"):
         _post(tmp_path / "src", name)
@@ -67,6 +69,7 @@ def test_library_logs_never_print_from_batch_workers(tmp_path: Path) -> None:
     assert sum("missing.png" in line for line in result.stderr.splitlines()) == 3  # one per article
 
 
+@pytest.mark.slow
 def test_a_broken_image_used_twice_is_one_pdf_warning(tmp_path: Path) -> None:
     """WeasyPrint names the raw `<img>` by its file:// URL; said as written, it repeats the first."""
     post = _post(tmp_path / "src", body='\n![once](broken.png)\n\nand <img src="./broken.png" alt="twice">\n')
@@ -77,6 +80,7 @@ def test_a_broken_image_used_twice_is_one_pdf_warning(tmp_path: Path) -> None:
     assert broken.startswith(f"{post}:12: warning: PDF: Failed to load image at 'broken.png' — ")
 
 
+@pytest.mark.slow
 def test_only_the_writers_css_is_reported_by_the_pdf(tmp_path: Path) -> None:
     """WeasyPrint ignores `text-size-adjust` in our own stylesheet too: not the writer's to fix."""
     post = tmp_path / "styled.md"
@@ -143,6 +147,7 @@ def _anchors(folder: Path, count: int = 12) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_twelve_missing_anchors_are_one_line_and_twelve_report_records(tmp_path: Path) -> None:
     post = _anchors(tmp_path / "src")
     report = tmp_path / "report.json"

@@ -22,6 +22,7 @@ def test_cjk_lines_join_without_a_space_and_latin_lines_with_one() -> None:
     assert stringify(emphasis) == "很快就能到来"
 
 
+@pytest.mark.slow
 def test_a_runaway_is_stopped_and_said_to_be_one() -> None:
     """pandoc 3.9 loops on a footnote that cites itself: the call ends at its timeout."""
     with pytest.raises(command.PandocFailed, match="did not finish within 2 s") as failed:
@@ -30,6 +31,7 @@ def test_a_runaway_is_stopped_and_said_to_be_one() -> None:
     assert "Para" in command.run_pandoc("still here", READER, 60)
 
 
+@pytest.mark.slow
 def test_a_heap_bomb_is_stopped_by_the_memory_cap(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(command, "_RTS", ["+RTS", "-M64m", "-RTS"])
     with pytest.raises(command.PandocFailed, match="used up its 64m of memory") as failed:

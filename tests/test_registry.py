@@ -134,6 +134,7 @@ def test_an_export_error_writes_nothing_for_that_article(tmp_path: Path) -> None
                            for name in ("no-front-matter.md", "hexo.md"))
 
 
+@pytest.mark.slow
 def test_to_all_includes_third_party_formats(tmp_path: Path) -> None:
     result = run_cli([ARTICLES / "no-front-matter.md", "--to", "all", "--out", tmp_path / "out"],
                      cwd=tmp_path, pythonpath=[PLUGINS])

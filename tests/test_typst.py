@@ -13,7 +13,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
-from conftest import ARTICLES, SORA, configured, target_for
+from conftest import ARTICLES, SORA, broken_on_purpose, configured, target_for
 from hypothesis import HealthCheck, given, settings
 from test_verify import articles
 
@@ -82,6 +82,7 @@ def refused() -> tuple[Article, bytes, ExportContext]:
     return export(FIXTURES / "images" / "refused-by-typst.md")
 
 
+@pytest.mark.slow
 def test_what_typst_refuses_compiles_and_keeps_its_words(refused: tuple[Article, bytes, ExportContext]) -> None:
     text = readers.pdf_text(refused[1])
     for words in ("a missing anchor", "@word and @sec", "[@doe2020, p. 3]", "#set text(red)",
@@ -90,6 +91,7 @@ def test_what_typst_refuses_compiles_and_keeps_its_words(refused: tuple[Article,
         assert words in " ".join(text.split()), words
 
 
+@pytest.mark.slow
 def test_the_guard_finds_what_it_finds_with_weasyprint(refused: tuple[Article, bytes, ExportContext]) -> None:
     """Raw Typst and LaTeX are dropped by every format (the guard counts inline ones as words)."""
     article, pdf, _ctx = refused
@@ -99,6 +101,7 @@ def test_the_guard_finds_what_it_finds_with_weasyprint(refused: tuple[Article, b
     assert verify.verify(article, [(PdfExporter(), pdf)]) == verify.verify(article, [(PdfExporter(), weasyprint)])
 
 
+@pytest.mark.slow
 def test_raw_typst_and_files_outside_the_root_are_never_read(
         refused: tuple[Article, bytes, ExportContext]) -> None:
     _article, pdf, ctx = refused
@@ -188,6 +191,7 @@ def test_chinese_never_falls_to_the_japanese_face(lang: str) -> None:
     assert stack.index("Noto Serif CJK SC") < stack.index("Noto Color Emoji")
 
 
+@pytest.mark.slow
 def test_emoji_are_in_colour_in_a_sans_heading_and_digits_stay_text(tmp_path: Path) -> None:
     """DejaVu Sans (the sans stack's Latin face) has 😀 in black and white: the colour face comes
     first for emoji only (Typst's `covers`), so a heading's emoji is in colour, its digits not."""
@@ -248,8 +252,7 @@ def test_generated_articles_convert_with_typst_and_lose_nothing(tmp_path: Path, 
     assert [str(d) for d in verify.verify(article, [(PdfExporter(), outputs[1])])] == [], text
 
 
-CONVERTIBLE = [p for p in sorted(ARTICLES.glob("*.md"))
-               if p.stem not in ("bad-yaml", "binary", "unclosed")]  # refused before any exporter runs
+CONVERTIBLE = [p for p in sorted(ARTICLES.glob("*.md")) if broken_on_purpose(p) is None]
 
 
 @pytest.mark.slow
