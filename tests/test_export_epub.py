@@ -197,6 +197,12 @@ def test_identifier_is_a_stable_uuid_shared_with_the_ncx(raw: Book) -> None:
     assert raw.ncx.xpath("//ncx:meta[@name='dtb:uid']/@content", namespaces=NS) == [ident]
 
 
+def test_the_identifier_namespace_never_changes() -> None:
+    """A reading app knows a re-published book by its identifier: a new namespace would make
+    every book a new one on the reader's shelf."""
+    assert str(package.PUBLISH_NAMESPACE) == "1d993957-874e-5cd7-bf69-89753babc8c0"
+
+
 def test_identifier_follows_the_path_below_the_root_not_the_machine(tmp_path: Path) -> None:
     text = PLAIN.read_text(encoding="utf-8")
     idents = []

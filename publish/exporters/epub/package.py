@@ -26,7 +26,7 @@ from publish.exporters.epub.media import Media
 from publish.model import Article
 
 #: Namespace for identifiers derived from an article's path or front-matter id (UUIDv5).
-PUBLISH_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/publish/exporters/epub-identifier")
+PUBLISH_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/publish/epub-identifier")
 MATHML = 'xmlns="http://www.w3.org/1998/Math/MathML"'
 #: The earliest time a zip entry can carry (DOS dates start in 1980).
 ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
