@@ -63,7 +63,7 @@ def common(family: str) -> str:
 
 
 def folder() -> Path | None:
-    """Where the cut faces live: `$XDG_CACHE_HOME/publish/render/fonts` (~/.cache/publish/render/fonts); None
+    """Where the cut faces live: `$XDG_CACHE_HOME/publish/fonts` (~/.cache/publish/fonts); None
     for a user without a home folder."""
     try:
         base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
