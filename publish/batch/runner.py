@@ -113,7 +113,8 @@ def _raise_interrupted(signum: int, _frame: FrameType | None) -> None:
     raise Interrupted(signum)
 
 
-#: Temp files `pipeline.write_atomic` and `Manifest.save` create: `.<name>.<8 random>.tmp`.
+#: Temp files `publish.runtime.atomic.write_atomic` and `Manifest.save` create:
+#: `.<name>.<8 random>.tmp`.
 _TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
 
 

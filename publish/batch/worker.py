@@ -75,8 +75,8 @@ def peak_kb() -> int:
     """This process's peak resident memory in KiB: `VmHWM`, the high-water mark of its own memory.
 
     Not `ru_maxrss`: Linux keeps that across `execve`, and a child started with vfork (as
-    `subprocess` does) records its parent's peak at exec. A `publish` run started by a 466 MB
-    process (a test runner) reported 466 MB where its own peak was 220 MB.
+    `subprocess` does) records its parent's peak at exec: a `publish` run started by a large
+    process (a test runner) would report the parent's peak, not its own.
     """
     try:
         for line in Path("/proc/self/status").read_text().splitlines():

@@ -100,9 +100,9 @@ def font_css(language: str, body_font: str | None = None, heading_font: str | No
 
     Margin boxes (running header, page numbers) inherit from the page, not from `body`, so
     without a rule their Latin text falls to DejaVu. They, the description and the byline use the
-    body face: each extra CJK face embedded costs ~50 ms of subsetting and ~30 KB. The `body_font`
-    and `heading_font` options put a family of the writer's choice in front of the stacks; the
-    `cjk_fallback` face follows the Latin ones when the language is not CJK.
+    body face: each extra CJK face embedded costs its own subsetting time and file size. The
+    `body_font` and `heading_font` options put a family of the writer's choice in front of the
+    stacks; the `cjk_fallback` face follows the Latin ones when the language is not CJK.
     """
     serif = fonts.css_family(([body_font] if body_font else [])
                              + [f for f in fonts.stack(language, "serif", fallback=cjk_fallback) if f not in fonts.EMOJI])

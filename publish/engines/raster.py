@@ -4,8 +4,8 @@ WeasyPrint has no raster output since v53; its PDF of exactly the pages wanted (
 nothing else) is the shortest way to pixels, and PDFium is already how the guard reads PDFs.
 Typst's PDF is drawn the same way (and its text read back), so both engines give the same pixels
 for the same page.
-The PNG is a palette image when 256 colours hold the picture (text on a plain ground: a third
-of the size), else true colour (photos, colour emoji): never a visible loss to save bytes.
+The PNG is a palette image when 256 colours hold the picture (text on a plain ground: a much
+smaller file), else true colour (photos, colour emoji): never a visible loss to save bytes.
 """
 
 from __future__ import annotations
@@ -74,8 +74,8 @@ def _page_text(document: Any, index: int) -> str:
 def rasterize(pdf: bytes, width: int, pages: range | None = None) -> Iterator[Image.Image]:
     """`pages` of `pdf` (all by default) as RGB images exactly `width` px wide, in order.
 
-    One at a time: a long image's page is 1080 × 16000 px (50 MB as RGB), and an 80 KB article
-    has seven of them; the caller encodes each before the next is drawn.
+    One at a time: a long image's page is 1080 × 16000 px, a large RGB image, and a long article
+    has several of them; the caller encodes each before the next is drawn.
     """
     import pypdfium2
 
@@ -90,7 +90,7 @@ def rasterize(pdf: bytes, width: int, pages: range | None = None) -> Iterator[Im
                 image = image.convert("RGB")
             bitmap.close()
             page.close()
-            # Handed over, not kept: this frame holding a 50 MB page while the caller encodes the
+            # Handed over, not kept: this frame holding a full page while the caller encodes the
             # next one's predecessor would double the peak (as would `zip`, which reuses its tuple).
             held = [_exact_width(image, width)]
             del image
@@ -112,8 +112,8 @@ def content_bottom(image: Image.Image, background: tuple[int, int, int] = (255, 
     from PIL import Image as PILImage
     from PIL import ImageChops
 
-    # Strip by strip from the bottom: comparing the whole 1080 × 16000 page at once took two more
-    # full-size images (100 MB), and the content usually ends in the last strip looked at.
+    # Strip by strip from the bottom: comparing the whole page at once would need two more
+    # full-size images, and the content usually ends in the last strip looked at.
     ground = PILImage.new("RGB", (image.width, _STRIP), background)
     bottom = image.height
     while bottom > 0:
@@ -142,14 +142,14 @@ def png(image: Image.Image) -> bytes:
             out = quantized
             break
     buffer = io.BytesIO()
-    # zlib level 6: within 4 % of level 9's size at a tenth of its time; the palette is the big win.
+    # zlib level 6: nearly level 9's size in a fraction of its time; the palette makes PNGs small.
     out.save(buffer, "PNG", compress_level=6)
     return buffer.getvalue()
 
 
 def _largest_difference(image: Image.Image, quantized: Image.Image) -> int:
     """The largest change of a channel the palette makes to any pixel, compared strip by strip
-    (the whole page at once took two more full-size RGB images)."""
+    (the whole page at once would need two more full-size RGB images)."""
     from PIL import ImageChops
 
     largest = 0
@@ -171,9 +171,9 @@ def _with_grounds(image: Image.Image, quantized: Image.Image) -> Image.Image:
     """`image` on `quantized`'s palette with its grounds' colours put in exactly.
 
     The octree averages a bucket: a code block's 244 grey and a quote's 245 beside the white page
-    share the white's bucket and vanished (11 levels: within the tolerance pixel by pixel, but a
-    whole panel gone). The grounds are found on every 8th pixel each way (~1 ms); mapping the
-    image onto the amended palette costs ~4 ms.
+    would share the white's bucket and vanish (within the tolerance pixel by pixel, but a whole
+    panel gone). The grounds are found on every 8th pixel each way, a sample small enough to be
+    cheap; then the image is mapped onto the amended palette.
     """
     from PIL import Image as PILImage
 

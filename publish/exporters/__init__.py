@@ -140,7 +140,7 @@ class Registered:
 def registered() -> dict[str, Registered]:
     """Every exporter entry point by name; the same name from two distributions is an error.
 
-    Scanning the installed distributions costs ~20 ms and a build asks several times, so the answer
+    Scanning the installed distributions is slow and a build asks several times, so the answer
     is kept per `sys.path` (what decides which distributions are visible).
     """
     return dict(_registered(tuple(sys.path)))

@@ -232,7 +232,7 @@ def _build(root: Path, site_root: Path, sources: list[Path], config: Mapping[str
 
 def _front_matter_bytes(path: Path) -> bytes:
     """The file up to the line that closes its front matter: all the index needs, and the loader
-    then neither checks nor detects the language of a body it would not use (~8 ms per 30 KB).
+    then neither checks nor detects the language of a body it would not use (detection is not free).
 
     The cut is at a newline byte, which no multi-byte UTF-8 or GB18030 character contains; UTF-16
     files (no ASCII `---` line) are read whole.

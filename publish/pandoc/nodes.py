@@ -13,7 +13,7 @@ def walk(value: Any) -> Iterator[Node]:
 
     The AST is plain dicts and lists (as `json.loads` makes it), walked with a stack rather than
     recursive generators: every transform and exporter walks it, and a `yield from` chain costs
-    its depth on every node (~1.6× the time on a long article). A node's children are read after
+    its depth on every node, which adds up on a long article. A node's children are read after
     the caller has seen the node, so a caller may replace them."""
     stack = [value]
     pop, push = stack.pop, stack.extend

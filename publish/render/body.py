@@ -15,8 +15,8 @@ from publish.model import Article
 from publish.pandoc.command import PandocFailed, run_pandoc
 from publish.render import highlight
 
-#: Highlighting is done once, in Python, for every format; pandoc loading its syntax definitions
-#: costs ~0.35 s per call whenever a code block names a language.
+#: Highlighting is done once, in Python, for every format; pandoc would load its syntax definitions,
+#: which is slow, on every call whenever a code block names a language.
 _WRITER_ARGS = ["--wrap=none", "--syntax-highlighting=none"]
 
 

@@ -1,9 +1,10 @@
 """Syntax highlighting of the body HTML's code blocks, once per article, with Pygments CSS classes.
 
-Pandoc runs with `--syntax-highlighting=none` (loading its syntax definitions costs ~0.35 s per
-call), which leaves `<pre class="LANG"><code>…</code></pre>`. Highlighting here, on the shared
-body HTML, gives every exporter the same spans; colours come from the theme's `highlight*.css`,
-so a writer restyles code without touching Python, and WeChat can inline the same classes.
+Pandoc runs with `--syntax-highlighting=none` (loading its syntax definitions is slow, and would
+happen on every call), which leaves `<pre class="LANG"><code>…</code></pre>`. Highlighting here,
+on the shared body HTML, gives every exporter the same spans; colours come from the theme's
+`highlight*.css`, so a writer restyles code without touching Python, and WeChat can inline the
+same classes.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A slow exporter in a second process, warmed up while this one prepares the article.
 
 `publish post.md --to all` is the writer's everyday command, and most of its time is the PDF
-exporter's: importing WeasyPrint (~0.3 s) and rendering (~0.3 s). With a second core idle, a
+exporter's: importing WeasyPrint (slow) and rendering. With a second core idle, a
 forked helper imports those libraries while this process loads, parses and normalizes the
 article and runs the fast exporters; the helper then renders only its own format. It pays only
 for a single article with several formats and a free core; batch runs use the worker pool.
@@ -96,7 +96,7 @@ def start(exporters: Mapping[str, Exporter], cores: int, config: Config | None =
     """Helpers for the exporters that warm up, if there is a core for each beside this process.
 
     With fewer cores than such exporters, the ones that say they are light under `config`
-    (`heavy_for(config)` False: a Typst PDF, ~0.05–0.3 s) give their place to the others (the
+    (`heavy_for(config)` False: a Typst PDF, which is quick) give their place to the others (the
     picture formats: a cards' or long image's PNGs cost more than a Typst PDF)."""
     slow = [e for e in exporters.values() if isinstance(e, WarmsUp)]
     if config is not None:

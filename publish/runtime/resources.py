@@ -133,7 +133,7 @@ class Resolver:
         if not self.allow_remote:
             raise ResourceRefused(ref, "remote", "remote resources are not fetched without --allow-remote")
         url = "https:" + ref if ref.startswith("//") else ref
-        import urllib.request  # only with --allow-remote: http.client and email cost ~10 ms to import
+        import urllib.request  # only with --allow-remote: http.client and email are slow to import
 
         request = urllib.request.Request(url, headers={"User-Agent": "publish"})
         try:

@@ -2,7 +2,7 @@
 
 A converter that writers trust must never drop their words quietly (mdformat refuses to write a
 file whose meaning changed; we refuse to stay silent). `verify` reads each output back as a
-reader would see it (`readers`), takes the words the source means to show (`prose`), and reports
+reader would see it (`readers`), takes the words the source means to show (`expected`), and reports
 the runs of words an output lacks (`match`): one warning per format, naming the source lines and
 what they are. With `--strict` the pipeline turns them into a failure and writes nothing.
 

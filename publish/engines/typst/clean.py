@@ -11,7 +11,7 @@ writer's mistakes (a missing anchor or image); here they become text, so the doc
   used twice keeps only its first element;
 - a link to another article points at its web page under `--site-url`, or is its text with a
   warning (as the WeasyPrint PDF does);
-- every image goes through the resolver into the temporary root (`images`); one that is refused
+- every image goes through the resolver into the temporary root (`staging`); one that is refused
   or not an image prints its alt text, with a warning.
 
 The result is a new AST; the article's own is never changed (other exporters share it).

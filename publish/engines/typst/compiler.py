@@ -59,7 +59,7 @@ _CUT: set[str] = set()
 @functools.cache
 def _fonts() -> Any:
     """The system fonts, the ones in the wheel and the cut CJK faces, scanned once per process
-    (~0.2 s) and again only when a face was cut for the first time on this machine."""
+    (the scan is slow) and again only when a face was cut for the first time on this machine."""
     import typst
 
     cut = subsets.folder()
@@ -80,7 +80,7 @@ def families(regions: Iterable[str] = ()) -> frozenset[str]:
 
 
 #: A page that makes Typst load the faces most articles use (Chinese serif and sans, bold,
-#: monospace, Latin): their first use costs ~0.05 s of parsing (~0.2 s uncut), paid here instead.
+#: monospace, Latin): their first use costs parsing time (more for an uncut face), paid here.
 _WARM_UP = ('#set text(font: ("Noto Serif CJK SC Common", "Noto Serif CJK SC", "DejaVu Serif"), lang: "zh")\n'
             "= 标题 Title\n中文 Latin *粗体 bold* `code()`\n"
             '#text(font: ("Noto Sans CJK SC Common", "Noto Sans CJK SC"), weight: "bold")[标题]\n').encode()
@@ -101,7 +101,7 @@ def warm_up() -> None:
 @functools.cache
 def _compiler() -> Any:
     """One compiler per process, its root given per compile: Typst's caches carry over from one
-    article to the next (the template, the fonts' shaping data), ~40 % off each compile."""
+    article to the next (the template, the fonts' shaping data), so later compiles are cheaper."""
     import typst
 
     return typst.Compiler(font_paths=_fonts())
@@ -131,7 +131,7 @@ def compile_pdf(root: Path, inputs: dict[str, str], variant: list[str], tags: bo
 
 
 #: Typst source above this size is forgotten after its compile (`_forget`): about as long as the
-#: Markdown it came from, so only long articles pay (the corpus's 80 KB ones; its others are ≤ 21 KB).
+#: Markdown it came from, so only long articles pay for the forgetting.
 LARGE = 48 * 1024
 #: How many compiles typst-py keeps Typst's memoized results for (`comemo::evict(10)` after each).
 _KEPT_FOR = 10
@@ -140,10 +140,10 @@ _KEPT_FOR = 10
 def _forget() -> None:
     """Age a large document's memoized layout out of Typst's cache, and give the memory back.
 
-    typst-py keeps each compile's results for the next ten compiles, ~110 MB for an 80 KB article:
-    its PDF, cards and long image held 900 MB in one process (WeasyPrint: 587). Ten empty compiles
-    (~0.1 s, against seconds for such an article) age them out, and glibc's `malloc_trim` hands
-    the freed pages back to the system (526 → 313 MB after those three; 624 MB at the peak).
+    typst-py keeps each compile's results for the next ten compiles, which for a long article is a
+    lot of memory: its PDF, cards and long image, compiled in one process, would all be held at
+    once. Ten empty compiles (cheap next to compiling such an article) age them out, and glibc's
+    `malloc_trim` hands the freed pages back to the system.
     """
     for _ in range(_KEPT_FOR + 1):
         _compiler().compile(input=b"", format="svg", sys_inputs={}, timestamp=0)

@@ -1,7 +1,7 @@
 """The Typst engine of the PDF format: clean AST → pandoc's Typst writer → our template → Typst.
 
 Typst compiles in a temporary folder holding only `main.typ`, the theme's `typst/` files and
-the images the resolver handed over (`images`), so nothing else on the machine is readable by
+the images the resolver handed over (`staging`), so nothing else on the machine is readable by
 the document. A compile error on a writer's document is an `ExportError` with the source
 line we can find, never a traceback.
 """

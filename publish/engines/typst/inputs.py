@@ -69,8 +69,8 @@ def has_emoji(source: Source) -> bool:
 
 def emoji_first(stack: list[str], emoji: bool = True) -> list[str | dict[str, str]]:
     """`stack` with the colour emoji face first for `EMOJI_COVERS` only (Typst's `covers`), when
-    the stack has it and the article has an `emoji` (`has_emoji`): listed first, the face is read
-    (~10 MB) for every article, which took a worker's peak up by 15 MB."""
+    the stack has it and the article has an `emoji` (`has_emoji`): Typst reads a listed face whole,
+    and the colour emoji face is large, so an article without emoji should not make it read it."""
     if not emoji:
         return list(stack)
     first = [{"name": face, "covers": EMOJI_COVERS} for face in stack if face in fonts.EMOJI][:1]

@@ -2,16 +2,16 @@
 
 Typst reads a font file whole into memory the first time it draws from it (WeasyPrint maps it), and
 each Noto CJK `.ttc` holds every region's glyphs: a Chinese article drawing from the serif's
-regular and bold and the sans' bold read 74 MB (94 MB with Chinese in its code), which put a Typst
-worker's peak 60 MB above a WeasyPrint one, and cost ~0.2 s of reading and parsing in each new
+regular and bold and the sans' bold makes Typst read several whole collections, which raises a
+worker's memory well above a WeasyPrint one's and costs reading and parsing time in each new
 process. Cut to the characters of the region's national standard (GB 2312 for SC, Big5 for TC and
 HK, JIS X 0208 for JP, KS X 1001 and every Hangul syllable for KR) and the punctuation and symbols
-around them, a face is 3–5 MB. It is named "<family> Common" and stands before the full face in
-each font stack (`inputs.font_stack`), so a rarer character is still drawn from the full face,
-which Typst reads only then. The glyphs are the same, so the pages are the same (a test compares
-them).
+around them, a face is a small fraction of the collection. It is named "<family> Common" and
+stands before the full face in each font stack (`inputs.font_stack`), so a rarer character is
+still drawn from the full face, which Typst reads only then. The glyphs are the same, so the
+pages are the same (a test compares them).
 
-HarfBuzz's subsetter (uharfbuzz) cuts a face in ~0.3 s (fontTools takes minutes on a CJK font),
+HarfBuzz's subsetter (uharfbuzz) cuts a face quickly (fontTools is far too slow on a CJK font),
 keeping every layout feature and name. The files go to the user's cache folder, each beside the
 identity of the face it was cut from, and are written whole or not at all (`atomic`): another
 process may be reading them. A folder that cannot be written just means the full faces are used.
@@ -63,7 +63,7 @@ def common(family: str) -> str:
 
 
 def folder() -> Path | None:
-    """Where the cut faces live: `$XDG_CACHE_HOME/publish/render/fonts` (~/.cache/publish/render/fonts); None
+    """Where the cut faces live: `$XDG_CACHE_HOME/publish/fonts` (~/.cache/publish/fonts); None
     for a user without a home folder."""
     try:
         base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
@@ -77,7 +77,7 @@ def cut(faces: Iterable[Face], regions: Iterable[str], into: Path | None = None)
     another file); True when a file was written. A face that cannot be cut stays whole.
 
     One process cuts at a time (a lock file): batch workers starting together on a new machine
-    would otherwise each spend the ~2 s on the same faces."""
+    would otherwise each spend the time cutting the same faces."""
     into = into or folder()
     if into is None:
         return False

@@ -3,12 +3,12 @@
 WeasyPrint's `Font` (weasyprint/pdf/fonts.py) copies the *whole* font file into a `bytes` as soon
 as a face is drawn (`self.file_content = get_hb_object_data(self.hb_face)`), then subsets it with
 HarfBuzz from the face itself and replaces the copy with the subset: with HarfBuzz subsetting the
-copy is never read. A Noto CJK face is a 19–27 MB collection (`.ttc`), and one article draws
-several (serif regular, bold, synthetic italic, sans bold, mono CJK), each copied on its own: the
-copies and the file pages they pull in were about 240 MB of a 460 MB worker on an 80 KB Chinese
-post (issue #11). Here the copy is deferred until `file_content` is read — by the fontTools paths
-(variable, colour and bitmap fonts, `full_fonts`, no HarfBuzz-subset), which then read exactly the
-bytes they read before — so every PDF stays identical, byte for byte.
+copy is never read. A Noto CJK face is a large collection (`.ttc`, every region's glyphs), and
+one article draws several (serif regular, bold, synthetic italic, sans bold, mono CJK), each copied
+on its own: for a long Chinese post the copies, and the file pages they pull in, would be most of a
+worker's memory. Here the copy is deferred until `file_content` is read — by the fontTools paths
+(variable, colour and bitmap fonts, `full_fonts`, no HarfBuzz-subset), which then read the very
+bytes WeasyPrint would have copied — so every PDF is the same, byte for byte, as without it.
 
 No WeasyPrint option turns the copy off; when its internals differ from what this expects (another
 version), nothing is changed and the PDF is made as WeasyPrint makes it, with the memory it takes.

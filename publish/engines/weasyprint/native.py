@@ -2,8 +2,8 @@
 
 WeasyPrint's cffi bindings try up to six names per library (Linux, macOS and Windows spellings).
 Every name that is not a path makes cffi call `ctypes.util.find_library`, which on Linux spawns
-`ldconfig`, `gcc` and `ld` in turn: about 0.3 s of a 0.6 s import, measured here, mostly spent on
-names that can never match (and on the optional `harfbuzz-vector`). One `ldconfig -p` answers
+`ldconfig`, `gcc` and `ld` in turn: a large part of the import's time, mostly spent on names
+that can never match (and on the optional `harfbuzz-vector`). One `ldconfig -p` answers
 the same question for all of them, so the lookup is swapped in for the duration of the import.
 """
 
@@ -59,7 +59,8 @@ def _fast_lookup() -> Iterator[None]:
 @functools.cache
 def weasyprint() -> ModuleType:
     """The `weasyprint` module, imported once, with the fast library lookup; its PDF fonts copy a
-    font file only when they read it (`publish.engines.weasyprint.fontdata`: ~27 MB per CJK face otherwise)."""
+    font file only when they read it (`publish.engines.weasyprint.fontdata`; otherwise a whole CJK
+    face each)."""
     with _fast_lookup():
         module = importlib.import_module("weasyprint")
     fontdata.defer_font_copies(importlib.import_module("weasyprint.pdf.fonts"))

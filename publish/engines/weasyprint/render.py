@@ -1,7 +1,7 @@
 """WeasyPrint, driven: one render of a page through our fetcher, with its complaints collected.
 
-Everything that touches WeasyPrint's API lives here, imported lazily (the import alone costs
-~0.4 s that the HTML, EPUB and WeChat formats must not pay).
+Everything that touches WeasyPrint's API lives here, imported lazily: WeasyPrint's import is
+slow, and the HTML, EPUB and WeChat formats must not pay for it.
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ class EpubExporter:
         return epub_text(output)
 
     def export(self, article: Article, ctx: ExportContext) -> bytes:
-        from publish.exporters.epub import book, package, xhtml  # only when this format runs (~0.1 s)
+        from publish.exporters.epub import book, package, xhtml  # only when this format runs
 
         opts: EpubOptions = ctx.options_for(self)
         meta = article.metadata

@@ -37,13 +37,13 @@ class PdfExporter:
         return pdf_text(output)
 
     def warm_up(self) -> None:
-        """Import WeasyPrint (~0.3 s) and compile the page template before the first article;
+        """Import WeasyPrint (slow) and compile the page template before the first article;
         see `publish.runtime.offload`."""
         render.warm_up()
         load_theme().template("page.html.j2")
 
     def warm_up_for(self, config: Config) -> None:
-        """Warm up the engine the run's options name (Typst: its fonts, ~0.1 s), not both."""
+        """Warm up the engine the run's options name (Typst: its fonts), not both."""
         if engine_for(config) == "typst":
             from publish.engines.typst import engine
 
@@ -53,7 +53,7 @@ class PdfExporter:
 
     def heavy_for(self, config: Config) -> bool:
         """Whether this PDF is worth a helper process (`publish.runtime.offload`): WeasyPrint's is; a
-        Typst one (~0.05–0.3 s) leaves the free core to a picture format (cards, long image)."""
+        Typst one is quick and leaves the free core to a picture format (cards, long image)."""
         return self.reads_html(config)
 
     def reads_html(self, config: Config) -> bool:

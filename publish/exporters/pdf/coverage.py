@@ -75,7 +75,7 @@ def missing_characters(text: str, primary: str = "") -> list[str] | None:
     """Characters of `text` that no installed font covers, sorted; None when we cannot tell.
 
     `primary` (a family, e.g. the article's CJK face) is checked first: it usually covers every
-    character, and its charset is 20× smaller to read than that of every installed font.
+    character, and its charset is much smaller to read than that of every installed font.
     """
     chars = sorted(c for c in set(text) if not _invisible(c))
     for pattern in ([primary] if primary else []) + [""]:

@@ -2,9 +2,9 @@
 
 The same AST, cleaning and resolver-staged images as the Typst PDF (`engine.typeset`), with the
 theme's `picture.typ` instead of `article.typ`: the cards and the long image get Typst's Chinese
-line breaking (no line starts with `，`) in about half the time (sora.md's cards 0.32–0.37 s warm,
-WeasyPrint's 0.67 s; what is left is mostly drawing and writing PNGs). PDFium draws the pages and
-reads their text back (`raster.PdfPages`), as it does for WeasyPrint's.
+line breaking (no line starts with `，`) and Typst's speed, so that what is left is mostly
+drawing and writing PNGs, and a run with the Typst engine never imports WeasyPrint. PDFium draws
+the pages and reads their text back (`raster.PdfPages`), as it does for WeasyPrint's.
 """
 
 from __future__ import annotations

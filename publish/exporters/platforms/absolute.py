@@ -2,7 +2,8 @@
 
 A pasted article lives on someone else's site: a relative link or a file path means nothing
 there. Links to other articles go to their web pages under `site_url` (`xref.href_for`); local
-images go through the platform's `image_url_map` (the WeChat lookup, `wechat.images.mapped_url`).
+images go through the platform's `image_url_map` (the WeChat lookup,
+`publish.exporters.snippet.figures.mapped_url`).
 What cannot be made absolute is reported once, with the option that fixes it.
 """
 

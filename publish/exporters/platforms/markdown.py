@@ -4,7 +4,7 @@ Not the source copied: the AST normalize produced (indented prose as paragraphs,
 links, template tags gone, headings from `##`) is written by pandoc's `gfm` writer with
 `tex_math_dollars` instead of GitHub's math form, so math stays `$…$`/`$$…$$` (what ByteMD,
 CSDN's editor and KaTeX-based renderers read). Before writing, on a copy of the AST: links to
-other articles and local images become absolute (`refs`), attributes are dropped (GFM has none;
+other articles and local images become absolute (`absolute`), attributes are dropped (GFM has none;
 pandoc would otherwise fall back to raw HTML), and with `escape_liquid` (dev.to) every `{` that
 would start a Liquid tag in prose becomes `&#123;`. What cannot be carried is a `absolute.Problem`.
 """

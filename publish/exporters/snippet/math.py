@@ -40,7 +40,8 @@ def rewrite(root: Element, ast: PandocAst) -> None:
 
 
 def typeset(tex: str, display: bool) -> str | None:
-    """SVG text for `tex`, or None when ziamath cannot typeset it (imported only when needed: 0.5 s)."""
+    """SVG text for `tex`, or None when ziamath cannot typeset it (imported only when needed: it
+    is slow to import)."""
     from ziamath.config import config
     from ziamath.zmath import Latex
 

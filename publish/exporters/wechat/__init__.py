@@ -23,7 +23,7 @@ class WechatExporter:
     options: ClassVar[type[WechatOptions]] = WechatOptions
 
     def export(self, article: Article, ctx: ExportContext) -> bytes:
-        from publish.exporters.wechat import snippet  # only when this format runs (~0.05 s)
+        from publish.exporters.wechat import snippet  # only when this format runs
 
         result = snippet.render(web_linked(article, ctx.config.site_url), ctx.options_for(self), ctx.resolver,
                                 ctx.config.cjk_fallback)

@@ -1,12 +1,13 @@
 """Zhihu (知乎专栏): an HTML fragment in the forms its article editor keeps when pasted.
 
-The forms come from the tools that post there (design note, README "Social platforms"): no
+The forms come from the tools that post there (docs/formats.md, "Social platforms"): no
 styles, sections or scripts; `data-*` only in the editor's draft forms; math as Zhihu's equation
 images (`eeimg`, TeX in `alt`, md2zhihu/k3down2); code as `<pre lang>` without highlighting
 (Wechatsync); tables in draft form with `<th>`, no `<colgroup>`, nothing but text in cells
 (md2zhihu #22); images in `<figure>` and only from absolute https URLs; footnotes as Zhihu
 references (zhihu_obsidian). Shared with WeChat: the figure and caption step, the footnote
-collection, and the math order (`publish.exporters.wechat`); shared with the Markdown platforms: `refs`.
+collection, and the math order (`publish.exporters.snippet`); shared with the Markdown platforms:
+`publish.exporters.platforms.absolute`.
 """
 
 from __future__ import annotations
