@@ -48,9 +48,29 @@ class Paste:
     """Where to paste it, in one sentence, for the writer."""
 
 
+@dataclass(frozen=True, slots=True)
+class Shared:
+    """What every exporter of an article starts from besides the article, read-only: options,
+    theme, the resolver and the run's articles. Each exporter gets its own `ExportContext` made
+    from it (`context`), so that what one format reports is never seen by another."""
+
+    config: Config
+    theme: Theme
+    resolver: Resolver
+    articles: frozenset[Path] = frozenset()
+
+    def context(self, fmt: str) -> ExportContext:
+        """A fresh context for one run of the exporter named `fmt`."""
+        return ExportContext(self.config, self.theme, self.resolver, articles=self.articles, fmt=fmt)
+
+
 @dataclass(slots=True)
 class ExportContext:
-    """What an exporter may use besides the article: options, theme, the resolver, and `warn`."""
+    """What an exporter may use besides the article: options, theme, the resolver, and `warn`.
+
+    One exporter's own: `diagnostics` collects what it reports (the pipeline makes a context per
+    exporter and merges their diagnostics after the guard).
+    """
 
     config: Config
     theme: Theme
@@ -136,6 +156,22 @@ def export(exporter: Exporter, article: Article, ctx: ExportContext) -> Output:
     ctx.diagnostics[said:] = [d if d.fmt else dataclasses.replace(d, fmt=exporter.name)
                               for d in ctx.diagnostics[said:]]
     return output
+
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    """What one exporter made of an article: its output, and what it reported (each with its format)."""
+
+    output: Output
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+def run(exporter: Exporter, article: Article, shared: Shared) -> Exported:
+    """`export` in a context of its own: how the pipeline runs every exporter, in this process or
+    a helper (`publish.runtime.offload`), so that no format sees what another reported."""
+    ctx = shared.context(exporter.name)
+    output = export(exporter, article, ctx)
+    return Exported(output, tuple(ctx.diagnostics))
 
 
 @dataclass(frozen=True, slots=True)
