@@ -11,8 +11,9 @@ What the kit guarantees, so that no format needs to know how: the article is rea
 is a fresh copy on each access); pandoc runs bounded in time and memory, in its sandbox, and its
 warnings become the article's warnings; every image comes through the one resolver (nothing
 outside the source root, nothing remote without `--allow-remote`, recorded for incremental
-builds); every problem is reported the same way, `ctx.warn(article, message, fix, line=…, kind=…)`,
-with the line from `article.source.line_of(text)`.
+builds); every problem is reported the same way, `ctx.warn(article, message, fix, line=…, kind=…,
+subject=…)`, with the line from `article.source.line_of(text)` and the subject the image path or
+link target it is about (what a grouped terminal line lists); the format is filled in for you.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from publish.pandoc import office
 from publish.pandoc.command import PandocFailed, pandoc_output
 from publish.pandoc.nodes import stringify, walk
 from publish.pandoc.portable import embed_images, read_raw_html
-from publish.runtime.diagnostics import quoted
+from publish.runtime.library_logs import quoted
 from publish.source.metadata import document_date
 
 __all__ = ["Article", "Diagnostic", "ExportContext", "ExportError", "Exporter", "Metadata", "Output",
@@ -57,7 +58,8 @@ def ast_for(article: Article, ctx: ExportContext, suffix: str, *, embed: bool = 
         return ast
     label = _label(suffix)
     return embed_images(ast, article, ctx.resolver, lambda message, fix, ref: ctx.warn(
-        article, f"{label}: {message}", fix, line=article.source.line_of(f"({ref}", ref), kind="image-refused"))
+        article, f"{label}: {message}", fix, line=article.source.line_of(f"({ref}", ref), kind="image-refused",
+        subject=ref))
 
 
 def link_articles(article: Article, suffix: str) -> PandocAst:
@@ -87,7 +89,7 @@ def pandoc(article: Article, ctx: ExportContext, ast: PandocAst, to: str, *args:
     for warning in ran.warnings:
         if not _NOT_THE_ARTICLE.search(warning):
             ctx.warn(article, f"{_label(to)}: pandoc: {warning}", "check this part of the output",
-                     line=article.source.line_of(*quoted(warning)), kind="pandoc")
+                     line=article.source.line_of(*quoted(warning)), kind="pandoc", subject="pandoc")
     return office.dated(ran.data, document_date(article.metadata.date))  # the sandbox's are 1970
 
 

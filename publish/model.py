@@ -34,6 +34,17 @@ class Diagnostic:
     #: A short stable name of the kind of problem (`lost-text`, `missing-anchor`), so that repeated
     #: diagnostics of one kind can be grouped and counted; empty when not classified.
     kind: str = ""
+    #: What the problem is about, as data: the link target (`#intro`, `guide/api.md`), the image
+    #: path, the library that logged it. Grouped lines list these instead of reading messages.
+    subject: str = ""
+    #: The format it came from (its `--to` name); empty for the source stages. One warning that
+    #: several formats gave alike names them all, joined by commas as `--to` takes them.
+    fmt: str = ""
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """The formats in `fmt`, one by one; none for the source stages."""
+        return tuple(self.fmt.split(",")) if self.fmt else ()
 
     @property
     def location(self) -> str:

@@ -13,7 +13,7 @@ from publish import normalize, parse, verify
 from publish.config.record import Config
 from publish.config.themes import Theme, load_theme
 from publish.errors import ExportError, LostText, PublishError
-from publish.exporters import ExportContext, Exporter, Output, export
+from publish.exporters import Exported, Exporter, Output, Shared, run
 from publish.model import Article, Diagnostic, Source
 from publish.normalize import headings
 from publish.outcome import Outcome, Status, error_diagnostic, verdict
@@ -92,7 +92,9 @@ def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme
     (see `ExportContext.articles`). `write=False` is `publish check`: everything but the writing.
     A `PublishError` marks the source failed, as an error diagnostic (the other sources go on);
     any other exception is a bug and propagates. What the exporters' libraries log becomes
-    warnings too; exact repeats are dropped.
+    warnings too. Each exporter reports into a context of its own; their diagnostics are merged
+    once, after the guard, in an order that `--to` and the helpers do not change
+    (`diagnostics.ordered`).
     """
     found: list[Diagnostic] = []
     timings: dict[str, float] = {}
@@ -118,7 +120,7 @@ def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme
     except PublishError as exc:
         status, formats, stage = "failed", {}, "export" if isinstance(exc, ExportError) else "source"
         found.append(error_diagnostic(exc, target.path))
-    found = diagnostics.unique(found)
+    found = diagnostics.ordered(found)
     status, reason = verdict(status, reason, found, config.strict)
     return Outcome(target, status, reason, formats, tuple(found), timings, digest, theme.name, references, stage)
 
@@ -132,30 +134,31 @@ def _export(target: Target, source: Source, exporters: Sequence[Exporter], confi
     clock = _Clock(timings)
     article = normalized(source, config, resolver, clock)
     found.extend(article.diagnostics)
-    ctx = ExportContext(config, theme, resolver, articles=articles)
+    shared = Shared(config, theme, resolver, articles)
     html_readers = {e.name for e in exporters if reads_html(e, config)}
     for name, helper in helpers.items():  # one that needs no HTML starts now, beside the render
         if name not in html_readers:
-            helper.submit(article, ctx)
+            helper.submit(article, shared)
     if html_readers:
         article = body.render(article, config)
         clock.lap("render")
     for name, helper in helpers.items():
         if name in html_readers:
-            helper.submit(article, ctx)
-    outputs: dict[str, Output] = {}
+            helper.submit(article, shared)
+    exported: dict[str, Exported] = {}
     for exporter in exporters:
         if exporter.name not in helpers:
             start = time.perf_counter()
-            outputs[exporter.name] = export(exporter, article, ctx)
+            exported[exporter.name] = run(exporter, article, shared)
             timings[exporter.name] = time.perf_counter() - start
     for name, helper in helpers.items():
-        exported = helper.result()
-        outputs[name] = exported.output
-        timings[name] = exported.seconds
-        ctx.diagnostics.extend(exported.diagnostics)
-        resolver.seen.extend(exported.seen)
-    found.extend(ctx.diagnostics)
+        done = helper.result()
+        exported[name] = done.exported
+        timings[name] = done.seconds
+        resolver.seen.extend(done.seen)
+    outputs = {name: made.output for name, made in exported.items()}
+    for made in exported.values():  # each format's own; `convert` merges and orders them all
+        found.extend(made.diagnostics)
     start = time.perf_counter()
     losses = verify.verify(article, [(e, outputs[e.name]) for e in exporters])
     timings["verify"] = time.perf_counter() - start

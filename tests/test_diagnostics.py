@@ -154,7 +154,7 @@ def test_twelve_missing_anchors_are_one_line_and_twelve_report_records(tmp_path:
     result = run_cli([post, "--to", "html,pdf", "--out", tmp_path / "out", "--report", report], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
-        (f"{post}:7: warning: 12 links to missing anchors (#gone-0, #gone-1, #gone-2, …; lines 7–29) — "
+        (f"{post}:7: warning: 12 links to missing anchors: #gone-0, #gone-1, #gone-2, … and 9 more (lines 7–29) — "
         "check the heading's text or give it an explicit {#id}")]
     assert "warnings: 12 missing-anchor" in result.stdout.splitlines()
     [record] = json.loads(report.read_text(encoding="utf-8"))["articles"]
@@ -180,28 +180,30 @@ def test_check_groups_and_counts_too(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(post)])
     lines = result.output.splitlines()
     assert [line for line in lines if "missing anchor" in line] == [
-        (f"{post}:7: warning: 4 links to missing anchors (#gone-0, #gone-1, #gone-2, …; lines 7, 9, 11, 13) — "
-        "check the heading's text or give it an explicit {#id}")]
+        (f"{post}:7: warning: 4 links to missing anchors: #gone-0, #gone-1, #gone-2, … and 1 more "
+        "(lines 7, 9, 11, 13) — check the heading's text or give it an explicit {#id}")]
     assert lines[-2:] == ["warnings: 4 missing-anchor", "checked 1 file(s): 0 error(s), 4 warning(s), 0 notice(s)"]
 
 
-def _warning(line: int, message: str, kind: str = "", path: str = "post.md") -> Diagnostic:
-    return Diagnostic(Path(path), line, "warning", message, "do this", kind=kind)
+def _warning(line: int, message: str, kind: str = "", path: str = "post.md", subject: str = "") -> Diagnostic:
+    return Diagnostic(Path(path), line, "warning", message, "do this", kind=kind, subject=subject)
 
 
-def test_any_kind_is_grouped_by_the_shape_of_its_messages() -> None:
-    lost = [_warning(40 + n, f"the WeChat snippet lost {100 + n} characters", "lost-text") for n in range(3)]
-    [grouped] = diagnostics.group(lost)
-    assert str(grouped) == ("post.md:40: warning: 3 × the WeChat snippet lost … characters "
-                            "(100, 101, 102; lines 40, 41, 42) — do this")
-    assert grouped.kind == "lost-text"
+def test_a_kind_without_a_title_is_grouped_when_only_its_subject_differs() -> None:
+    odd = [_warning(40 + n, f"the WeChat snippet has an odd image '{n}.png'", "odd-image", subject=f"{n}.png")
+           for n in range(3)]
+    [grouped] = diagnostics.group([*odd, _warning(50, "the WeChat snippet has an odd table", "odd-image")])[:1]
+    assert str(grouped) == ("post.md:40: warning: the WeChat snippet has an odd image '…', 3 times: "
+                            "0.png, 1.png, 2.png (lines 40, 41, 42) — do this")
+    assert grouped.kind == "odd-image"
 
 
 def test_spans_keep_their_last_line() -> None:
-    spans = [Diagnostic(Path("post.md"), first, "warning", f"the EPUB lost {n} characters", "do this",
-                        end_line=last, kind="lost-text") for n, (first, last) in enumerate([(44, 56), (80, 80)])]
+    spans = [Diagnostic(Path("post.md"), first, "warning", f"image '{n}.png' not embedded", "do this",
+                        end_line=last, kind="epub-image", subject=f"{n}.png")
+             for n, (first, last) in enumerate([(44, 56), (80, 80)])]
     [grouped] = diagnostics.group(spans)
-    assert str(grouped) == ("post.md:44: warning: 2 × the EPUB lost … characters (0, 1; lines 44–56, 80) "
+    assert str(grouped) == ("post.md:44: warning: 2 images left out of the EPUB: 0.png, 1.png (lines 44–56, 80) "
                             "— do this")
 
 
@@ -209,7 +211,7 @@ def test_unclassified_warnings_are_grouped_by_exact_message_only() -> None:
     same = [_warning(n, "a thing happened") for n in (5, 9)]
     other = _warning(7, "another thing happened")
     grouped = diagnostics.group([same[0], other, same[1]])
-    assert [str(d) for d in grouped] == ["post.md:5: warning: 2 × a thing happened (lines 5, 9) — do this",
+    assert [str(d) for d in grouped] == ["post.md:5: warning: a thing happened, 2 times (lines 5, 9) — do this",
                                          str(other)]
 
 
@@ -222,10 +224,10 @@ def test_grouping_keeps_files_errors_and_notices_apart() -> None:
 
 
 def test_many_lines_are_a_range_and_subjects_are_capped() -> None:
-    names = [f"'img/{n}.png'" for n in range(8)]
-    grouped = diagnostics.group([_warning(10 * n + 1, f"image {name} not found", "missing-image")
+    names = [f"img/{n}.png" for n in range(8)]
+    grouped = diagnostics.group([_warning(10 * n + 1, f"image '{name}' not found", "missing-image", subject=name)
                                  for n, name in enumerate(names)])
-    assert grouped[0].message == "8 missing images ('img/0.png', 'img/1.png', 'img/2.png', …; lines 1–71)"
+    assert grouped[0].message == "8 missing images: img/0.png, img/1.png, img/2.png, … and 5 more (lines 1–71)"
 
 
 def test_counts_name_kinds_most_frequent_first() -> None:

@@ -124,8 +124,8 @@ def test_what_no_platform_can_show_is_one_warning_per_kind_at_its_line(tmp_path:
                                        "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if ": warning: " in line]
-    expected = {"math in a heading": 5, "local images without a URL": 7, "table cell with <ul>": 9,
-                "embeds left out": 11}
+    expected = {"math in a heading": 5, "local image 'img/a.png' is left out of the csdn, devto, juejin, zhihu": 7,
+                "table cell with <ul>": 9, "iframe (https://example.com/v) is left out of the csdn, devto, juejin, zhihu": 11}
     for words, number in expected.items():
         found = [line for line in lines if words in line]
         assert len(found) == 1 and found[0].startswith(f"{tmp_path / 'post.md'}:{number}: warning: "), (words, lines)

@@ -11,12 +11,16 @@ Schema (version 1)::
                    "outputs": [{"format": "html", "path": "dist/posts/a.html"}],
                    "warnings": [{"location": "posts/a.md:12", "file": ..., "line": 12,
                                  "end_line": null, "kind": "missing-anchor",
+                                 "subject": "#intro", "format": "",
                                  "message": ..., "fix": ...}],
                    "errors": [...same shape...],
                    "timings": {"load": 0.01, "parse": 0.1, ..., "html": 0.02}}]}
 
 Every warning is listed on its own, as the terminal does not (it groups repeats of a kind):
-`kind` is its stable name (`""` when unclassified), `end_line` the last line of a span.
+`kind` is its stable name (`""` when unclassified), `subject` what it is about (a link target, an
+image path, a library; `""` when nothing in particular), `format` the `--to` name of the format
+that gave it (`""` for the source stages; names joined by commas when several gave it alike),
+`end_line` the last line of a span.
 """
 
 from __future__ import annotations
@@ -75,4 +79,4 @@ def _article(outcome: Outcome) -> dict[str, Any]:
 
 def _diagnostic(d: Diagnostic) -> dict[str, Any]:
     return {"location": d.location, "file": str(d.path), "line": d.line, "end_line": d.end_line,
-            "kind": d.kind, "message": d.message, "fix": d.fix}
+            "kind": d.kind, "subject": d.subject, "format": d.fmt, "message": d.message, "fix": d.fix}

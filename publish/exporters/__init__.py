@@ -6,6 +6,7 @@ nothing is imported until a format is asked for by name.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import sys
 from collections.abc import Callable, Mapping
@@ -47,9 +48,29 @@ class Paste:
     """Where to paste it, in one sentence, for the writer."""
 
 
+@dataclass(frozen=True, slots=True)
+class Shared:
+    """What every exporter of an article starts from besides the article, read-only: options,
+    theme, the resolver and the run's articles. Each exporter gets its own `ExportContext` made
+    from it (`context`), so that what one format reports is never seen by another."""
+
+    config: Config
+    theme: Theme
+    resolver: Resolver
+    articles: frozenset[Path] = frozenset()
+
+    def context(self, fmt: str) -> ExportContext:
+        """A fresh context for one run of the exporter named `fmt`."""
+        return ExportContext(self.config, self.theme, self.resolver, articles=self.articles, fmt=fmt)
+
+
 @dataclass(slots=True)
 class ExportContext:
-    """What an exporter may use besides the article: options, theme, the resolver, and `warn`."""
+    """What an exporter may use besides the article: options, theme, the resolver, and `warn`.
+
+    One exporter's own: `diagnostics` collects what it reports (the pipeline makes a context per
+    exporter and merges their diagnostics after the guard).
+    """
 
     config: Config
     theme: Theme
@@ -59,6 +80,8 @@ class ExportContext:
     #: article (an EPUB or a PDF without `site_url`) keeps such a link's text without a warning:
     #: the reader gets that article's own file from the same run.
     articles: frozenset[Path] = frozenset()
+    #: The format this context is for (its `--to` name): every warning says it came from there.
+    fmt: str = ""
 
     def options_for(self, exporter: Exporter) -> Any:
         """The exporter's own options: the validated frozen record of its `options` class
@@ -69,14 +92,16 @@ class ExportContext:
         return kind() if record is None and kind is not None else record
 
     def warn(self, article: Article, message: str, fix: str = "", *, line: int | None = None,
-             kind: str = "") -> None:
+             kind: str = "", subject: str = "") -> None:
         """Report a problem in the output that the writer should fix; never stops the export.
 
         `fix` says what to do; `line` is the file line, from `article.source.line_of(text)` with
         the text the problem is about; `kind` a short stable name (`missing-anchor`): repeats of a
-        kind are grouped and counted.
+        kind are grouped and counted; `subject` what it is about (the image path, the link
+        target), which a grouped line lists.
         """
-        self.diagnostics.append(Diagnostic(article.path, line, "warning", message, fix, kind=kind))
+        self.diagnostics.append(Diagnostic(article.path, line, "warning", message, fix, kind=kind,
+                                           subject=subject, fmt=self.fmt))
 
     def converts(self, ref: ArticleRef) -> bool:
         """Whether the article a link points at (see `publish.normalize.xref`) is in this run."""
@@ -121,11 +146,32 @@ class Exporter(Protocol):
 
 def export(exporter: Exporter, article: Article, ctx: ExportContext) -> Output:
     """`exporter.export(article, ctx)` with what its libraries log turned into warnings in `ctx`
-    instead of printed (see `publish.runtime.library_logs`): how the pipeline runs every exporter."""
+    instead of printed (see `publish.runtime.library_logs`); what it reported without a format
+    (a diagnostic it appended itself) is marked as the exporter's."""
+    said = len(ctx.diagnostics)
     with library_logs.captured() as logged:
         output = exporter.export(article, ctx)
-    ctx.diagnostics.extend(library_logs.diagnostics(logged, article.source, library_logs.label(exporter.name)))
+    ctx.diagnostics.extend(library_logs.diagnostics(logged, article.source, library_logs.label(exporter.name),
+                                                    fmt=exporter.name))
+    ctx.diagnostics[said:] = [d if d.fmt else dataclasses.replace(d, fmt=exporter.name)
+                              for d in ctx.diagnostics[said:]]
     return output
+
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    """What one exporter made of an article: its output, and what it reported (each with its format)."""
+
+    output: Output
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+def run(exporter: Exporter, article: Article, shared: Shared) -> Exported:
+    """`export` in a context of its own: how the pipeline runs every exporter, in this process or
+    a helper (`publish.runtime.offload`), so that no format sees what another reported."""
+    ctx = shared.context(exporter.name)
+    output = export(exporter, article, ctx)
+    return Exported(output, tuple(ctx.diagnostics))
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,15 +37,16 @@ class Context:
             self.resolver = Resolver.for_config(self.source.root, self.config)
 
     def report(self, severity: Severity, message: str, fix: str = "", *, line: int | None = None,
-               kind: str = "") -> None:
+               kind: str = "", subject: str = "") -> None:
         """Record a notice or warning, in the shape of `ExportContext.warn`.
 
         `line` is the file line: `source.line_of(text)` for what an AST transform works on (a
         URL, a heading's words), `source.file_line(n)` for a line a text transform counted in
         the body. `kind` is a short stable name (`missing-anchor`): repeats of a kind are grouped
-        and counted.
+        and counted; `subject` what it is about (`#anchor`, the image path), which they list.
         """
-        self.diagnostics.append(Diagnostic(self.source.path, line, severity, message, fix, kind=kind))
+        self.diagnostics.append(Diagnostic(self.source.path, line, severity, message, fix, kind=kind,
+                                           subject=subject))
 
     def line_matching(self, pattern: str) -> int | None:
         """The first file line whose body text matches a regular expression (multiline mode)."""

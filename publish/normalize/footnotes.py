@@ -89,7 +89,7 @@ def _uncited(line: str, definition: re.Match[str], ctx: Context, line_number: in
     label = definition.group(1)
     ctx.report("warning", f"footnote [^{label}] is never cited, and pandoc would drop its text: "
                "kept as a paragraph", f"cite it with [^{label}] where it belongs, or delete it",
-               line=ctx.source.file_line(line_number), kind="footnote-uncited")
+               line=ctx.source.file_line(line_number), kind="footnote-uncited", subject=f"[^{label}]")
     start = line.index("[^", definition.start())  # `\[\^`: neither a note nor half a superscript
     return line[:start] + "\\[\\^" + line[start + 2:]
 
@@ -101,7 +101,7 @@ def _break_cycles(line: str, label: str, edges: dict[str, set[str]], ctx: Contex
             ctx.report("warning", f"footnote [^{label}] cites [^{cited}], which leads back to it; "
                        "kept as text (pandoc cannot read a footnote that cites itself)",
                        "remove the reference, or point it at another note", line=ctx.source.file_line(line_number),
-                       kind="footnote-cycle")
+                       kind="footnote-cycle", subject=f"[^{label}]")
             return "\\" + match.group(0)
         edges.setdefault(label, set()).add(cited)
         return match.group(0)

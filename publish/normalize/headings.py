@@ -54,7 +54,8 @@ def run(ast: PandocAst, ctx: Context) -> PandocAst:
     explicit = [h["c"][1][0] for h in heads if h["c"][1][0]]
     for identifier in sorted({i for i in explicit if explicit.count(i) > 1 or i in reserved}):
         ctx.report("warning", f"the id #{identifier} is used more than once; links to it are ambiguous",
-                   "give each heading its own {#id}", line=ctx.source.line_of("#" + identifier), kind="duplicate-id")
+                   "give each heading its own {#id}", line=ctx.source.line_of("#" + identifier), kind="duplicate-id",
+                   subject=f"#{identifier}")
     ids = assign_ids([(stringify(h["c"][2]), h["c"][1][0]) for h in heads], reserved)
     for head, identifier in zip(heads, ids, strict=True):
         head["c"][1][0] = identifier
@@ -143,7 +144,7 @@ def _drop_title(blocks: list[dict[str, Any]], ctx: Context) -> list[dict[str, An
         if slug(text) == slug(ctx.source.metadata.title) and not block["c"][1][0]:
             ctx.report("notice", "dropped the first heading: it repeats the title",
                        "remove it from the body; the title comes from the front matter",
-                       line=ctx.source.line_of(text), kind="title-heading")
+                       line=ctx.source.line_of(text), kind="title-heading", subject=text)
             return blocks[:index] + blocks[index + 1:]
         return blocks
     return blocks
@@ -166,7 +167,7 @@ def _relevel(heads: list[dict[str, Any]], ctx: Context) -> None:
         if given != level + 2 - top:
             text = stringify(head["c"][2]).strip()
             ctx.report("notice", f"heading '{text}' moved up to level {given}: a level was skipped",
-                       line=ctx.source.line_of(text), kind="heading-level")
+                       line=ctx.source.line_of(text), kind="heading-level", subject=text)
         head["c"][0] = given
         stack.append((level, given))
 

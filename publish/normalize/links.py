@@ -74,7 +74,8 @@ def _link(node: dict[str, Any], ctx: Context, ids: set[str]) -> list[Inline]:
     if not parts.path:
         if parts.fragment and urllib.parse.unquote(parts.fragment) not in ids:
             ctx.report("warning", f"link to a missing anchor #{parts.fragment}",
-                       "check the heading's text or give it an explicit {#id}", line=line, kind="missing-anchor")
+                       "check the heading's text or give it an explicit {#id}", line=line, kind="missing-anchor",
+                       subject=f"#{parts.fragment}")
         return [node]
     suffix = PurePosixPath(parts.path).suffix.lower()
     if suffix not in ARTICLE_SUFFIXES:
@@ -88,7 +89,7 @@ def _link(node: dict[str, Any], ctx: Context, ids: set[str]) -> list[Inline]:
         path = ctx.resolver.locate(parts.path, ctx.source.path.parent)
     except ResourceRefused as refused:
         ctx.report("warning", f"link to {target!r} removed, text kept: {refused.detail}",
-                   "fix the path or remove the link", line=line, kind="link-refused")
+                   "fix the path or remove the link", line=line, kind="link-refused", subject=target)
         return list(node["c"][1])
     return _mark(node, path, parts.fragment, ctx, ids, target)
 
@@ -120,13 +121,15 @@ def _mark(node: dict[str, Any], path: Path, fragment: str, ctx: Context, ids: se
     if path.resolve() == ctx.source.path.resolve() and fragment:
         if name not in ids:
             ctx.report("warning", f"link to a missing anchor #{fragment}",
-                       "check the heading's text or give it an explicit {#id}", line=line, kind="missing-anchor")
+                       "check the heading's text or give it an explicit {#id}", line=line, kind="missing-anchor",
+                       subject=f"#{fragment}")
         node["c"][2][0] = f"#{fragment}"
         return [node]
     if name and name not in _ids_of(path, ctx):
         where = urllib.parse.urlsplit(written).path
         ctx.report("warning", f"link to a missing anchor #{name} in {where}",
-                   "check the heading's text in that article", line=line, kind="missing-anchor")
+                   "check the heading's text in that article", line=line, kind="missing-anchor",
+                   subject=f"{where}#{name}")
     rel = PurePosixPath(path.relative_to(ctx.resolver.root).as_posix())
     node["c"][0][2].append([xref.ARTICLE_ATTR, str(xref.ArticleRef(rel, name))])
     return [node]
@@ -137,7 +140,8 @@ def _check_file(path_text: str, ctx: Context, line: int | None) -> None:
         ctx.resolver.locate(path_text, ctx.source.path.parent)
     except ResourceRefused as refused:
         if refused.kind == "missing":
-            ctx.report("warning", f"link to a missing file {path_text!r}", "fix the path", line=line, kind="missing-file")
+            ctx.report("warning", f"link to a missing file {path_text!r}", "fix the path", line=line, kind="missing-file",
+                       subject=path_text)
 
 
 def _image(node: dict[str, Any], ctx: Context) -> list[Inline]:
@@ -153,10 +157,10 @@ def _image(node: dict[str, Any], ctx: Context) -> list[Inline]:
     except ResourceRefused as refused:
         if refused.kind == "missing":
             ctx.report("warning", f"image {src!r} not found", "fix the path or add the file", line=line,
-                       kind="missing-image")
+                       kind="missing-image", subject=src)
             return [node]
         ctx.report("warning", f"image {src!r} dropped, alt text kept: {refused.detail}",
-                   "keep images inside the source folder", line=line, kind="image-refused")
+                   "keep images inside the source folder", line=line, kind="image-refused", subject=src)
         return list(node["c"][1])
     node["c"][0][2].append([xref.IMAGE_ATTR, path.relative_to(ctx.resolver.root).as_posix()])
     return [node]
@@ -171,7 +175,8 @@ def _check_image(src: str, ctx: Context, what: str) -> None:
         ctx.resolver.locate(local or src, ctx.source.path.parent)
     except ResourceRefused as refused:
         ctx.report("warning", f"{what} {src!r} will not be loaded: {refused.detail}",
-                   "keep images inside the source folder", line=ctx.source.line_of(src), kind="resource-refused")
+                   "keep images inside the source folder", line=ctx.source.line_of(src), kind="resource-refused",
+                   subject=src)
 
 
 def _under_site_url(src: str, ctx: Context) -> str | None:

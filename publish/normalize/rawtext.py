@@ -91,5 +91,6 @@ def _escape_unclosed(block: str, ctx: Context, line: int, in_html: bool) -> str:
         ctx.report("warning", f"{named} never closed in its block would hide the rest of the article "
                    "as HTML; shown as text",
                    f"write it as code (`<{tags[0]}>`) outside raw HTML, or &lt;{tags[0]}&gt; inside it",
-                   line=ctx.source.file_line(line + block.count("\n", 0, escaped[0])), kind="raw-text-tag")
+                   line=ctx.source.file_line(line + block.count("\n", 0, escaped[0])), kind="raw-text-tag",
+                   subject=named)
     return block

@@ -64,7 +64,7 @@ def run(text: str, ctx: Context) -> str:
     text = _POST.sub(lambda m: _post(m, ctx), text)
     for match in _OTHER.finditer(text):
         ctx.report("notice", f"template tag {match.group(0)!r} left as text", "remove it, or wrap it in {% raw %}",
-                   line=ctx.source.line_of(match.group(0)), kind="template-tag")
+                   line=ctx.source.line_of(match.group(0)), kind="template-tag", subject=match.group(0))
     return _HELD.sub(lambda m: held[int(m.group(1))], text)
 
 
@@ -93,7 +93,8 @@ def _post(match: re.Match[str], ctx: Context) -> str:
     found = _find_post(args[0], ctx) if args else None
     if found is None:
         ctx.report("warning", f"{match.group(0)!r}: no such post under the source root",
-                   "check the post's file name", line=ctx.source.line_of(match.group(0)), kind="missing-post")
+                   "check the post's file name", line=ctx.source.line_of(match.group(0)), kind="missing-post",
+                   subject=match.group(0))
         return match.group(0)
     ref = Path(os.path.relpath(found, folder)).as_posix()
     if tag == "post_url":

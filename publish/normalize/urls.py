@@ -55,5 +55,6 @@ def run(ast: PandocAst, ctx: Context) -> PandocAst:
         first = _TEMPLATE.search(left[0])
         ctx.report("warning", f"a template variable was left in {left[0]}{more} ({', '.join(variables)}): "
                    "the link cannot work", "put the real value in the URL (the site generator filled it in)",
-                   line=ctx.source.line_of(first.group() if first else left[0]), kind="template-variable")
+                   line=ctx.source.line_of(first.group() if first else left[0]), kind="template-variable",
+                   subject=left[0])
     return ast

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publish.model import Diagnostic, Source
-from publish.runtime.diagnostics import quoted
 
 #: Loggers of the libraries publish calls during an export. Their records stop at our handler
 #: while a capture is active; records logged on the root logger itself (ebooklib and ziamath call
@@ -147,13 +146,24 @@ def label(format_name: str) -> str:
     return _LABELS.get(format_name, format_name.upper())
 
 
-def diagnostics(records: Iterable[Logged], source: Source, fmt: str) -> list[Diagnostic]:
-    """Our warnings for `records`, one each: `fmt: library: message — fix`, at the source line
-    of the first quoted name in the message found there (else the file's first line)."""
+def diagnostics(records: Iterable[Logged], source: Source, label: str, *, fmt: str = "") -> list[Diagnostic]:
+    """Our warnings for `records`, one each: `label: library: message — fix`, about the library,
+    from format `fmt`, at the source line of the first quoted name in the message found there
+    (else the file's first line)."""
     found: list[Diagnostic] = []
     for record in records:
         fix = next((fix for pattern, fix in _FIXES if pattern.search(record.message)), _GENERIC_FIX)
-        prefix = f"{fmt}: " if fmt else ""
+        prefix = f"{label}: " if label else ""
         found.append(Diagnostic(source.path, source.line_of(*quoted(record.message)), "warning",
-                                f"{prefix}{record.library}: {record.message}", fix, kind=KIND))
+                                f"{prefix}{record.library}: {record.message}", fix, kind=KIND,
+                                subject=record.library, fmt=fmt))
     return found
+
+
+_QUOTED = re.compile(r"""'([^']+)'|"([^"]+)"|`([^`]+)`""")
+
+
+def quoted(message: str) -> list[str]:
+    """The names quoted in a library's message ('…', "…" or `…`), in order: the only hint of
+    where in the article a message worded by someone else is about, for `source.line_of`."""
+    return [next(group for group in match.groups() if group) for match in _QUOTED.finditer(message)]

@@ -13,19 +13,20 @@ which the helper calls instead when it has the run's config.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import multiprocessing.connection
 import time
 import traceback
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from typing import Any, Protocol, runtime_checkable
 
 from publish.config.record import Config
 from publish.errors import PublishError
-from publish.exporters import ExportContext, Exporter, Output, export
-from publish.model import Article, Diagnostic
+from publish.exporters import Exported, Exporter, Shared, run
+from publish.model import Article
 from publish.runtime import library_logs
 
 
@@ -36,13 +37,13 @@ class WarmsUp(Protocol):
     def warm_up(self) -> None: ...
 
 
-@dataclass(slots=True)
-class Exported:
-    """What the helper sends back: the output, the warnings, what it loaded, how long it took."""
+@dataclass(frozen=True, slots=True)
+class Done:
+    """What the helper sends back: the export (the output and the exporter's own diagnostics,
+    as `publish.exporters.run` returns them in this process), what it loaded, how long it took."""
 
-    output: Output
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    seen: list[Any] = field(default_factory=list)
+    exported: Exported
+    seen: tuple[Any, ...] = ()
     seconds: float = 0.0
 
 
@@ -58,11 +59,11 @@ class Helper:
         self._process.start()
         child.close()
 
-    def submit(self, article: Article, ctx: ExportContext) -> None:
+    def submit(self, article: Article, shared: Shared) -> None:
         """Hand over the prepared article; the helper starts as soon as it is warm."""
-        self._conn.send((article, ctx))
+        self._conn.send((article, shared))
 
-    def result(self) -> Exported:
+    def result(self) -> Done:
         """Wait for the export; a `PublishError` in the helper is raised here, a crash is a bug."""
         try:
             kind, payload = self._conn.recv()
@@ -75,7 +76,7 @@ class Helper:
             raise payload
         if kind == "bug":
             raise RuntimeError(f"{self.name} exporter failed in its process:\n{payload}")
-        assert isinstance(payload, Exported)
+        assert isinstance(payload, Done)
         return payload
 
     def close(self) -> None:
@@ -124,14 +125,15 @@ def _serve(conn: multiprocessing.connection.Connection, exporter: Exporter, conf
         return
     if message is None:
         return
-    article, ctx = message
+    article, shared = message
     start = time.perf_counter()
     try:
-        output = export(exporter, article, ctx)
-        ctx.diagnostics.extend(library_logs.diagnostics(warming, article.source,
-                                                           library_logs.label(exporter.name)))
-        seen = list(getattr(ctx.resolver, "seen", []))
-        conn.send(("ok", Exported(output, ctx.diagnostics, seen, time.perf_counter() - start)))
+        exported = run(exporter, article, shared)
+        warmed = library_logs.diagnostics(warming, article.source, library_logs.label(exporter.name),
+                                          fmt=exporter.name)
+        exported = dataclasses.replace(exported, diagnostics=exported.diagnostics + tuple(warmed))
+        seen = tuple(getattr(shared.resolver, "seen", ()))
+        conn.send(("ok", Done(exported, seen, time.perf_counter() - start)))
     except PublishError as exc:
         conn.send(("error", exc))
     except Exception:  # noqa: BLE001 - sent to the parent, which treats it as the bug it is

@@ -33,7 +33,8 @@ def load_bytes(data: bytes, path: Path, root: Path, relative: Path | None = None
     if decoded.legacy_encoding:
         diagnostics.append(Diagnostic(path, None, "warning",
                                       f"decoded as {decoded.legacy_encoding}, not UTF-8",
-                                      "save the file as UTF-8", kind="legacy-encoding"))
+                                      "save the file as UTF-8", kind="legacy-encoding",
+                                      subject=decoded.legacy_encoding))
     try:
         split = front_matter.split(decoded.text)
     except front_matter.FrontMatterError as exc:
@@ -41,7 +42,7 @@ def load_bytes(data: bytes, path: Path, root: Path, relative: Path | None = None
 
     def warn(message: str, fix: str, key: str | None = None) -> None:
         line = _key_line(decoded.text, split.body_line, key)
-        diagnostics.append(Diagnostic(path, line, "warning", message, fix, kind="front-matter"))
+        diagnostics.append(Diagnostic(path, line, "warning", message, fix, kind="front-matter", subject=key or ""))
 
     fields = metadata.build(split.fields, path, split.body, warn)
     return Source(

@@ -128,7 +128,7 @@ class _Cleaner:
                     self.ctx.warn(self.article, f"{self.voice.label}: the link to {ref.path} is plain text "
                                   f"({self.voice.medium} cannot link to a relative page)",
                                   "give --site-url to link to its web page",
-                                  line=self._line(ref.path.name), kind=self.voice.link_kind)
+                                  line=self._line(ref.path.name), kind=self.voice.link_kind, subject=str(ref.path))
                 return content
         return [{"t": "Link", "c": [attr, content, [target, title]]}]
 
@@ -142,13 +142,13 @@ class _Cleaner:
             if not (id(node) in self.markdown_images and refused.kind == "missing" and not is_remote(src)):
                 self.ctx.warn(self.article, f"{self.voice.label}: not loading {refused.ref}: {refused.detail}",
                               "put the file inside the source folder, or pass --allow-remote for URLs",
-                              line=self._line(src), kind="resource-refused")
+                              line=self._line(src), kind="resource-refused", subject=refused.ref)
             return alt  # normalize has warned about a missing file already
         suffix = staging.kind(data)
         if suffix is None:
             self.ctx.warn(self.article, f"{self.voice.label}: image {src!r} is not a PNG, JPEG, GIF, WebP or SVG file; "
                           "its alt text is printed instead", "check the file, or convert it",
-                          line=self._line(src), kind="broken-image")
+                          line=self._line(src), kind="broken-image", subject=src)
             return alt
         key = self.stage.add_image(data, suffix, origin, stringify(alt), src)
         # `;` ends the call, so text after the image (`(…)`, `[…]`) is never read as arguments.

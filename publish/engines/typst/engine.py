@@ -88,9 +88,10 @@ def typeset(article: Article, ctx: ExportContext, template: str, data: Inputs, *
                 image = stage.images.pop(key)
                 ctx.warn(article, f"{voice.label}: image {image.ref!r} could not be read ({why}); its alt "
                          "text is printed instead", "check the file, or convert it to PNG",
-                         line=article.source.line_of(image.ref), kind="broken-image")
+                         line=article.source.line_of(image.ref), kind="broken-image", subject=image.ref)
     for warning in warnings:
-        ctx.warn(article, f"{voice.label} (Typst): {warning}", "check the construct near it in the source")
+        ctx.warn(article, f"{voice.label} (Typst): {warning}", "check the construct near it in the source",
+                 subject="typst")
     return pdf
 
 

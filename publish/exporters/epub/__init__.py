@@ -14,6 +14,7 @@ from publish.config.options import rule
 from publish.exporters import ExportContext, Output
 from publish.model import Article
 from publish.render.page import font_css
+from publish.runtime.diagnostics import mentioned
 
 if TYPE_CHECKING:
     from publish.exporters.epub.media import Media
@@ -51,12 +52,10 @@ class EpubExporter:
         opts: EpubOptions = ctx.options_for(self)
         meta = article.metadata
 
-        reported = [d.message for d in article.diagnostics if d.severity == "warning"]
-
         def warn(message: str, fix: str, ref: str = "", kind: str = "") -> None:
-            if ref and any(ref in earlier for earlier in reported):
+            if mentioned(article.diagnostics, ref):
                 return  # normalize already told the writer about this reference
-            ctx.warn(article, message, fix, line=article.source.line_of(*_written(ref)), kind=kind)
+            ctx.warn(article, message, fix, line=article.source.line_of(*_written(ref)), kind=kind, subject=ref)
 
         content = book.cut(article, ctx.resolver, opts.split_level, warn, ctx.config.site_url, ctx.converts)
         body_class = "cjk" if meta.is_cjk else ""

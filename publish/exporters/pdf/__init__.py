@@ -62,8 +62,8 @@ class PdfExporter:
 
     def export(self, article: Article, ctx: ExportContext) -> bytes:
         opt: PdfOptions = ctx.options_for(self)
-        self._check_fonts(article, ctx, opt.body_font, opt.heading_font,
-                          text=coverage.ast_text(article) if opt.engine == "typst" else None)
+        missing = self._check_fonts(article, ctx, opt.body_font, opt.heading_font,
+                                    text=coverage.ast_text(article) if opt.engine == "typst" else None)
         if opt.engine == "typst":
             from publish.engines.typst import engine
 
@@ -76,36 +76,42 @@ class PdfExporter:
         for ref in (r for r in unlinked if not ctx.converts(r)):  # in the run: the reader has its file
             ctx.warn(article, f"PDF: the link to {ref.path} is plain text (a PDF cannot link to a "
                      "relative page)", "give --site-url to link to its web page",
-                     line=article.source.line_of(ref.written, ref.path.name), kind="pdf-link")
+                     line=article.source.line_of(ref.written, ref.path.name), kind="pdf-link",
+                     subject=str(ref.path))
         html = render_page(printed, ctx.config, ctx.theme, "print", extra_css=extra_css)
 
         def refused(exc: ResourceRefused) -> None:
             if not mentioned(article.diagnostics, exc.ref):  # normalize: "image 'a.png' not found"
                 ctx.warn(article, f"PDF: not loading {exc.ref}: {exc.detail}",
                          "put the file inside the source folder, or pass --allow-remote for URLs",
-                         line=article.source.line_of(exc.ref), kind="resource-refused")
+                         line=article.source.line_of(exc.ref), kind="resource-refused", subject=exc.ref)
 
         result = render.render(html, article.path.parent, ctx.resolver, refused, meta,
                                tags=opt.tags, variant=opt.variant)
-        ctx.diagnostics.extend(messages.warnings(result.logged, article, ctx.diagnostics))
+        # what the font check named before rendering, WeasyPrint need not name again
+        ctx.diagnostics.extend(messages.warnings(result.logged, article, known=coverage.code_points(missing)))
         return result.pdf
 
     def _check_fonts(self, article: Article, ctx: ExportContext, *chosen: str | None,
-                     text: str | None = None) -> None:
-        """Warn (or fail with --strict) before rendering when a character would print as tofu.
+                     text: str | None = None) -> list[str]:
+        """Warn (or fail with --strict) before rendering when a character would print as tofu;
+        the characters it warned about.
 
         `text` is what the pages will show, by default the body HTML's text (`coverage.page_text`)."""
         for family in filter(None, chosen):
             if not coverage.installed(family):
                 ctx.warn(article, f"PDF: font '{family}' is not installed; the default faces are used",
-                         "install it, or check its name with: fc-list : family", kind="missing-font")
+                         "install it, or check its name with: fc-list : family", kind="missing-font",
+                         subject=family)
         primary = chosen[0] or fonts.cjk_family(article.metadata.language, fallback=ctx.config.cjk_fallback) or ""
         missing = coverage.missing_characters(coverage.page_text(article) if text is None else text, primary)
         if not missing:
-            return
+            return []
         message = f"no installed font has {coverage.describe(missing)}; they would print as boxes"
         fix = coverage.fix_for(missing)
         line = article.source.line_of(missing[0])
         if ctx.config.strict:
             raise ExportError(self.name, article.path, message, fix, line)
-        ctx.warn(article, f"PDF: {message}", fix, line=line, kind="missing-glyphs")
+        ctx.warn(article, f"PDF: {message}", fix, line=line, kind="missing-glyphs",
+                 subject=", ".join(coverage.code_points(missing)))
+        return missing

@@ -94,6 +94,11 @@ def _covers(ranges: Coverage, char: str) -> bool:
     return i >= 0 and ord(char) <= ends[i]
 
 
+def code_points(chars: Iterable[str] | None) -> tuple[str, ...]:
+    """`U+30000` for each character: how warnings name a character as their subject."""
+    return tuple(f"U+{ord(c):04X}" for c in chars or ())
+
+
 def describe(chars: list[str], limit: int = 10) -> str:
     """`'𰀀' (U+30000 CJK UNIFIED IDEOGRAPH-30000), …` for a warning message."""
     shown = [f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})" for c in chars[:limit]]

@@ -76,7 +76,7 @@ def page_html(article: Article, ctx: ExportContext, css: str, label: str) -> str
     for ref in (r for r in unlinked if not ctx.converts(r)):
         ctx.warn(article, f"{label}: the link to {ref.path} is plain text (a picture cannot link "
                  "to a relative page)", "give --site-url to show its web address",
-                 line=article.source.line_of(ref.written, ref.path.name), kind="image-link")
+                 line=article.source.line_of(ref.written, ref.path.name), kind="image-link", subject=str(ref.path))
     values = page.context(printed, ctx.config, ctx.theme, "print")
     values["toc"] = []  # a picture has no page to jump to
     values["css"] = (page.font_css(article.metadata.language, "print", ctx.config.cjk_fallback)
@@ -114,11 +114,11 @@ def lay_out(article: Article, ctx: ExportContext, html: str, label: str) -> Any:
         if not mentioned(article.diagnostics, exc.ref):
             ctx.warn(article, f"{label}: not loading {exc.ref}: {exc.detail}",
                      "put the file inside the source folder, or pass --allow-remote for URLs",
-                     line=article.source.line_of(exc.ref), kind="resource-refused")
+                     line=article.source.line_of(exc.ref), kind="resource-refused", subject=exc.ref)
 
     with captured() as logged:
         document = render.lay_out(html, article.path.parent, ctx.resolver, refused)
-    ctx.diagnostics.extend(messages.warnings(logged, article, ctx.diagnostics))
+    ctx.diagnostics.extend(messages.warnings(logged, article, label))
     return document
 
 
@@ -140,4 +140,4 @@ def warn_wide_tables(article: Article, ctx: ExportContext, label: str) -> None:
             first = next((text for c in cells if (text := _TAG.sub("", c).strip())), "")
             ctx.warn(article, f"{label}: a table of {len(cells)} columns is hard to read at 1080 px",
                      f"keep tables to {MAX_COLUMNS} columns for pictures, or split it",
-                     line=article.source.line_of(first), kind="wide-table")
+                     line=article.source.line_of(first), kind="wide-table", subject=first)

@@ -21,12 +21,14 @@ from publish.runtime.resources import ResourceRefused, is_remote
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """Something the paste cannot carry: the message, its fix, the text to find its line, a kind."""
+    """Something the paste cannot carry: the message, its fix, the text to find its line, a kind,
+    and what it is about when that is not `where` (a link's target, where is its written form)."""
 
     message: str
     fix: str
     where: str
     kind: str
+    subject: str = ""
 
 
 def article_href(ref: xref.ArticleRef, article: Article, site_url: str | None) -> str | None:
@@ -38,7 +40,7 @@ def unlinked(ref: xref.ArticleRef, platform: str) -> Problem:
     """The warning for a link to another article kept as text."""
     return Problem(f"the link to {ref} is kept as text in the {platform} output (no site_url)",
                    "set site_url in publish.toml so links to other articles point at their web pages",
-                   ref.written or str(ref.path), "platform-link")
+                   ref.written or str(ref.path), "platform-link", str(ref))
 
 
 def image_url(src: str, local: str | None, url_map: Mapping[str, str]) -> str | None:

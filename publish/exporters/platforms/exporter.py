@@ -46,7 +46,7 @@ def warn(article: Article, ctx: ExportContext, problems: tuple[absolute.Problem,
     """Each problem once, at the source line that names it."""
     for problem in dict.fromkeys(problems):
         ctx.warn(article, problem.message, problem.fix, line=article.source.line_of(problem.where),
-                 kind=problem.kind)
+                 kind=problem.kind, subject=problem.subject or problem.where)
 
 
 def strip_front_matter(text: str) -> str:

@@ -40,7 +40,7 @@ def devto(article: Article, options: PlatformOptions) -> Header:
         problems.append(absolute.Problem(
             f"dev.to keeps at most {MAX_TAGS} tags of lowercase letters and digits: "
             f"{', '.join(dropped)} left out", "choose the 4 tags that matter in the front matter",
-            dropped[0], "devto-tags"))
+            dropped[0], "devto-tags", ", ".join(dropped)))
     lines = [("title", article.metadata.title), ("published", False),
              ("description", article.metadata.description or summary(article))]
     if tags:

@@ -9,7 +9,7 @@ from publish.exporters import ExportContext, Paste
 from publish.exporters.wechat.options import WechatOptions
 from publish.model import Article
 from publish.normalize import xref
-from publish.runtime.diagnostics import quoted
+from publish.runtime.library_logs import quoted
 
 
 class WechatExporter:
@@ -27,8 +27,9 @@ class WechatExporter:
 
         result = snippet.render(web_linked(article, ctx.config.site_url), ctx.options_for(self), ctx.resolver,
                                 ctx.config.cjk_fallback)
-        for message, fix, kind in result.warnings:
-            ctx.warn(article, message, fix, line=article.source.line_of(*quoted(message)), kind=kind)
+        for message, fix, kind, subject in result.warnings:  # a CSS rule's words are not the article's
+            found = (subject,) if kind == "wechat-image" else quoted(message)
+            ctx.warn(article, message, fix, line=article.source.line_of(*found), kind=kind, subject=subject)
         return result.html.encode("utf-8")
 
 

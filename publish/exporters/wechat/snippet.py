@@ -20,8 +20,8 @@ class Snippet:
     """The HTML fragment to paste, and what the writer should know about it."""
 
     html: str
-    warnings: tuple[tuple[str, str, str], ...] = ()
-    """(message, fix, kind): local images it could not carry, constructs WeChat will drop."""
+    warnings: tuple[tuple[str, str, str, str], ...] = ()
+    """(message, fix, kind, subject): local images it could not carry, constructs WeChat will drop."""
 
 
 def render(article: Article, options: WechatOptions, resolver: Resolver,
@@ -47,7 +47,7 @@ def render(article: Article, options: WechatOptions, resolver: Resolver,
     tree.strip_block_whitespace(root)
     inlined = tree.parse(theme.inline(tree.serialize(root), css))[0]
     html = finish(inlined)
-    return Snippet(html, tuple([(p.message, p.fix, "wechat-image") for p in problems]
+    return Snippet(html, tuple([(p.message, p.fix, "wechat-image", p.ref) for p in problems]
                                + _css_warnings(html, options)))
 
 
@@ -64,15 +64,15 @@ def finish(root: tree.Element) -> str:
     return tree.serialize(root).replace("\u00a0", "&nbsp;")
 
 
-def _css_warnings(html: str, options: WechatOptions) -> list[tuple[str, str, str]]:
+def _css_warnings(html: str, options: WechatOptions) -> list[tuple[str, str, str, str]]:
     """What of the writer's CSS the editor drops, and (a safety net for theme and user CSS)
     whatever forbidden construct is still in the snippet."""
     warnings = []
     if options.css is not None:
         warnings += [(f"{options.css} uses {construct}, which the WeChat editor drops",
-                      "style real elements with plain declarations instead", "wechat-css")
+                      "style real elements with plain declarations instead", "wechat-css", construct)
                      for construct in theme.lint_user_css(options.css.read_text(encoding="utf-8"))]
-    warnings += [(f"the WeChat snippet has {rule} ({where})", "remove it from the theme or CSS file", "wechat-css")
+    warnings += [(f"the WeChat snippet has {rule} ({where})", "remove it from the theme or CSS file", "wechat-css", rule)
                  for rule, where in {p.rule: p.where for p in check(html)}.items()]
     return warnings
 

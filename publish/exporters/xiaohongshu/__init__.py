@@ -48,7 +48,8 @@ class XiaohongshuExporter:
             ctx.warn(article, f"Xiaohongshu: the title is {caption.title_length(article.metadata.title)} "
                      f"long by the platform's count (at most {caption.TITLE_MAX}); the caption says "
                      f"\"{title}\"", "give a shorter title in front matter",
-                     line=article.source.line_of(article.metadata.title), kind="title-too-long")
+                     line=article.source.line_of(article.metadata.title), kind="title-too-long",
+                     subject=article.metadata.title)
         files[f"{FOLDER}/caption.txt"] = caption.caption(article, title, _paragraphs(article.html)).encode("utf-8")
         return files
 

@@ -25,7 +25,7 @@ class ZhihuExporter:
         warn(article, ctx, result.problems)
         for problem in check.check(result.html):  # a safety net: a bug of ours, said plainly
             ctx.warn(article, f"the Zhihu snippet breaks a rule at its line {problem.line}: {problem}",
-                     "report it as a publish bug", kind="zhihu-check")
+                     "report it as a publish bug", kind="zhihu-check", subject=problem.rule)
         return result.html.encode("utf-8")
 
     def text(self, output: Output) -> str:
