@@ -37,14 +37,9 @@ class Diagnostic:
     #: What the problem is about, as data: the link target (`#intro`, `guide/api.md`), the image
     #: path, the library that logged it. Grouped lines list these instead of reading messages.
     subject: str = ""
-    #: The format it came from (its `--to` name); empty for the source stages. One warning that
-    #: several formats gave alike names them all, joined by commas as `--to` takes them.
-    fmt: str = ""
-
-    @property
-    def formats(self) -> tuple[str, ...]:
-        """The formats in `fmt`, one by one; none for the source stages."""
-        return tuple(self.fmt.split(",")) if self.fmt else ()
+    #: The formats it came from (their `--to` names): one, or several for one warning that
+    #: several formats gave alike; none for the source stages.
+    formats: tuple[str, ...] = ()
 
     @property
     def location(self) -> str:

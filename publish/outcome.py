@@ -63,5 +63,6 @@ def verdict(status: Status, reason: str, diagnostics: Sequence[Diagnostic], stri
 def error_diagnostic(error: PublishError, fallback: Path) -> Diagnostic:
     """A `PublishError` as the diagnostic the outcome carries (at its file and line when it has one)."""
     path = getattr(error, "path", None) or fallback
+    fmt = getattr(error, "fmt", "")
     return Diagnostic(Path(path), getattr(error, "line", None), "error", error.what, error.fix,
-                      fmt=getattr(error, "fmt", ""))
+                      formats=(fmt,) if fmt else ())

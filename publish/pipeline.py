@@ -171,9 +171,9 @@ def _export(target: Target, source: Source, exporters: Sequence[Exporter], confi
         files.update(produced)
     _add_preview_page(article, [(e, outputs[e.name]) for e in exporters], out_dir, files, formats)
     if not write:
-        return {}, tuple(dict.fromkeys(resolver.seen))
+        return {}, tuple(sorted(set(resolver.seen)))
     write_atomic(files)
-    return formats, tuple(dict.fromkeys(resolver.seen))
+    return formats, tuple(sorted(set(resolver.seen)))
 
 
 def _add_preview_page(article: Article, built: Sequence[tuple[Exporter, Output]], out_dir: Path,

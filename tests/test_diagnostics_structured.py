@@ -43,7 +43,7 @@ def test_a_run_reports_the_same_whatever_the_order_of_formats_and_the_pdf_helper
     lines, warnings = runs[formats, "1"]
     for run in runs.values():
         assert run == (lines, warnings)
-    said = {(w["kind"], w["subject"], w["format"]) for w in warnings}
+    said = {(w["kind"], w["subject"], ",".join(w["formats"])) for w in warnings}
     assert {("link-refused", "gone.md", ""), ("missing-anchor", "#nowhere", ""), ("pdf-link", "code.md", "pdf"),
             ("missing-anchor", "#elsewhere", "pdf"), ("wechat-image", "images/diagram.png", "wechat")} <= said
     if "juejin" in formats:  # the EPUB names #elsewhere too: the PDF says it all the same
@@ -54,11 +54,11 @@ def test_grouped_lines_are_sentences_that_name_their_subjects() -> None:
     links = ["guide/api.md#实例-property", "guide/b.md", *(f"guide/c{n}.md" for n in range(18))]
     kept = [Diagnostic(Path("post.md"), 8 + 2 * n, "warning",
                        f"the link to {link} is kept as text in the {fmt} output (no site_url)",
-                       "set site_url in publish.toml", kind="platform-link", subject=link, fmt=fmt)
+                       "set site_url in publish.toml", kind="platform-link", subject=link, formats=(fmt,))
             for fmt in ("zhihu", "juejin") for n, link in enumerate(links)]
     logged = [Diagnostic(Path("post.md"), None, "warning",
                          f"{fmt.upper()}: weasyprint: No anchor #{anchor} for internal URI reference",
-                         "check this part of the output", kind="library-log", subject="weasyprint", fmt=fmt)
+                         "check this part of the output", kind="library-log", subject="weasyprint", formats=(fmt,))
               for fmt in ("xiaohongshu", "longimage") for anchor in ("a", "b")]
     anchors = [Diagnostic(Path("post.md"), line, "warning", f"link to a missing anchor #{name}",
                           "check the heading's text", kind="missing-anchor", subject=f"#{name}")
@@ -77,21 +77,21 @@ def test_grouped_lines_are_sentences_that_name_their_subjects() -> None:
 def test_a_repeat_from_several_formats_is_one_warning_naming_them_all() -> None:
     def unhosted(fmt: str, src: str = "a.png") -> Diagnostic:
         return Diagnostic(Path("post.md"), 4, "warning", f"local image '{src}' is left out of the {fmt} output",
-                          f"add it to [{fmt}.image_url_map]", kind="platform-image", subject=src, fmt=fmt)
+                          f"add it to [{fmt}.image_url_map]", kind="platform-image", subject=src, formats=(fmt,))
 
     merged = diagnostics.ordered([unhosted("zhihu"), unhosted("juejin"), unhosted("zhihu"), unhosted("csdn", "b.png")])
-    assert [(str(d), d.fmt) for d in merged] == [
+    assert [(str(d), ",".join(d.formats)) for d in merged] == [
         ("post.md:4: warning: local image 'b.png' is left out of the csdn output — add it to [csdn.image_url_map]",
          "csdn"),
         (("post.md:4: warning: local image 'a.png' is left out of the juejin, zhihu output — add it to "
           "[juejin.image_url_map]; likewise for zhihu"), "juejin,zhihu"),
     ]
     pdf = Diagnostic(Path("post.md"), 9, "warning", "PDF: not loading x.png: remote", "allow it",
-                     kind="resource-refused", subject="x.png", fmt="pdf")
+                     kind="resource-refused", subject="x.png", formats=("pdf",))
     pictures = Diagnostic(Path("post.md"), 9, "warning", "long image: not loading x.png: remote", "allow it",
-                          kind="resource-refused", subject="x.png", fmt="longimage")
+                          kind="resource-refused", subject="x.png", formats=("longimage",))
     [both] = diagnostics.ordered([pdf, pictures])
-    assert (both.message, both.fmt) == ("long image, PDF: not loading x.png: remote", "longimage,pdf")
+    assert (both.message, ",".join(both.formats)) == ("long image, PDF: not loading x.png: remote", "longimage,pdf")
 
 
 def test_the_report_keeps_every_warning_with_its_subject_and_format(tmp_path: Path) -> None:
@@ -102,7 +102,7 @@ def test_the_report_keeps_every_warning_with_its_subject_and_format(tmp_path: Pa
         ("2 images the WeChat editor cannot take: images/diagram.png, images/cover.jpg (lines 12, 14) — upload it "
          "and add it to image_url_map, or use --wechat-images embed"),
     ]
-    assert [(w["line"], w["kind"], w["subject"], w["format"]) for w in warnings] == [
+    assert [(w["line"], w["kind"], w["subject"], ",".join(w["formats"])) for w in warnings] == [
         (7, "link-refused", "gone.md", ""),
         (8, "missing-anchor", "#nowhere", ""),
         (7, "platform-link", "code.md", "juejin,zhihu"),

@@ -81,12 +81,12 @@ class Entry:
 
 def diagnostic_to_json(d: Diagnostic) -> dict[str, Any]:
     return {"path": str(d.path), "line": d.line, "severity": d.severity, "message": d.message, "fix": d.fix,
-            "end_line": d.end_line, "kind": d.kind, "subject": d.subject, "format": d.fmt}
+            "end_line": d.end_line, "kind": d.kind, "subject": d.subject, "formats": list(d.formats)}
 
 
 def diagnostic_from_json(d: Mapping[str, Any]) -> Diagnostic:
     return Diagnostic(Path(d["path"]), d["line"], d["severity"], d["message"], d["fix"],
-                      d.get("end_line"), d.get("kind", ""), d.get("subject", ""), d.get("format", ""))
+                      d.get("end_line"), d.get("kind", ""), d.get("subject", ""), tuple(d.get("formats", ())))
 
 
 class Manifest:

@@ -11,7 +11,7 @@ Schema (version 1)::
                    "outputs": [{"format": "html", "path": "dist/posts/a.html"}],
                    "warnings": [{"location": "posts/a.md:12", "file": ..., "line": 12,
                                  "end_line": null, "kind": "missing-anchor",
-                                 "subject": "#intro", "format": "",
+                                 "subject": "#intro", "formats": [],
                                  "message": ..., "fix": ...}],
                    "errors": [...same shape...],
                    "timings": {"load": 0.01, "parse": 0.1, ..., "html": 0.02}}]}
@@ -79,4 +79,4 @@ def _article(outcome: Outcome) -> dict[str, Any]:
 
 def _diagnostic(d: Diagnostic) -> dict[str, Any]:
     return {"location": d.location, "file": str(d.path), "line": d.line, "end_line": d.end_line,
-            "kind": d.kind, "subject": d.subject, "format": d.fmt, "message": d.message, "fix": d.fix}
+            "kind": d.kind, "subject": d.subject, "formats": list(d.formats), "message": d.message, "fix": d.fix}

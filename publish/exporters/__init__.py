@@ -101,7 +101,7 @@ class ExportContext:
         target), which a grouped line lists.
         """
         self.diagnostics.append(Diagnostic(article.path, line, "warning", message, fix, kind=kind,
-                                           subject=subject, fmt=self.fmt))
+                                           subject=subject, formats=(self.fmt,) if self.fmt else ()))
 
     def converts(self, ref: ArticleRef) -> bool:
         """Whether the article a link points at (see `publish.normalize.xref`) is in this run."""
@@ -153,7 +153,7 @@ def export(exporter: Exporter, article: Article, ctx: ExportContext) -> Output:
         output = exporter.export(article, ctx)
     ctx.diagnostics.extend(library_logs.diagnostics(logged, article.source, library_logs.label(exporter.name),
                                                     fmt=exporter.name))
-    ctx.diagnostics[said:] = [d if d.fmt else dataclasses.replace(d, fmt=exporter.name)
+    ctx.diagnostics[said:] = [d if d.formats else dataclasses.replace(d, formats=(exporter.name,))
                               for d in ctx.diagnostics[said:]]
     return output
 

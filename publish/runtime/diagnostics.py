@@ -1,12 +1,13 @@
 """Operations on diagnostics as a whole: repeats merged, the order a run reports them in, repeats
 of a kind grouped into one terminal line, warnings counted by kind for the end of a run.
 
-An 85-post blog printed 1,689 warning lines, most of them the same few problems again and again
-(`link to a missing anchor` once per link). The terminal gets one sentence per kind and article,
+A real blog's build repeats the same few problems again and again (`link to a missing anchor`
+once per link), and a wall of such lines hides the one that matters. The terminal gets one
+sentence per kind and article,
 naming what the warnings are about (`post.md:705: warning: 12 links to missing anchors: #vm-watch,
 #Vue-set, #props, … and 9 more (lines 705–2488)`), and a count per kind at the end; `--report`
 keeps every single warning. What a warning is about and which format gave it are fields of the
-`Diagnostic` (`subject`, `fmt`): nothing here guesses them from a message's words. All pure functions.
+`Diagnostic` (`subject`, `formats`): nothing here guesses them from a message's words. All pure functions.
 """
 
 from __future__ import annotations
@@ -142,8 +143,8 @@ def shown(path: Path) -> Path:
 def _said_by_all(members: list[Diagnostic]) -> Diagnostic:
     """One of a set of repeats: the source's when the source said it (the formats only repeat
     it), the first when one format said it each time, else one naming every format that said it."""
-    by_source = [d for d in members if not d.fmt]
-    if by_source or len({d.fmt for d in members}) == 1:
+    by_source = [d for d in members if not d.formats]
+    if by_source or len({d.formats for d in members}) == 1:
         return by_source[0] if by_source else members[0]
     members = sorted(members, key=lambda d: d.formats)
     first = members[0]
@@ -156,7 +157,7 @@ def _said_by_all(members: list[Diagnostic]) -> Diagnostic:
     said, spelling = _without_formats(first.message, first.formats)
     voices = ", ".join(dict.fromkeys(spelled[name] for name in names))
     message = said.replace(_SLOT, voices) if spelling else f"{', '.join(names)}: {first.message}"
-    return replace(first, message=message, fix=_fixes(members), fmt=",".join(names))
+    return replace(first, message=message, fix=_fixes(members), formats=tuple(names))
 
 
 def _fixes(members: list[Diagnostic]) -> str:
@@ -204,7 +205,7 @@ def _grouped(members: list[Diagnostic]) -> Diagnostic:
     listed = f": {_subjects(subjects)}" if subjects else ""
     lines = f" ({_lines(spans)})" if spans else ""
     return replace(first, line=spans[0][0] if spans else None, end_line=None, message=head + listed + lines,
-                   fix=_shape(first.fix, first.subject).replace(_SLOT, "…"), subject="", fmt=",".join(names))
+                   fix=_shape(first.fix, first.subject).replace(_SLOT, "…"), subject="", formats=tuple(names))
 
 
 def _subjects(subjects: list[str]) -> str:

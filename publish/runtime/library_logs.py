@@ -156,7 +156,7 @@ def diagnostics(records: Iterable[Logged], source: Source, label: str, *, fmt: s
         prefix = f"{label}: " if label else ""
         found.append(Diagnostic(source.path, source.line_of(*quoted(record.message)), "warning",
                                 f"{prefix}{record.library}: {record.message}", fix, kind=KIND,
-                                subject=record.library, fmt=fmt))
+                                subject=record.library, formats=(fmt,) if fmt else ()))
     return found
 
 

@@ -69,7 +69,7 @@ def _warning(article: Article, exporter: Exporter, runs: list[match.Run], size: 
         f"{label} lost {size} characters{places} (lines {'; '.join(spans)}{more})",
         "check these lines in the output; write the construct as plain Markdown, "
         "or report it as a publish bug with the lines",
-        end_line=first.last + offset, kind=KIND, fmt=exporter.name)
+        end_line=first.last + offset, kind=KIND, formats=(exporter.name,))
 
 
 def _span(first: int, last: int) -> str:
