@@ -186,8 +186,8 @@ def _add_preview_page(article: Article, built: Sequence[tuple[Exporter, Output]]
     stem = out_dir / article.stem
     path = stem.with_name(stem.name + preview.SUFFIX)
     files[path] = preview.render(article, shown)
-    for target in shown:
-        formats[target.name].append(path)
+    for copyable in shown:
+        formats[copyable.name].append(path)
 
 
 def _report_losses(losses: Sequence[Diagnostic], strict: bool, diagnostics: list[Diagnostic]) -> None:
