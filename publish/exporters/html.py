@@ -8,6 +8,7 @@ from typing import ClassVar
 from publish.exporters import ExportContext
 from publish.model import Article
 from publish.normalize import xref
+from publish.render import diagrams
 from publish.render.page import render_page
 
 
@@ -20,7 +21,9 @@ class HtmlExporter:
     label: ClassVar[str] = "the HTML page"
 
     def export(self, article: Article, ctx: ExportContext) -> bytes:
-        return render_page(linked(article), ctx.config, ctx.theme, "screen").encode("utf-8")
+        page = linked(article)
+        page = dataclasses.replace(page, html=diagrams.inline(page.html, ctx.resolver))
+        return render_page(page, ctx.config, ctx.theme, "screen").encode("utf-8")
 
 
 def linked(article: Article) -> Article:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from publish.config.record import Config
 from publish.model import Diagnostic, PandocAst, Severity, Source
-from publish.normalize import autolink, footnotes, headings, indent, links, raw_html, rawtext, templates, urls
+from publish.normalize import autolink, diagrams, footnotes, headings, indent, links, raw_html, rawtext, templates, urls
 from publish.runtime.resources import Resolver
 
 
@@ -69,13 +69,15 @@ TEXT_TRANSFORMS: tuple[tuple[str, TextTransform], ...] = (
 #: Run on pandoc's AST, in this order: the author's raw HTML made safe first (so every raw node it
 #: sees is the author's, and later transforms read only what is kept), then ids, so that links can
 #: check `#anchors` against them; absolute URLs are made valid last (links finds files by the
-#: paths as written).
+#: paths as written). Diagrams come after them all: their pictures are publish's own, not the
+#: author's references to check.
 AST_TRANSFORMS: tuple[tuple[str, AstTransform], ...] = (
     ("raw_html", raw_html.run),
     ("headings", headings.run),
     ("autolink", autolink.run),
     ("links", links.run),
     ("urls", urls.run),
+    ("diagrams", diagrams.run),
 )
 
 

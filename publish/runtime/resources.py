@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Self
 
+from publish.runtime import generated
+
 if TYPE_CHECKING:
     from publish.config.record import Config
 
@@ -69,6 +71,17 @@ def find_site_root(folder: Path, root: Path) -> Path:
     return root
 
 
+def _generated(ref: str) -> Path:
+    """A picture publish rendered (a diagram): read from the store by its hash name, nothing else
+    (`publish.runtime.generated`); outside the source root, but never a file an article chose."""
+    path = generated.path_of(ref)
+    if path is None:
+        raise ResourceRefused(ref, "scheme", "not a generated picture")
+    if not path.is_file():
+        raise ResourceRefused(ref, "missing", "no such rendered diagram (the cache was cleared?)")
+    return path
+
+
 @dataclass(frozen=True, slots=True)
 class Resolver:
     """Turns references in an article into files under `root`, or refuses them.
@@ -92,6 +105,8 @@ class Resolver:
 
     def locate(self, ref: str, base: Path) -> Path:
         """The local file `ref` means, relative to folder `base`; raises `ResourceRefused`."""
+        if generated.is_generated(ref):
+            return _generated(ref)
         parts = urllib.parse.urlsplit(ref)
         if parts.scheme == "file":
             raw = urllib.parse.unquote(parts.path)

@@ -47,9 +47,13 @@ def _blank(match: re.Match[str]) -> str:
 _HIDDEN = "script|style|template|noscript|form|button|select|textarea|object|canvas|svg|math"
 _Rule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
 _M, _S, _I = re.MULTILINE, re.DOTALL, re.IGNORECASE
-#: In order: whole regions first (comments, hidden elements, display math), then inline syntax.
+#: A diagram's fenced source (`publish.normalize.diagrams`): drawn, it is a picture whose labels
+#: are not the code's words; kept as code, it was reported already.
+_DIAGRAM = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*\{?[ \t]*\.?(?:mermaid|dot|graphviz)\b.*?^[ \t]*\1[ \t]*$", _S | _M | _I)
+#: In order: whole regions first (comments, diagrams, hidden elements, display math), then inline syntax.
 _RULES: tuple[_Rule, ...] = (
     (re.compile(r"<!--.*?-->", _S), _blank),
+    (_DIAGRAM, _blank),
     (re.compile(rf"^[ \t]*<({_HIDDEN})\b[^>]*>.*?</\1\s*>", _S | _M | _I), _blank),
     (re.compile(rf"<({_HIDDEN})\b[^>]*>[^\n]*?</\1\s*>", _I), _blank),
     (re.compile(r"\$\$.+?\$\$", _S), _blank),

@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from publish.exporters.snippet.figures import mapped_url
 from publish.model import Article
 from publish.normalize import xref
+from publish.runtime import generated
 from publish.runtime.resources import ResourceRefused, is_remote
 
 
@@ -51,6 +52,7 @@ def image_url(src: str, local: str | None, url_map: Mapping[str, str]) -> str | 
     """
     if is_remote(src):
         return src
+    src, local = generated.raster(src), local and generated.raster(local)  # diagrams as PNG
 
     def locate(_: str) -> PurePosixPath:
         if local is None:
@@ -62,6 +64,10 @@ def image_url(src: str, local: str | None, url_map: Mapping[str, str]) -> str | 
 
 def unhosted(src: str, platform: str) -> Problem:
     """The warning for a local image left out of the paste."""
+    if generated.is_generated(src):
+        return Problem(f"a diagram is left out of the {platform} output (its picture has no URL)",
+                       "configure an image host, or upload the PNG and add it to "
+                       f"[{platform}.image_url_map] (\"{generated.raster(src)}\" = \"https://…\")", src, "platform-image")
     return Problem(f"local image '{src}' is left out of the {platform} output (it has no URL)",
                    f"upload it and add it to [{platform}.image_url_map] (\"{src}\" = \"https://…\")",
                    src, "platform-image")
