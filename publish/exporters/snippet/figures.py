@@ -153,6 +153,8 @@ def figures(root: Element, caption: Caption) -> None:
 
 
 def _caption(image: Element, source: Caption) -> str:
+    if "diagram" in str(image.get("class", "")).split():
+        return ""  # a rendered diagram's alt is its labels, already in the picture
     title, alt = str(image.get("title", "")).strip(), str(image.get("alt", "")).strip()
     if source == "title":
         return title or alt

@@ -167,7 +167,7 @@ def _first_error(stderr: str) -> str:
     if not lines:
         return "the renderer failed without a message"
     first = next((line for line in lines if line.startswith(("Error", "UnknownDiagramError"))), lines[0])
-    first = re.sub(r"^(?:Error|UnknownDiagramError):\s*", "", first)
+    first = re.sub(r"^(?:Error|UnknownDiagramError):\s*(?:<stdin>:\s*)?", "", first)
     if first.endswith(":"):  # Mermaid's parser: the line, then the text, a caret, what it expected
         got = next((m.group(1) for line in lines if (m := re.search(r"got '([^']+)'", line))), None)
         first = f"{first} unexpected {got}" if got else first.rstrip(":")
