@@ -55,7 +55,8 @@ def clean(data: bytes) -> Clean:
     if etree.QName(root).localname != "svg":
         raise NotSvg(f"the root element is <{etree.QName(root).localname}>")
     for element in list(root.iter()):
-        if not isinstance(element.tag, str):
+        if not isinstance(element.tag, str):  # an entity reference (never resolved): no DTD defines it now
+            _remove(element)
             continue
         name = etree.QName(element).localname
         if name in _DROPPED:
@@ -131,6 +132,6 @@ def _size(root: etree._Element) -> float:
 def _texts(root: etree._Element) -> list[str]:
     """The text of each `<text>` element (its `<tspan>` lines joined), in document order."""
     found = []
-    for element in root.iter(f"{{{SVG_NS}}}text"):
+    for element in root.iter(f"{{{SVG_NS}}}text", "text"):
         found.append(" ".join(part.strip() for part in element.itertext() if part.strip()))
     return found
