@@ -71,6 +71,7 @@ bench: setup
 	$(BIN)/python benchmarks/serve
 	$(BIN)/python benchmarks/ast
 	$(BIN)/python benchmarks/images
+	$(BIN)/python benchmarks/diagrams
 	$(BIN)/python benchmarks/memory
 
 # The README's Xiaohongshu pictures: the cover and the first content card of sources/sora.md, small.

@@ -4,6 +4,8 @@ Articles come from many authors (pull requests in CI). Whatever a Markdown image
 stylesheet or iframe asks for, only files inside the source root are read, and the network is used
 only with `--allow-remote`. Pandoc never loads resources itself (we only ask it for JSON and HTML);
 WeasyPrint gets `Resolver.url_fetcher`; the EPUB exporter embeds only what `fetch` returns.
+The one thing read from outside the root is a picture publish rendered itself, named
+`diagram:<hash>.svg` (`publish.runtime.generated`): only a hash-named file in that store.
 """
 
 from __future__ import annotations

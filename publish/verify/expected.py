@@ -4,7 +4,8 @@ The guard compares words, not markup, so this strips from the Markdown body (aft
 transforms: what pandoc read) everything that is meant not to reach a reader as text: HTML
 comments, `<script>`/`<style>`/`<template>` elements the author wrote as real elements, tags and
 their attributes, link targets, images (their alt has no place in most formats), footnote labels,
-attribute blocks, math (each format draws it differently) and fence lines. Where something is
+attribute blocks, math (each format draws it differently), diagram sources (drawn as pictures)
+and fence lines. Where something is
 taken out of a line, the line is cut in two there (`SEPARATOR`): outputs put footnote numbers,
 formulas or images in those places, and the halves are looked for separately.
 

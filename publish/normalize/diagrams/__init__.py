@@ -92,7 +92,8 @@ def run(ast: PandocAst, ctx: Context) -> PandocAst:
                    kind="diagram", subject=_NAMES[kind])
         return [node]
 
-    return splice(ast, replace)
+    drawn: PandocAst = splice(ast, replace)
+    return drawn
 
 
 _NAMES = {"mermaid": "Mermaid", "graphviz": "Graphviz"}

@@ -96,10 +96,9 @@ def _keep_tail(element: etree._Element) -> None:
 def _clean_attributes(element: etree._Element) -> None:
     for key in list(element.attrib):
         local = etree.QName(key).localname
-        value = element.attrib[key]
-        if local.lower().startswith("on") or _SCRIPTISH.search(value):
-            del element.attrib[key]
-        elif local == "href" and not value.startswith("#"):
+        value = str(element.attrib[key])
+        outside = local == "href" and not value.startswith("#")  # only references within the picture
+        if local.lower().startswith("on") or _SCRIPTISH.search(value) or outside:
             del element.attrib[key]
         elif local == "style":
             element.attrib[key] = _css(value)
@@ -133,5 +132,5 @@ def _texts(root: etree._Element) -> list[str]:
     """The text of each `<text>` element (its `<tspan>` lines joined), in document order."""
     found = []
     for element in root.iter(f"{{{SVG_NS}}}text", "text"):
-        found.append(" ".join(part.strip() for part in element.itertext() if part.strip()))
+        found.append(" ".join(str(part).strip() for part in element.itertext() if str(part).strip()))
     return found
