@@ -331,3 +331,9 @@ def test_a_missing_renderer_is_one_warning_naming_what_to_install(tmp_path: Path
     assert len(found) == 1, found  # both diagrams, one warning (grouped by kind and subject)
     assert "mmdc" in found[0]["what"] and "mermaid-cli" in found[0]["fix"]
     assert (tmp_path / "out" / "two.html").read_text(encoding="utf-8").count("<pre") == 2
+
+
+def test_html_labels_are_counted_as_lost() -> None:
+    cleaned = svg.clean(b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><div xmlns="http://www.w3.org/1999/'
+                        b'xhtml">An <b>HTML</b> label</div></foreignObject><text>kept</text></svg>')
+    assert cleaned.lost == "An HTML label" and cleaned.labels == ("kept",)

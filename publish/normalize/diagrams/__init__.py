@@ -36,7 +36,7 @@ KINDS = {"mermaid": "mermaid", "dot": "graphviz", "graphviz": "graphviz"}
 #: Seconds one diagram may take (Mermaid starts a browser: a few seconds on a slow machine).
 TIMEOUT = 60.0
 #: Diagrams rendered at once within an article (each Mermaid one is a browser).
-PARALLEL = 3
+PARALLEL = 2
 #: Changes when what is stored for a diagram changes (the sanitizer, the PNG), so the cache follows.
 FORMAT = "1"
 ALT_LIMIT = 300
@@ -137,6 +137,9 @@ def draw(renderer: renderers.Renderer, code: str) -> Drawn | Kept:
         return Kept(str(failed), _FIXES[renderer.kind], failed.line)
     except svg.NotSvg as bad:
         return Kept(f"the renderer's output is not an SVG ({bad})", _FIXES[renderer.kind])
+    if cleaned.lost:
+        return Kept(f"its labels are HTML, which only a browser draws ({cleaned.lost[:60]!r})",
+                    "leave htmlLabels at its default (false), or use a diagram type whose labels are text")
     try:
         picture = png.png(cleaned.data, cleaned.width)
         generated.store({svg_ref: cleaned.data, png_ref: picture})

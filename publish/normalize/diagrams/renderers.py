@@ -27,9 +27,12 @@ from pathlib import Path
 #: What Mermaid is asked for. `secure` keeps a diagram's `%%{init}%%` from loosening any of it.
 MERMAID_CONFIG = {
     "securityLevel": "strict",
-    "secure": ["secure", "securityLevel", "startOnLoad", "maxTextSize", "htmlLabels", "flowchart"],
+    "secure": ["secure", "securityLevel", "startOnLoad", "maxTextSize", "suppressErrorRendering", "maxEdges",
+               "htmlLabels", "flowchart"],
     "htmlLabels": False,
     "flowchart": {"htmlLabels": False},
+    "journey": {"textPlacement": "tspan"},  # these two write their labels as HTML by default
+    "timeline": {"textPlacement": "tspan"},
     "fontFamily": '"Noto Sans", "Noto Sans CJK SC", sans-serif',
     "theme": "default",
     "deterministicIds": True,

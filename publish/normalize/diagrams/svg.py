@@ -42,6 +42,9 @@ class Clean:
     data: bytes
     labels: tuple[str, ...]
     width: float
+    #: Words the picture lost: text in an HTML label (a foreign object), which no engine but a
+    #: browser draws and which is removed here.
+    lost: str = ""
 
 
 def clean(data: bytes) -> Clean:
@@ -54,11 +57,14 @@ def clean(data: bytes) -> Clean:
         raise NotSvg(str(exc)) from exc
     if etree.QName(root).localname != "svg":
         raise NotSvg(f"the root element is <{etree.QName(root).localname}>")
+    lost = []
     for element in list(root.iter()):
         if not isinstance(element.tag, str):  # an entity reference (never resolved): no DTD defines it now
             _remove(element)
             continue
         name = etree.QName(element).localname
+        if name == "foreignObject":
+            lost.append(" ".join("".join(str(t) for t in element.itertext()).split()))
         if name in _DROPPED:
             _remove(element)
         elif name in _GROUPED:
@@ -72,7 +78,8 @@ def clean(data: bytes) -> Clean:
             _clean_attributes(element)
     width = _size(root)
     labels = tuple(" ".join(t.split()) for t in _texts(root))
-    return Clean(etree.tostring(root, encoding="utf-8"), tuple(t for t in labels if t), width)
+    return Clean(etree.tostring(root, encoding="utf-8"), tuple(t for t in labels if t), width,
+                 " ".join(t for t in lost if t))
 
 
 def _remove(element: etree._Element) -> None:
