@@ -261,6 +261,21 @@ def test_a_broken_diagram_is_one_warning_on_its_line_and_stays_code(store: Path,
 
 
 @pytest.mark.slow
+def test_a_refusal_is_remembered_not_rendered_again(store: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    first = publish(FIXTURES / "broken.md", "--to", "html", "--out", tmp_path / "a")
+
+    def refuse(*_: object) -> bytes:
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(renderers.Renderer, "render", refuse)
+    again = publish(FIXTURES / "broken.md", "--to", "html", "--out", tmp_path / "b")
+    assert again.exit_code == 0, again.output
+    assert [w.group() for w in warnings(again)] == [w.group() for w in warnings(first)]
+    assert len(warnings(again)) == 2
+
+
+@pytest.mark.slow
 def test_a_hostile_diagram_leaves_no_script_link_or_outside_reference(store: Path, tmp_path: Path) -> None:
     result = publish(FIXTURES / "hostile.md", "--to", "html,epub,wechat", "--wechat-images", "embed",
                      "--out", tmp_path)

@@ -59,6 +59,11 @@ def path_of(reference: str) -> Path | None:
     return folder() / name
 
 
+def failure_path(digest: str) -> Path:
+    """Where the renderer's refusal of a diagram is remembered (not a picture: never resolved)."""
+    return folder() / f"{digest}.failed"
+
+
 def store(files: dict[str, bytes]) -> None:
     """Write generated pictures by reference, all at once and atomically (batch workers render
     the same diagram at the same time; a reader never sees half a file, nor an SVG without its PNG).

@@ -27,6 +27,7 @@ from publish.normalize import xref
 from publish.normalize.diagrams import png, renderers, svg
 from publish.pandoc.nodes import splice, walk
 from publish.runtime import generated
+from publish.runtime.atomic import write_atomic
 
 if TYPE_CHECKING:
     from publish.normalize import Context
@@ -130,10 +131,15 @@ def draw(renderer: renderers.Renderer, code: str) -> Drawn | Kept:
             return Drawn(svg_ref, svg.clean(svg_path.read_bytes()).labels)
         except (OSError, svg.NotSvg):
             pass  # a damaged cache file: render again
+    refused = _refusal(digest)
+    if refused is not None:
+        return Kept(refused.message, _FIXES[renderer.kind], refused.line)
     try:
         raw = renderer.render(code, f"diagram-{digest[:12]}", TIMEOUT)
         cleaned = svg.clean(raw)
     except renderers.Failed as failed:
+        if not failed.timed_out:  # a syntax error stays one; a timeout may pass on a quieter machine
+            _remember(digest, Refusal(str(failed), failed.line))
         return Kept(str(failed), _FIXES[renderer.kind], failed.line)
     except svg.NotSvg as bad:
         return Kept(f"the renderer's output is not an SVG ({bad})", _FIXES[renderer.kind])
@@ -146,6 +152,31 @@ def draw(renderer: renderers.Renderer, code: str) -> Drawn | Kept:
     except (PublishError, RuntimeError) as exc:
         return Kept(f"the picture could not be stored ({exc})", f"check that {generated.folder()} is writable")
     return Drawn(svg_ref, cleaned.labels)
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """What the renderer said about a diagram it refused, kept so that the next run (a save in
+    `publish serve`, another article) does not start a browser to hear it again."""
+
+    message: str
+    line: int | None
+
+
+def _refusal(digest: str) -> Refusal | None:
+    try:
+        data = json.loads(generated.failure_path(digest).read_text(encoding="utf-8"))
+        return Refusal(str(data["message"]), data["line"] if isinstance(data["line"], int) else None)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _remember(digest: str, refusal: Refusal) -> None:
+    try:
+        write_atomic({generated.failure_path(digest): json.dumps(
+            {"message": refusal.message, "line": refusal.line}).encode("utf-8")})
+    except PublishError:
+        pass  # a store that cannot be written only costs the next run a render
 
 
 _FIXES = {"mermaid": "fix the diagram's syntax (the Mermaid Live Editor shows the error as you type)",

@@ -59,9 +59,10 @@ class Unavailable(Exception):
 class Failed(Exception):
     """The renderer refused the diagram or ran out of time: `line` is the diagram's own line."""
 
-    def __init__(self, message: str, line: int | None = None) -> None:
+    def __init__(self, message: str, line: int | None = None, *, timed_out: bool = False) -> None:
         super().__init__(message)
         self.line = line
+        self.timed_out = timed_out
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +157,7 @@ def _run(args: list[str], stdin: bytes, cwd: Path, env: dict[str, str], timeout:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
-            raise Failed(f"the renderer took more than {timeout:g} s") from None
+            raise Failed(f"the renderer took more than {timeout:g} s", timed_out=True) from None
     if process.returncode != 0:
         message = _first_error(err.decode("utf-8", "replace"))
         found = _LINE.search(message)
