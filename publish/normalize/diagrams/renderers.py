@@ -88,7 +88,7 @@ class Renderer:
             (folder / "in.mmd").write_text(code, encoding="utf-8")
             (folder / "config.json").write_text(json.dumps(MERMAID_CONFIG), encoding="utf-8")
             (folder / "browser.json").write_text(json.dumps(
-                {"executablePath": str(self.browser), "headless": "shell", "args": list(CHROMIUM_ARGS)}),
+                {"executablePath": str(self.browser), "headless": True, "args": list(CHROMIUM_ARGS)}),
                 encoding="utf-8")
             args = [str(self.program), "-q", "-p", "browser.json", "-c", "config.json", "-i", "in.mmd",
                     "-o", "out.svg", "-b", "white", "--svgId", name]
