@@ -268,7 +268,7 @@ def test_a_refusal_is_remembered_not_rendered_again(store: Path, tmp_path: Path,
     def refuse(*_: object) -> bytes:
         raise AssertionError("rendered again")
 
-    monkeypatch.setattr(renderers.Renderer, "render", refuse)
+    monkeypatch.setattr(renderers.Renderer, "render_all", refuse)
     again = publish(FIXTURES / "broken.md", "--to", "html", "--out", tmp_path / "b")
     assert again.exit_code == 0, again.output
     assert [w.group() for w in warnings(again)] == [w.group() for w in warnings(first)]
@@ -310,7 +310,7 @@ def test_a_diagram_is_rendered_once_then_read_from_the_store(store: Path, tmp_pa
     def refuse(*_: object) -> bytes:
         raise AssertionError("rendered again")
 
-    monkeypatch.setattr(renderers.Renderer, "render", refuse)
+    monkeypatch.setattr(renderers.Renderer, "render_all", refuse)
     other = tmp_path / "other.md"  # another article, the same diagram
     other.write_text(source.read_text(encoding="utf-8").replace("Twice", "Other"), encoding="utf-8")
     result = publish(other, "--to", "html", "--out", tmp_path / "b")
@@ -352,3 +352,17 @@ def test_html_labels_are_counted_as_lost() -> None:
     cleaned = svg.clean(b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><div xmlns="http://www.w3.org/1999/'
                         b'xhtml">An <b>HTML</b> label</div></foreignObject><text>kept</text></svg>')
     assert cleaned.lost == "An HTML label" and cleaned.labels == ("kept",)
+
+
+@pytest.mark.slow
+def test_a_broken_diagram_between_good_ones_fails_alone(store: Path, tmp_path: Path) -> None:
+    source = tmp_path / "mixed.md"
+    source.write_text("---\ntitle: Mixed\n---\n\n```mermaid\nflowchart LR\n  One --> Two\n```\n\n"
+                      "```mermaid\nflowchart LR\n  Bad --> (((\n```\n\n"
+                      "```mermaid\nsequenceDiagram\n  Three->>Four: hello\n```\n", encoding="utf-8")
+    result = publish(source, "--to", "html", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    [warning] = warnings(result)
+    assert warning["line"] == "12" and "Mermaid diagram kept as code" in warning["what"]
+    page = (tmp_path / "out" / "mixed.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == 2 and "Three</" in page and "One</" in page

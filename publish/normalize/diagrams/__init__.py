@@ -17,7 +17,6 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -34,10 +33,8 @@ if TYPE_CHECKING:
 
 #: Code block classes that are diagrams, and the renderer that draws them.
 KINDS = {"mermaid": "mermaid", "dot": "graphviz", "graphviz": "graphviz"}
-#: Seconds one diagram may take (Mermaid starts a browser: a few seconds on a slow machine).
+#: Seconds one diagram may take (the first Mermaid one starts the browser: a few seconds on a slow machine).
 TIMEOUT = 60.0
-#: Diagrams rendered at once within an article (each Mermaid one is a browser).
-PARALLEL = 2
 #: Changes when what is stored for a diagram changes (the sanitizer, the PNG), so the cache follows.
 FORMAT = "1"
 ALT_LIMIT = 300
@@ -101,29 +98,48 @@ _NAMES = {"mermaid": "Mermaid", "graphviz": "Graphviz"}
 
 
 def draw_all(wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Drawn | Kept]:
-    """Each (kind, code) drawn from the store, or rendered, a few at a time."""
-    found: dict[str, renderers.Renderer | Kept] = {}
-    for kind, _ in wanted:
+    """Each (kind, code) from the store, or rendered: all of a kind in one call to its renderer."""
+    results: dict[tuple[str, str], Drawn | Kept] = {}
+    todo: dict[str, list[str]] = {}
+    found: dict[str, renderers.Renderer] = {}
+    for kind, code in wanted:
         if kind not in found:
             try:
                 found[kind] = renderers.find(kind)
             except renderers.Unavailable as missing:
-                found[kind] = Kept(str(missing), missing.fix)
-    jobs = list(wanted)
-
-    def one(job: tuple[str, str]) -> Drawn | Kept:
-        renderer = found[job[0]]
-        return renderer if isinstance(renderer, Kept) else draw(renderer, job[1])
-
-    if len(jobs) == 1:
-        return {jobs[0]: one(jobs[0])}
-    with ThreadPoolExecutor(max_workers=min(PARALLEL, len(jobs))) as pool:
-        return dict(zip(jobs, pool.map(one, jobs), strict=True))
+                results[(kind, code)] = Kept(str(missing), missing.fix)
+                continue
+        stored = _stored(found[kind], code)
+        if stored is None:
+            todo.setdefault(kind, []).append(code)
+        else:
+            results[(kind, code)] = stored
+    for kind, codes in todo.items():
+        renderer = found[kind]
+        digests = [_digest(renderer, code) for code in codes]
+        drawings = renderer.render_all([(code, f"diagram-{d[:12]}") for code, d in zip(codes, digests, strict=True)],
+                                       TIMEOUT)
+        for code, digest, drawing in zip(codes, digests, drawings, strict=True):
+            results[(kind, code)] = _keep(renderer, digest, drawing)
+    return results
 
 
 def draw(renderer: renderers.Renderer, code: str) -> Drawn | Kept:
     """One diagram from the store, else rendered, cleaned and stored with its PNG twin."""
-    digest = hashlib.sha256(json.dumps([FORMAT, renderer.kind, renderer.identity, code]).encode()).hexdigest()
+    stored = _stored(renderer, code)
+    if stored is not None:
+        return stored
+    digest = _digest(renderer, code)
+    return _keep(renderer, digest, renderer.render_all([(code, f"diagram-{digest[:12]}")], TIMEOUT)[0])
+
+
+def _digest(renderer: renderers.Renderer, code: str) -> str:
+    return hashlib.sha256(json.dumps([FORMAT, renderer.kind, renderer.identity, code]).encode()).hexdigest()
+
+
+def _stored(renderer: renderers.Renderer, code: str) -> Drawn | Kept | None:
+    """The picture (or the refusal) the store holds for this diagram, else None."""
+    digest = _digest(renderer, code)
     svg_ref, png_ref = generated.ref(digest, ".svg"), generated.ref(digest, ".png")
     svg_path, png_path = generated.path_of(svg_ref), generated.path_of(png_ref)
     if svg_path is not None and png_path is not None and svg_path.is_file() and png_path.is_file():
@@ -132,20 +148,23 @@ def draw(renderer: renderers.Renderer, code: str) -> Drawn | Kept:
         except (OSError, svg.NotSvg):
             pass  # a damaged cache file: render again
     refused = _refusal(digest)
-    if refused is not None:
-        return Kept(refused.message, _FIXES[renderer.kind], refused.line)
+    return None if refused is None else Kept(refused.message, _FIXES[renderer.kind], refused.line)
+
+
+def _keep(renderer: renderers.Renderer, digest: str, drawing: renderers.Drawing) -> Drawn | Kept:
+    """A renderer's answer cleaned and stored with its PNG twin (a refusal remembered), or why not."""
+    if isinstance(drawing, renderers.Failed):
+        if not drawing.timed_out:  # a syntax error stays one; a timeout may pass on a quieter machine
+            _remember(digest, Refusal(str(drawing), drawing.line))
+        return Kept(str(drawing), _FIXES[renderer.kind], drawing.line)
     try:
-        raw = renderer.render(code, f"diagram-{digest[:12]}", TIMEOUT)
-        cleaned = svg.clean(raw)
-    except renderers.Failed as failed:
-        if not failed.timed_out:  # a syntax error stays one; a timeout may pass on a quieter machine
-            _remember(digest, Refusal(str(failed), failed.line))
-        return Kept(str(failed), _FIXES[renderer.kind], failed.line)
+        cleaned = svg.clean(drawing)
     except svg.NotSvg as bad:
         return Kept(f"the renderer's output is not an SVG ({bad})", _FIXES[renderer.kind])
     if cleaned.lost:
         return Kept(f"its labels are HTML, which only a browser draws ({cleaned.lost[:60]!r})",
                     "leave htmlLabels at its default (false), or use a diagram type whose labels are text")
+    svg_ref, png_ref = generated.ref(digest, ".svg"), generated.ref(digest, ".png")
     try:
         picture = png.png(cleaned.data, cleaned.width)
         generated.store({svg_ref: cleaned.data, png_ref: picture})

@@ -1,4 +1,7 @@
-"""The two diagram renderers, run as bounded subprocesses: Graphviz's `dot` and Mermaid's `mmdc`.
+"""The two diagram renderers, run as bounded subprocesses: Graphviz's `dot` and Mermaid's own.
+
+Mermaid's is `@mermaid-js/mermaid-cli` (found by its `mmdc`), driven through its Node.js API by
+`mermaid.mjs`, so that all of an article's Mermaid diagrams share one browser.
 
 Both are programs outside Python, so a `pip install` alone has neither; `make setup` installs
 Debian's `graphviz` and `@mermaid-js/mermaid-cli` (into the venv, `<venv>/mermaid`), and a
@@ -15,12 +18,15 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,39 +71,96 @@ class Failed(Exception):
         self.timed_out = timed_out
 
 
+Drawing = bytes | Failed
+"""A diagram's SVG (not yet sanitized), or why the renderer did not draw it."""
+
+
 @dataclass(frozen=True, slots=True)
 class Renderer:
     """A renderer found on this machine: what runs, and what identifies its version for the cache."""
 
     kind: str  #: "mermaid" or "graphviz"
-    program: Path
+    program: Path  #: `dot`, or Node.js for Mermaid
+    package: Path | None  #: mermaid-cli's package folder
     browser: Path | None
     identity: str
 
-    def render(self, code: str, name: str, timeout: float) -> bytes:
-        """The diagram's SVG (not yet sanitized); raises `Failed`. `name` makes its ids unique."""
+    def render_all(self, diagrams: Sequence[tuple[str, str]], timeout: float) -> list[Drawing]:
+        """Each (code, name) drawn, in order; `name` makes a picture's ids unique in a page.
+
+        Mermaid draws them all in one browser, each within `timeout` (the first also starts the
+        browser): a diagram that hangs fails alone and the ones after it go to a new browser."""
+        if self.kind == "graphviz":
+            return [self._dot(code, timeout) for code, _ in diagrams]
+        drawn: list[Drawing] = []
+        while len(drawn) < len(diagrams):
+            drawn += self._mermaid(diagrams[len(drawn):], timeout)
+        return drawn
+
+    def _dot(self, code: str, timeout: float) -> Drawing:
         with tempfile.TemporaryDirectory(prefix="publish-diagram-") as tmp:
-            folder = Path(tmp)
-            if self.kind == "graphviz":
-                empty = folder / "files"
-                empty.mkdir()
-                env = {**_base_env(), "GV_FILE_PATH": str(empty)}
-                args = [str(self.program), "-Tsvg", *(f"-{o}fontname={GRAPHVIZ_FONT}" for o in "GNE")]
-                out = _run(args, code.encode("utf-8"), folder, env, timeout)
-                return out
-            (folder / "in.mmd").write_text(code, encoding="utf-8")
-            (folder / "config.json").write_text(json.dumps(MERMAID_CONFIG), encoding="utf-8")
-            (folder / "browser.json").write_text(json.dumps(
-                {"executablePath": str(self.browser), "headless": True, "args": list(CHROMIUM_ARGS)}),
-                encoding="utf-8")
-            args = [str(self.program), "-q", "-p", "browser.json", "-c", "config.json", "-i", "in.mmd",
-                    "-o", "out.svg", "-b", "white", "--svgId", name]
-            env = {**_base_env(), "PUPPETEER_SKIP_DOWNLOAD": "1", "PUPPETEER_EXECUTABLE_PATH": str(self.browser)}
-            _run(args, b"", folder, env, timeout)
+            empty = Path(tmp) / "files"
+            empty.mkdir()
+            env = {**_base_env(), "GV_FILE_PATH": str(empty)}
+            args = [str(self.program), "-Tsvg", *(f"-{o}fontname={GRAPHVIZ_FONT}" for o in "GNE")]
             try:
-                return (folder / "out.svg").read_bytes()
-            except OSError as exc:
-                raise Failed("the renderer wrote no picture") from exc
+                return _run(args, code.encode("utf-8"), Path(tmp), env, timeout)
+            except Failed as failed:
+                return failed
+
+    def _mermaid(self, diagrams: Sequence[tuple[str, str]], timeout: float) -> list[Drawing]:
+        """One browser for `diagrams`: what it drew, up to and including the first that hung."""
+        job = {"browser": {"executablePath": str(self.browser), "headless": True, "args": list(CHROMIUM_ARGS)},
+               "config": MERMAID_CONFIG, "diagrams": [{"code": code, "id": name} for code, name in diagrams]}
+        env = {**_base_env(), "PUPPETEER_SKIP_DOWNLOAD": "1", "PUPPETEER_EXECUTABLE_PATH": str(self.browser)}
+        drawn: list[Drawing] = []
+        with tempfile.TemporaryDirectory(prefix="publish-diagram-") as tmp, \
+                open(Path(tmp) / "stderr", "w+b") as stderr, \
+                subprocess.Popen([str(self.program), str(SCRIPT), str(self.package)], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, stderr=stderr, cwd=tmp, env=env,
+                                 start_new_session=True) as process:
+            lines: queue.Queue[bytes] = queue.Queue()
+            threading.Thread(target=_read_lines, args=(process, json.dumps(job).encode(), lines), daemon=True).start()
+            try:
+                while len(drawn) < len(diagrams):
+                    line = lines.get(timeout=timeout)
+                    if not line:  # the script ended early: it could not start (no browser, no package)
+                        process.wait()
+                        stderr.seek(0)
+                        reason = Failed(_first_error(stderr.read().decode("utf-8", "replace")))
+                        return drawn + [reason] * (len(diagrams) - len(drawn))
+                    drawn.append(_drawing(json.loads(line)))
+            except queue.Empty:
+                drawn.append(Failed(f"the renderer took more than {timeout:g} s", timed_out=True))
+            finally:
+                if process.poll() is None:
+                    os.killpg(process.pid, signal.SIGKILL)
+        return drawn
+
+
+#: The Node.js side of Mermaid's renderer, shipped with the package.
+SCRIPT = Path(__file__).with_name("mermaid.mjs")
+
+
+def _read_lines(process: subprocess.Popen[bytes], job: bytes, into: queue.Queue[bytes]) -> None:
+    """Feed the job to the script and pass each line it writes on; b"" at the end."""
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        process.stdin.write(job)
+        process.stdin.close()
+    except OSError:
+        pass  # it died at once: the empty line below says so
+    for line in process.stdout:
+        into.put(line)
+    into.put(b"")
+
+
+def _drawing(answer: dict[str, str]) -> Drawing:
+    if "svg" in answer:
+        return answer["svg"].encode("utf-8")
+    message = _first_error(answer.get("error", ""))
+    found = _LINE.search(message)
+    return Failed(message, int(found.group(1)) if found else None)
 
 
 def find(kind: str) -> Renderer:
@@ -106,16 +169,18 @@ def find(kind: str) -> Renderer:
         dot = shutil.which("dot")
         if dot is None:
             raise Unavailable("Graphviz (dot) is not installed", GRAPHVIZ_INSTALL)
-        return Renderer(kind, Path(dot), None, _identity(Path(dot)))
+        return Renderer(kind, Path(dot), None, None, _identity(Path(dot)))
     mmdc = mermaid_cli()
-    if mmdc is None:
+    package = mmdc.resolve().parent.parent if mmdc is not None else None
+    if mmdc is None or package is None or not (package / "src" / "index.js").is_file():
         raise Unavailable("Mermaid's renderer (mmdc) is not installed", MERMAID_INSTALL)
     browser = chromium()
     if browser is None:
         raise Unavailable("Mermaid needs Chromium, which is not installed", "apt-get install chromium")
-    if shutil.which("node") is None:
+    node = shutil.which("node")
+    if node is None:
         raise Unavailable("Mermaid's renderer needs Node.js, which is not installed", "apt-get install nodejs")
-    return Renderer(kind, mmdc, browser, _identity(mmdc))
+    return Renderer(kind, Path(node), package, browser, _identity(mmdc))
 
 
 def mermaid_cli() -> Path | None:
