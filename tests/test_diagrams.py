@@ -101,7 +101,9 @@ def test_the_resolver_reads_the_store_by_hash_name_only(tmp_path: Path, monkeypa
     (tmp_path / "secret.svg").write_text("secret")
     resolver = Resolver(root=tmp_path / "site")
     assert resolver.fetch(f"diagram:{digest}.svg", tmp_path).data == b"<svg/>"
+    assert resolver.fetch(f"diagram%3A{digest}.svg", resolver.root).data == b"<svg/>"  # quoted as a path
     for ref in ("diagram:../secret.svg", f"diagram:{digest}.svg/../../secret.svg", "diagram:/etc/passwd",
+                "diagram%3A..%2Fsecret.svg",
                 f"diagram:{digest.upper()}.svg", f"diagram:{digest}.txt", f"diagram:{'b' * 64}.svg"):
         with pytest.raises(ResourceRefused):
             resolver.fetch(ref, tmp_path)

@@ -107,8 +107,8 @@ class Resolver:
 
     def locate(self, ref: str, base: Path) -> Path:
         """The local file `ref` means, relative to folder `base`; raises `ResourceRefused`."""
-        if generated.is_generated(ref):
-            return _generated(ref)
+        if generated.is_generated(urllib.parse.unquote(ref)):  # also as a percent-encoded path
+            return _generated(urllib.parse.unquote(ref))
         parts = urllib.parse.urlsplit(ref)
         if parts.scheme == "file":
             raw = urllib.parse.unquote(parts.path)
