@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 KINDS = {"mermaid": "mermaid", "dot": "graphviz", "graphviz": "graphviz"}
 #: Seconds one diagram may take (the first Mermaid one starts the browser: a few seconds on a slow machine).
 TIMEOUT = 60.0
-#: Changes when what is stored for a diagram changes (the sanitizer, the PNG), so the cache follows.
+#: Changes when what is stored for a diagram changes (the sanitizer, the PNG), so the cache follows;
+#: the renderer's version and settings are in the key already.
 FORMAT = "1"
 ALT_LIMIT = 300
 _FENCE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*\{?[ \t]*\.?(mermaid|dot|graphviz)\b", re.MULTILINE | re.IGNORECASE)
@@ -134,7 +135,8 @@ def draw(renderer: renderers.Renderer, code: str) -> Drawn | Kept:
 
 
 def _digest(renderer: renderers.Renderer, code: str) -> str:
-    return hashlib.sha256(json.dumps([FORMAT, renderer.kind, renderer.identity, code]).encode()).hexdigest()
+    key = [FORMAT, renderer.kind, renderer.identity, renderers.SETTINGS[renderer.kind], code]
+    return hashlib.sha256(json.dumps(key).encode()).hexdigest()
 
 
 def _stored(renderer: renderers.Renderer, code: str) -> Drawn | Kept | None:

@@ -30,6 +30,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+#: The labels' faces, the same for both renderers: the CJK face `make` installs first (it has Latin
+#: letters too), so the renderer measures a label with the face every engine then draws it in.
+FONTS = '"Noto Sans CJK SC", "Noto Sans", sans-serif'
 #: What Mermaid is asked for. `secure` keeps a diagram's `%%{init}%%` from loosening any of it.
 MERMAID_CONFIG = {
     "securityLevel": "strict",
@@ -39,7 +42,7 @@ MERMAID_CONFIG = {
     "flowchart": {"htmlLabels": False},
     "journey": {"textPlacement": "tspan"},  # these two write their labels as HTML by default
     "timeline": {"textPlacement": "tspan"},
-    "fontFamily": '"Noto Sans", "Noto Sans CJK SC", sans-serif',
+    "fontFamily": FONTS,
     "theme": "default",
     "deterministicIds": True,
 }
@@ -47,7 +50,9 @@ MERMAID_CONFIG = {
 #: run as root), no GPU, no background updates or first-run pages.
 CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run")
-GRAPHVIZ_FONT = "sans-serif"
+GRAPHVIZ_FONT = "Noto Sans CJK SC,Noto Sans,sans-serif"
+#: What each renderer is asked besides the diagram: part of a stored picture's key.
+SETTINGS = {"mermaid": json.dumps(MERMAID_CONFIG, sort_keys=True), "graphviz": GRAPHVIZ_FONT}
 _BROWSERS = ("chromium", "chromium-browser", "google-chrome-stable", "google-chrome")
 MERMAID_INSTALL = ("make setup, or npm install -g @mermaid-js/mermaid-cli "
                    "(with PUPPETEER_SKIP_DOWNLOAD=1) and apt-get install chromium")
