@@ -13,6 +13,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
@@ -52,7 +53,7 @@ def warnings(result: Result) -> list[re.Match[str]]:
 HOSTILE_SVG = b"""<?xml version="1.0"?>
 <!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
 <svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="100%"
-     viewBox="0 0 200 100" onload="alert(1)">
+     viewBox="0 0 200 100" onload="alert(1)" style="max-width: 200px; background-color: white;">
   <style>@import url(https://evil.example/a.css); .n { fill: url(https://evil.example/p.svg#x); }
          .m { marker-end: url(#arrow); }</style>
   <script>alert(2)</script>
@@ -78,6 +79,7 @@ def test_the_sanitizer_keeps_drawing_and_text_and_nothing_that_runs_or_loads() -
     assert 'href="#local"' in out and "url(#arrow)" in out  # references inside the picture stay
     assert cleaned.labels == ("Kept label", "Second")
     assert (root.get("width"), root.get("height"), cleaned.width) == ("200.00", "100.00", 200.0)
+    assert root.get("style") == "background-color: white;"  # the page's max-width: 100% must win
 
 
 def test_graphviz_points_are_css_pixels() -> None:
@@ -368,3 +370,25 @@ def test_a_broken_diagram_between_good_ones_fails_alone(store: Path, tmp_path: P
     assert warning["line"] == "12" and "Mermaid diagram kept as code" in warning["what"]
     page = (tmp_path / "out" / "mixed.html").read_text(encoding="utf-8")
     assert page.count("<svg") == 2 and "Three</" in page and "One</" in page
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_pages_diagrams_fit_a_phone_column(every_format: tuple[Path, Result], browser: Any) -> None:
+    out, _ = every_format
+    page = browser.new_page(viewport={"width": 400, "height": 800})
+    try:
+        page.goto((out / "diagrams.html").as_uri())
+        boxes = page.evaluate("""() => {
+            const column = document.querySelector('.diagram').parentElement.getBoundingClientRect();
+            return Array.from(document.querySelectorAll('.diagram svg'), svg => {
+                const box = svg.getBoundingClientRect();
+                return [box.left - column.left, column.right - box.right, box.width, box.height];
+            });
+        }""")
+    finally:
+        page.close()
+    assert len(boxes) == 3
+    for left, right, width, height in boxes:
+        assert left >= -0.5 and right >= -0.5, boxes  # inside the text column: nothing overflows
+        assert width > 100 and height > 20, boxes  # drawn, scaled with its aspect kept

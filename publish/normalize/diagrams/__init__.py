@@ -37,7 +37,7 @@ KINDS = {"mermaid": "mermaid", "dot": "graphviz", "graphviz": "graphviz"}
 TIMEOUT = 60.0
 #: Changes when what is stored for a diagram changes (the sanitizer, the PNG), so the cache follows;
 #: the renderer's version and settings are in the key already.
-FORMAT = "1"
+FORMAT = "2"
 ALT_LIMIT = 300
 _FENCE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*\{?[ \t]*\.?(mermaid|dot|graphviz)\b", re.MULTILINE | re.IGNORECASE)
 

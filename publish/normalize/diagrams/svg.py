@@ -29,6 +29,7 @@ _NUMBER = re.compile(r"[-+]?\d*\.?\d+")
 #: CSS px per unit of an SVG length (Graphviz writes `pt`).
 _UNITS = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4}
 DEFAULT_WIDTH = 600.0
+_MAX_WIDTH = re.compile(r"max-width\s*:[^;]*;?", re.IGNORECASE)
 
 
 class NotSvg(Exception):
@@ -122,7 +123,13 @@ def _css(text: str) -> str:
 
 def _size(root: etree._Element) -> float:
     """The width in CSS px; set from the viewBox when the renderer left it relative (Mermaid
-    writes `width="100%"`), so every engine draws the diagram at its own size."""
+    writes `width="100%"`), so every engine draws the diagram at its own size. A `max-width` the
+    renderer set inline goes: it would beat the page's `max-width: 100%` and overflow a column."""
+    style = _MAX_WIDTH.sub("", root.get("style", "")).strip()
+    if style:
+        root.set("style", style)
+    else:
+        root.attrib.pop("style", None)
     width = root.get("width", "")
     number = _NUMBER.match(width)
     if number and not width.endswith("%"):
