@@ -128,8 +128,8 @@ def _size(root: etree._Element) -> float:
     style = _MAX_WIDTH.sub("", root.get("style", "")).strip()
     if style:
         root.set("style", style)
-    else:
-        root.attrib.pop("style", None)
+    elif "style" in root.attrib:
+        del root.attrib["style"]
     width = root.get("width", "")
     number = _NUMBER.match(width)
     if number and not width.endswith("%"):
