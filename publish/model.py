@@ -40,13 +40,16 @@ class Diagnostic:
     #: The formats it came from (their `--to` names): one, or several for one warning that
     #: several formats gave alike; none for the source stages.
     formats: tuple[str, ...] = ()
+    #: The 1-based column on `line`, for a finding about a few characters (`post.md:12:5:`).
+    column: int | None = None
 
     @property
     def location(self) -> str:
-        """`path:line`, or `path:first-last` for a span."""
+        """`path:line`, `path:line:column`, or `path:first-last` for a span."""
         first = self.line or 1
         span = f"-{self.end_line}" if self.end_line is not None and self.end_line > first else ""
-        return f"{self.path}:{first}{span}"
+        column = f":{self.column}" if self.column is not None and not span else ""
+        return f"{self.path}:{first}{span}{column}"
 
     def __str__(self) -> str:
         text = f"{self.message} — {self.fix}" if self.fix else self.message

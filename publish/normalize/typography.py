@@ -1,0 +1,195 @@
+"""Chinese typography with autocorrect: spaces between CJK and Latin or digits, full-width
+punctuation in Chinese sentences and half-width in English ones, on the prose only.
+
+One engine for three uses: `publish check --typography` reports each `Correction`, `publish fix`
+writes them into the source, and `[typography] autocorrect = true` applies them to the body
+before pandoc (the transform `run`), leaving the source as it is. autocorrect formats each prose
+block (`publish.normalize.spans`) with every held part replaced by one private-use character,
+which it leaves alone and never spaces around (as its Markdown mode does around inline code);
+a block whose held parts or line breaks would not survive is left as written. A correction never
+adds or removes a line, so every diagnostic's line stays the source's.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import autocorrect_py
+
+from publish.normalize.spans import prose_blocks
+from publish.source.language import is_cjk
+
+if TYPE_CHECKING:
+    from publish.normalize import Context
+
+#: Stands for a held part while autocorrect reads a block (never in a source: `decode` refuses
+#: text with many private-use characters, and a block that holds one is skipped).
+_HOLD = "\ue000"
+#: Characters of context shown on each side of a correction.
+_CONTEXT = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace `text[start:end]` with `new` (offsets in the text that was corrected)."""
+
+    start: int
+    end: int
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """One typography finding: where (1-based line and column of the text), what, and the fix."""
+
+    line: int
+    column: int
+    old: str
+    new: str
+    what: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.what}: “{self.old}”"
+
+    @property
+    def fix(self) -> str:
+        return f"write “{self.new}”"
+
+
+def edits(text: str, *, indented_prose: bool = True) -> list[Edit]:
+    """Every change autocorrect makes to the prose of a Markdown body, in order."""
+    found: list[Edit] = []
+    for block in prose_blocks(text, indented_prose=indented_prose):
+        found.extend(_block_edits(text, block.start, block.end, block.held))
+    return found
+
+
+def apply(text: str, changes: list[Edit]) -> str:
+    """The text with the edits made (they are in order and do not overlap)."""
+    out, index = [], 0
+    for edit in changes:
+        out += [text[index:edit.start], edit.new]
+        index = edit.end
+    return "".join(out) + text[index:]
+
+
+def corrections(text: str, changes: list[Edit], first_line: int = 1) -> list[Correction]:
+    """The edits as findings, nearby edits on one line merged; `first_line` is the text's first line."""
+    found: list[Correction] = []
+    for group in _clusters(text, changes):
+        line_start = text.rfind("\n", 0, group[0].start) + 1
+        line_end = len(text) if (stop := text.find("\n", group[0].start)) < 0 else stop
+        left = _word_edge(text, max(line_start, group[0].start - _CONTEXT), -1, line_start)
+        right = _word_edge(text, min(line_end, group[-1].end + _CONTEXT), 1, line_end)
+        old = text[left:right]
+        new = apply(old, [Edit(e.start - left, e.end - left, e.new) for e in group])
+        found.append(Correction(first_line + text.count("\n", 0, group[0].start),
+                                group[0].start - line_start + 1, old.strip(), new.strip(), _what(text, group)))
+    return found
+
+
+def run(text: str, ctx: Context) -> str:
+    """The text transform: with `[typography] autocorrect = true`, the body as autocorrect fixes it."""
+    if not ctx.config.typography.autocorrect:
+        return text
+    from publish.normalize import autocorrect_config
+
+    if autocorrect_config.ignored(ctx.source.path):
+        return text
+    autocorrect_config.use(ctx.source.path)
+    changes = edits(text, indented_prose=ctx.config.indented_prose)
+    if changes:
+        ctx.report("notice", f"typography: {len(changes)} fix(es) applied to the outputs (autocorrect)",
+                   "run `publish fix` to make them in the source", kind="typography")
+    return apply(text, changes)
+
+
+def _block_edits(text: str, start: int, end: int, held: tuple[tuple[int, int], ...]) -> Iterator[Edit]:
+    """autocorrect on one block, held parts replaced by `_HOLD`; the changes in text offsets."""
+    if _HOLD in text[start:end]:
+        return
+    parts: list[str] = []
+    origin: list[int] = []  # origin[i]: the offset in `text` of masked[i]
+    index = start
+    for s, e in _merged(held):
+        if s < index:
+            continue
+        parts.append(text[index:s])
+        origin.extend(range(index, s))
+        parts.append(_HOLD)
+        origin.append(s)
+        index = e
+    parts.append(text[index:end])
+    origin.extend(range(index, end))
+    origin.append(end)
+    masked = "".join(parts)
+    fixed = autocorrect_py.format(masked)
+    if fixed == masked or fixed.count(_HOLD) != masked.count(_HOLD) or fixed.count("\n") != masked.count("\n"):
+        return
+    matcher = difflib.SequenceMatcher(None, masked, fixed, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if _HOLD in masked[i1:i2] or "\n" in masked[i1:i2] or _HOLD in fixed[j1:j2]:
+            return  # autocorrect moved a held part or a line break: leave the block as written
+        yield Edit(origin[i1], origin[i1] if i1 == i2 else origin[i2 - 1] + 1, fixed[j1:j2])
+
+
+def _merged(spans: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _clusters(text: str, changes: list[Edit]) -> Iterator[list[Edit]]:
+    """Edits on one line closer than twice the context shown: one finding."""
+    group: list[Edit] = []
+    for edit in changes:
+        if group and (edit.start - group[-1].end > 2 * _CONTEXT or "\n" in text[group[-1].end:edit.start]):
+            yield group
+            group = []
+        group.append(edit)
+    if group:
+        yield group
+
+
+def _what(text: str, group: list[Edit]) -> str:
+    """What kind of fix a group is, in the words of a style guide."""
+    kinds = dict.fromkeys(_kind(text[e.start:e.end], e.new) for e in group)
+    return "; ".join(kinds)
+
+
+def _kind(old: str, new: str) -> str:
+    if not old.strip() and not new.strip():
+        return ("missing space between CJK and Latin or digits" if len(new) > len(old)
+                else "extra space next to CJK or full-width punctuation")
+    old, new = old.strip(), new.strip()
+    if old and new and all(_punctuation(ch) for ch in old + new):
+        if all(is_cjk(ch) for ch in new):
+            return "half-width punctuation in a Chinese sentence"
+        if not any(is_cjk(ch) for ch in new):
+            return "full-width punctuation in an English sentence"
+    return "typography"
+
+
+def _word_edge(text: str, index: int, step: int, limit: int) -> int:
+    """`index` moved out of the Latin word it cuts (at most `_CONTEXT` more characters)."""
+    for _ in range(_CONTEXT):
+        inside = text[index - 1:index + 1]
+        if index == limit or len(inside) < 2 or not (inside.isascii() and inside.isalnum()):
+            break
+        index += step
+    return index
+
+
+def _punctuation(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("P")
