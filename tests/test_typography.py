@@ -193,3 +193,29 @@ def test_autocorrectrc_rules_and_autocorrectignore_are_followed(tmp_path: Path) 
     assert run_cli(["fix", "posts", "drafts"], cwd=tmp_path).returncode == 0
     assert (tmp_path / "posts" / "a.md").read_text(encoding="utf-8") == "我用Python写了3个程序，很好用。\n"
     assert (tmp_path / "drafts" / "b.md").read_text(encoding="utf-8") == f"{BAD}\n"
+
+
+def test_a_change_to_autocorrectrc_rebuilds_the_outputs(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    _write(tmp_path / "publish.toml", "[typography]\nautocorrect = true\n")
+    path = _write(tmp_path / "a.md", f"---\ntitle: 测试\n---\n\n{BAD}\n")
+    out = tmp_path / "out" / "a.html"
+    assert run_cli([path, "--to", "html", "--out", tmp_path / "out"], cwd=tmp_path).returncode == 0
+    assert f"<p>{GOOD}</p>" in out.read_text(encoding="utf-8")
+    _write(tmp_path / ".autocorrectrc", "rules:\n  space-word: off\n")
+    assert run_cli([path, "--to", "html", "--out", tmp_path / "out"], cwd=tmp_path).returncode == 0
+    assert "<p>我用Python写了3个程序，很好用。</p>" in out.read_text(encoding="utf-8")
+    _write(tmp_path / ".autocorrectrc", "rules:\n  space-word: error\n  fullwidth: off\n")
+    assert run_cli([path, "--to", "html", "--out", tmp_path / "out"], cwd=tmp_path).returncode == 0
+    assert "<p>我用 Python 写了 3 个程序,很好用.</p>" in out.read_text(encoding="utf-8")
+
+
+def test_a_second_autocorrectrc_in_one_run_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    for name, rules in (("one", "space-word: off"), ("two", "fullwidth: off")):
+        (tmp_path / name).mkdir()
+        _write(tmp_path / name / ".autocorrectrc", f"rules:\n  {rules}\n")
+        _write(tmp_path / name / "a.md", f"{BAD}\n")
+    result = run_cli(["check", "--typography", "one", "two"], cwd=tmp_path)
+    assert re.search(r"^two/a\.md:1: warning: .*two/\.autocorrectrc not applied: this run already follows "
+                     r".*one/\.autocorrectrc — run publish once per folder", result.stdout, re.MULTILINE), result.stdout

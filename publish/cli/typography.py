@@ -76,11 +76,11 @@ def _fix(sources: tuple[Path, ...], dry_run: bool, config_path: Path | None, cli
     config = Layers(file=project_file(config_path, sources).layer, cli=cli).config()
     failed = fixed = 0
     for result in _check(sources, config.root, config.indented_prose):
-        errors = [d for d in result.found if d.severity == "error"]
+        errors = [d for d in result.found if d.severity == "error" or d.line is None]
         for diagnostic in errors:
             click.echo(str(diagnostic), err=True)
-        failed += bool(errors)
-        if result.source is None or not result.found or errors:
+        failed += any(d.severity == "error" for d in errors)
+        if result.source is None or result.fixed == result.source.text:
             continue
         fixed += 1
         shown = diagnostics.shown(result.path)
@@ -90,14 +90,15 @@ def _fix(sources: tuple[Path, ...], dry_run: bool, config_path: Path | None, cli
             click.echo("".join(difflib.unified_diff(before, after, f"a/{shown}", f"b/{shown}")), nl=False)
         else:
             result.source.write(result.fixed)
-            click.echo(f"{shown}: {len(result.found)} fix(es)", err=True)
+            click.echo(f"{shown}: {len(result.found) - len(errors)} fix(es)", err=True)
     if not dry_run:
         click.echo(f"fixed {fixed} file(s)" + (f", {failed} could not be read" if failed else ""), err=True)
     return EXIT_FAILED if failed else EXIT_OK
 
 
 def _check(sources: tuple[Path, ...], root: Path | None, indented_prose: bool) -> Iterator[_Checked]:
-    for target in expand(sources, root):
+    # one source at a time: two files with one name clash as outputs of a build, not here
+    for target in (t for given in sources for t in expand([given], root)):
         if autocorrect_config.ignored(target.path):
             continue
         try:
@@ -115,10 +116,12 @@ def _check_file(path: Path, indented_prose: bool) -> _Checked:
         split = front_matter.split(source.text)
     except front_matter.FrontMatterError as exc:
         raise SourceError(path, exc.message, exc.fix, exc.line) from exc
-    autocorrect_config.use(path)
+    _, problem = autocorrect_config.use(path)
+    conflict = (Diagnostic(diagnostics.shown(path), None, "warning", problem, typography.CONFLICT_FIX),
+                ) if problem else ()
     body_start = len(source.text) - len(split.body)
     changes = typography.edits(split.body, indented_prose=indented_prose)
     shown = diagnostics.shown(path)
-    found = tuple(Diagnostic(shown, c.line, "warning", c.message, c.fix, kind="typography", column=c.column)
+    found = conflict + tuple(Diagnostic(shown, c.line, "warning", c.message, c.fix, kind="typography", column=c.column)
                   for c in typography.corrections(split.body, changes, split.body_line))
     return _Checked(path, source, source.text[:body_start] + typography.apply(split.body, changes), found)

@@ -7,12 +7,13 @@ the top of the git checkout (where `publish.toml` is looked for too). `.autocorr
 as autocorrect's `Ignorer` says: its patterns and the `.gitignore` beside it, relative to its folder.
 
 autocorrect keeps one configuration per process and can only add to it, so a run applies the
-first `.autocorrectrc` it finds; a second, different one is reported rather than mixed in.
+first `.autocorrectrc` it finds; a second, different one is a warning rather than mixed in.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,12 @@ RC, IGNORE = ".autocorrectrc", ".autocorrectignore"
 _loaded: list[Path] = []
 
 
-def use(source: Path) -> Path | None:
-    """Load the `.autocorrectrc` that applies to a source file (once per process); its path."""
+def use(source: Path) -> tuple[Path | None, str]:
+    """Load the `.autocorrectrc` that applies to a source file (once per process): its path, and
+    why it was not applied (a second, different file in one run) or ""."""
     found = _nearest(source.resolve().parent, RC)
     if found is None:
-        return None
+        return None, ""
     if not _loaded:
         try:
             text = found.read_text(encoding="utf-8")
@@ -38,9 +40,8 @@ def use(source: Path) -> Path | None:
         autocorrect_py.load_config(text)  # type: ignore[attr-defined]  # not in its stubs
         _loaded.append(found)
     elif _loaded[0] != found:
-        raise OptionError(str(found), f"a second {RC} in one run (the first was {_loaded[0]})",
-                          f"run `publish` once per folder that has its own {RC}")
-    return found
+        return found, f"{found} not applied: this run already follows {_loaded[0]}"
+    return found, ""
 
 
 def ignored(source: Path) -> bool:
@@ -50,6 +51,15 @@ def ignored(source: Path) -> bool:
     if folder is None:
         return False
     return bool(_ignorer(folder.parent).is_ignored(path.relative_to(folder.parent).as_posix()))
+
+
+def places(source: Path, root: Path) -> list[str]:
+    """Where either file could change what applies to `source`, below `root`: each folder from
+    the source's up to the root, as references relative to the source's folder (for the
+    incremental build, which rebuilds when one appears, changes or goes)."""
+    folder = source.resolve().parent
+    ups = [up for up in (folder, *folder.parents) if up.is_relative_to(root.resolve())]
+    return [os.path.relpath(up / name, folder) for up in ups for name in (RC, IGNORE)]
 
 
 @functools.cache

@@ -12,6 +12,7 @@ adds or removes a line, so every diagnostic's line stays the source's.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import unicodedata
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 import autocorrect_py
 
 from publish.normalize.spans import prose_blocks
+from publish.runtime.resources import ResourceRefused
 from publish.source.language import is_cjk
 
 if TYPE_CHECKING:
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
 #: Stands for a held part while autocorrect reads a block (never in a source: `decode` refuses
 #: text with many private-use characters, and a block that holds one is skipped).
 _HOLD = "\ue000"
+#: What to do about a second `.autocorrectrc` in one run.
+CONFLICT_FIX = "run publish once per folder that has its own .autocorrectrc"
 #: Characters of context shown on each side of a correction.
 _CONTEXT = 6
 
@@ -99,9 +103,14 @@ def run(text: str, ctx: Context) -> str:
         return text
     from publish.normalize import autocorrect_config
 
+    for ref in autocorrect_config.places(ctx.source.path, ctx.resolver.root):  # recorded, found or not
+        with contextlib.suppress(ResourceRefused):
+            ctx.resolver.locate(ref, ctx.source.path.parent)
     if autocorrect_config.ignored(ctx.source.path):
         return text
-    autocorrect_config.use(ctx.source.path)
+    _, problem = autocorrect_config.use(ctx.source.path)
+    if problem:
+        ctx.report("warning", problem, CONFLICT_FIX, kind="autocorrect-config")
     changes = edits(text, indented_prose=ctx.config.indented_prose)
     if changes:
         ctx.report("notice", f"typography: {len(changes)} fix(es) applied to the outputs (autocorrect)",
