@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 _HOLD = "\ue000"
 #: What to do about a second `.autocorrectrc` in one run.
 CONFLICT_FIX = "run publish once per folder that has its own .autocorrectrc"
+#: How far apart the two texts may be after a difference, and for how long they must then agree.
+_RESYNC, _AGREE = 3, 1
 #: Characters of context shown on each side of a correction.
 _CONTEXT = 6
 
@@ -140,13 +142,43 @@ def _block_edits(text: str, start: int, end: int, held: tuple[tuple[int, int], .
     fixed = autocorrect_py.format(masked)
     if fixed == masked or fixed.count(_HOLD) != masked.count(_HOLD) or fixed.count("\n") != masked.count("\n"):
         return
-    matcher = difflib.SequenceMatcher(None, masked, fixed, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
+    for i1, i2, j1, j2 in _changes(masked, fixed):
         if _HOLD in masked[i1:i2] or "\n" in masked[i1:i2] or _HOLD in fixed[j1:j2]:
             return  # autocorrect moved a held part or a line break: leave the block as written
         yield Edit(origin[i1], origin[i1] if i1 == i2 else origin[i2 - 1] + 1, fixed[j1:j2])
+
+
+def _changes(a: str, b: str) -> Iterator[tuple[int, int, int, int]]:
+    """The differing runs of `a` and `b` as (a start, a end, b start, b end).
+
+    autocorrect's changes are small and local (a space, a punctuation mark), so after a
+    difference the two texts meet again within a few characters: found by trying the shortest
+    skips first, which is linear where difflib's matcher is quadratic on a long paragraph.
+    A difference with no meeting point close by falls back to difflib.
+    """
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            i, j = i + 1, j + 1
+            continue
+        skip = next(((di, dj) for total in range(1, 2 * _RESYNC + 1) for di in range(total + 1)
+                     if (dj := total - di) <= _RESYNC and di <= _RESYNC and _meets(a, b, i + di, j + dj)),
+                    None)
+        if skip is None:
+            matcher = difflib.SequenceMatcher(None, a[i:], b[j:], autojunk=False)
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+                if tag != "equal":
+                    yield i + i1, i + i2, j + j1, j + j2
+            return
+        yield i, i + skip[0], j, j + skip[1]
+        i, j = i + skip[0], j + skip[1]
+    if i < len(a) or j < len(b):
+        yield i, len(a), j, len(b)
+
+
+def _meets(a: str, b: str, i: int, j: int) -> bool:
+    """Whether `a` from `i` and `b` from `j` agree for a few characters (or both end)."""
+    return a[i:i + _AGREE] == b[j:j + _AGREE] and (i + _AGREE <= len(a) or len(a) - i == len(b) - j)
 
 
 def _merged(spans: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
