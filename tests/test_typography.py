@@ -219,3 +219,24 @@ def test_a_second_autocorrectrc_in_one_run_is_a_warning(tmp_path: Path) -> None:
     result = run_cli(["check", "--typography", "one", "two"], cwd=tmp_path)
     assert re.search(r"^two/a\.md:1: warning: .*two/\.autocorrectrc not applied: this run already follows "
                      r".*one/\.autocorrectrc — run publish once per folder", result.stdout, re.MULTILINE), result.stdout
+
+
+def test_autocorrect_disable_comments_hold_what_they_enclose() -> None:
+    text = f"{BAD}\n\n<!-- autocorrect-disable -->\n{BAD}\n<!-- autocorrect-enable -->\n\n{BAD}\n"
+    assert fixed(text) == f"{GOOD}\n\n<!-- autocorrect-disable -->\n{BAD}\n<!-- autocorrect-enable -->\n\n{GOOD}\n"
+
+
+def test_typography_table_keys_are_checked(tmp_path: Path) -> None:
+    _write(tmp_path / "publish.toml", "[typography]\nautocorect = true\n")
+    path = _write(tmp_path / "a.md", f"{BAD}\n")
+    result = run_cli([path, "--to", "html", "--out", tmp_path / "out"], cwd=tmp_path)
+    assert result.returncode == 2
+    assert "publish.toml: error: unknown key 'autocorect' in [typography] — options of typography: autocorrect" \
+        in result.stderr
+
+
+def test_check_typography_with_formats_is_a_usage_error(tmp_path: Path) -> None:
+    path = _write(tmp_path / "a.md", f"{BAD}\n")
+    result = CliRunner().invoke(main, ["check", "--typography", "--to", "wechat", str(path)])
+    assert result.exit_code == 2
+    assert "error: --typography reads the sources; --to runs exporters" in result.output

@@ -16,6 +16,7 @@ from publish.cli.exits import EXIT_FAILED, EXIT_OK, exit_code
 from publish.cli.flags import cli_layer, formats, project_file, shared
 from publish.config.files import Layer, Layers
 from publish.config.themes import load_theme
+from publish.errors import UsageError
 from publish.runtime import diagnostics
 from publish.source.discover import expand
 
@@ -40,8 +41,16 @@ def check(ctx: click.Context, /, sources: tuple[Path, ...], check_formats: str |
     if typography:
         from publish.cli.typography import lint
 
+        if check_formats:
+            sys.exit(exit_code(lambda: _refuse("--typography reads the sources; --to runs exporters",
+                                               "run `publish check --typography` and `publish check --to` apart")))
+
         sys.exit(exit_code(lambda: lint(sources, config_path, cli_layer(ctx, options))))
     sys.exit(exit_code(lambda: _run(sources, check_formats, config_path, cli_layer(ctx, options))))
+
+
+def _refuse(what: str, fix: str) -> int:
+    raise UsageError(what, fix)
 
 
 def _run(sources: tuple[Path, ...], check_formats: str | None, config_path: Path | None, cli: Layer) -> int:

@@ -8,7 +8,8 @@ block its line range: paragraphs, headings and table rows are prose; fenced and 
 HTML blocks and link definitions are not. An indented block that reads as prose (a Chinese
 first-line indent, `publish.normalize.prose`) is prose, as the indent transform will make it.
 
-Inside a prose block, `HELD` lists what stays as written: inline code, math, URLs and link
+What autocorrect's own toggles (`<!-- autocorrect-disable -->` … `<!-- autocorrect-enable -->`)
+enclose is held too. Inside a prose block, `HELD` lists what stays as written: inline code, math, URLs and link
 targets, raw HTML tags and entities, template tags, footnote labels, backslash escapes, and each
 line's indentation, block markers (`>`, `-`, `1.`, `#`) and trailing spaces (a hard break).
 """
@@ -29,6 +30,7 @@ _MD = MarkdownIt("commonmark").enable("table")
 _REGIONS = re.compile(
     r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}"  # Liquid's raw: as written, by definition
     r"|\{%-?\s*(?P<tag>highlight|codeblock|code)\b.*?\{%-?\s*end(?P=tag)\s*-?%\}"  # template code
+    r"|<!--\s*autocorrect-disable\s*-->.*?(?:<!--\s*autocorrect-enable\s*-->|\Z)"  # autocorrect's toggles
     r"|<!--.*?-->"  # comments
     r"|\$\$.*?\$\$",  # display math
     re.DOTALL)
