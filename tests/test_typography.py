@@ -240,3 +240,19 @@ def test_check_typography_with_formats_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", "--typography", "--to", "wechat", str(path)])
     assert result.exit_code == 2
     assert "error: --typography reads the sources; --to runs exporters" in result.output
+
+
+def test_a_heading_keeps_the_id_its_words_as_written_give(tmp_path: Path) -> None:
+    """autocorrect's space would make `标题English` → id `标题-english`; links were written against
+    the source, so the build pins the id, and `fix` writes it where the article links to it."""
+    text = "---\ntitle: 测试\n---\n\n见[下文](#标题english)。\n\n## 标题English\n\n## 其他Heading\n"
+    path = _write(tmp_path / "a.md", text)
+    _write(tmp_path / "publish.toml", "[typography]\nautocorrect = true\n")
+    result = run_cli([path, "--to", "html", "--out", tmp_path / "out"], cwd=tmp_path)
+    assert result.returncode == 0 and "missing anchor" not in result.stderr, result.stderr
+    html = (tmp_path / "out" / "a.html").read_text(encoding="utf-8")
+    assert '<h2 id="标题english">标题 English</h2>' in html
+    assert '<h2 id="其他heading">其他 Heading</h2>' in html
+    assert CliRunner().invoke(main, ["fix", str(path)]).exit_code == 0
+    assert path.read_text(encoding="utf-8") == text.replace("## 标题English", "## 标题 English {#标题english}") \
+        .replace("## 其他Heading", "## 其他 Heading")

@@ -9,6 +9,7 @@ hundred posts stays fast.
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -124,4 +125,8 @@ def _check_file(path: Path, indented_prose: bool) -> _Checked:
     shown = diagnostics.shown(path)
     found = conflict + tuple(Diagnostic(shown, c.line, "warning", c.message, c.fix, kind="typography", column=c.column)
                   for c in typography.corrections(split.body, changes, split.body_line))
-    return _Checked(path, source, source.text[:body_start] + typography.apply(split.body, changes), found)
+    title = split.fields.get("title")
+    pins = [pin for pin in typography.pinned_ids(split.body, changes, title if isinstance(title, str) else "")
+            if re.search(rf"\]\(#{re.escape(pin.new[3:-1])}\)", split.body)]  # linked from the article
+    fixed = typography.apply(split.body, sorted([*changes, *pins], key=lambda e: (e.start, e.end)))
+    return _Checked(path, source, source.text[:body_start] + fixed, found)

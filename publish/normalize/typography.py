@@ -12,8 +12,10 @@ adds or removes a line, so every diagnostic's line stays the source's.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import autocorrect_py
 
+from publish.normalize import autocorrect_config, headings
 from publish.normalize.spans import prose_blocks
 from publish.runtime.resources import ResourceRefused
 from publish.source.language import is_cjk
@@ -103,8 +106,6 @@ def run(text: str, ctx: Context) -> str:
     """The text transform: with `[typography] autocorrect = true`, the body as autocorrect fixes it."""
     if not ctx.config.typography.autocorrect:
         return text
-    from publish.normalize import autocorrect_config
-
     for ref in autocorrect_config.places(ctx.source.path, ctx.resolver.root):  # recorded, found or not
         with contextlib.suppress(ResourceRefused):
             ctx.resolver.locate(ref, ctx.source.path.parent)
@@ -116,8 +117,25 @@ def run(text: str, ctx: Context) -> str:
     changes = edits(text, indented_prose=ctx.config.indented_prose)
     if changes:
         ctx.report("notice", f"typography: {len(changes)} fix(es) applied to the outputs (autocorrect)",
-                   "run `publish fix` to make them in the source", kind="typography")
-    return apply(text, changes)
+                   "run `publish fix` to make them in the source",
+                   line=ctx.source.file_line(text.count("\n", 0, changes[0].start) + 1), kind="typography")
+    return apply(text, sorted([*changes, *pinned_ids(text, changes, ctx.source.metadata.title)],
+                              key=lambda e: (e.start, e.end)))
+
+
+def pinned_ids(text: str, changes: list[Edit], title: str) -> list[Edit]:
+    """`{#id}` after each heading whose words change, with the id its words as written give: a
+    space autocorrect adds would change the id, and links to it (`#标题English`, `post.md#…`)
+    were written against the source. The build pins every such id; `publish fix` those the
+    article itself links to."""
+    starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    changed = {bisect.bisect_right(starts, e.start) - 1 for e in changes}
+    pins = []
+    for line, found, explicit in headings.heading_ids(text, title):
+        if line in changed and not explicit:
+            end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
+            pins.append(Edit(end, end, f" {{#{found}}}"))
+    return pins
 
 
 def _block_edits(text: str, start: int, end: int, held: tuple[tuple[int, int], ...]) -> Iterator[Edit]:
