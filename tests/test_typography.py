@@ -256,3 +256,11 @@ def test_a_heading_keeps_the_id_its_words_as_written_give(tmp_path: Path) -> Non
     assert CliRunner().invoke(main, ["fix", str(path)]).exit_code == 0
     assert path.read_text(encoding="utf-8") == text.replace("## 标题English", "## 标题 English {#标题english}") \
         .replace("## 其他Heading", "## 其他 Heading")
+
+
+def test_a_warning_about_corrected_words_finds_their_source_line() -> None:
+    from publish.model import Metadata, Source
+
+    source = Source(Path("a.md"), Path("."), Path("a.md"), "第一行\n\n## 标题English,好\n", 5, Metadata("t", "zh"), "")
+    assert source.line_of("标题 English，好") == 7
+    assert source.line_of("不在这里") is None
