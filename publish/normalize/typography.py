@@ -176,6 +176,9 @@ def _changes(a: str, b: str) -> Iterator[tuple[int, int, int, int]]:
     """
     i = j = 0
     while i < len(a) and j < len(b):
+        if a[i:i + 32] == b[j:j + 32] and i + 32 <= len(a):  # the long equal runs, a chunk at a time
+            i, j = i + 32, j + 32
+            continue
         if a[i] == b[j]:
             i, j = i + 1, j + 1
             continue
