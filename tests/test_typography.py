@@ -8,16 +8,19 @@ from __future__ import annotations
 import codecs
 import re
 from pathlib import Path
+from typing import Any
 
 import autocorrect_py
 import pytest
 from click.testing import CliRunner
-from conftest import SORA, run_cli
+from conftest import ARTICLES, SORA, configured, corpus_article, run_cli
 
 from publish.cli import main
 from publish.model import Diagnostic
 from publish.normalize import typography
 
+#: One of each construct autocorrect must leave alone, each holding CJK next to Latin.
+MIXED = Path(__file__).parent / "fixtures" / "typography" / "mixed.md"
 BAD = "我用Python写了3个程序,很好用."
 GOOD = "我用 Python 写了 3 个程序，很好用。"
 
@@ -264,3 +267,38 @@ def test_a_warning_about_corrected_words_finds_their_source_line() -> None:
     source = Source(Path("a.md"), Path("."), Path("a.md"), "第一行\n\n## 标题English,好\n", 5, Metadata("t", "zh"), "")
     assert source.line_of("标题 English，好") == 7
     assert source.line_of("不在这里") is None
+
+
+def _untouchable(article: Any) -> dict[str, list[Any]]:
+    """What autocorrect must never change in an article: code, math, raw HTML, link and image
+    targets, heading ids, and the block structure."""
+    from publish.pandoc.nodes import walk
+
+    found: dict[str, list[Any]] = {"blocks": [b["t"] for b in article.ast["blocks"]], "ids": [
+        h.id for h in article.headings]}
+    for node in walk(article.ast["blocks"]):
+        kind, content = node["t"], node.get("c")
+        if kind in ("CodeBlock", "Code", "RawBlock", "RawInline", "Math"):
+            found.setdefault(kind, []).append(content)
+        elif kind in ("Link", "Image"):
+            found.setdefault(kind, []).append(content[2])
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", [SORA, MIXED, *sorted(ARTICLES.glob("*.md"))], ids=lambda p: p.name)
+def test_autocorrect_at_build_time_changes_only_prose(path: Path) -> None:
+    """Every fixture article built with and without `[typography] autocorrect`: the same code,
+    math, raw HTML, targets, heading ids and blocks; only words may differ."""
+    plain = corpus_article(path)
+    if plain is None:
+        return
+    corrected = corpus_article(path, configured(typography={"autocorrect": True}))
+    assert corrected is not None
+    assert _untouchable(corrected) == _untouchable(plain)
+    if path in (SORA, MIXED):  # and the words did change
+        assert corrected.ast_json != plain.ast_json
+
+
+def test_inline_math_right_after_chinese_is_held() -> None:
+    assert fixed("公式$x中文English,y$很好.\n") == "公式$x中文English,y$很好。\n"

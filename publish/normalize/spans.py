@@ -39,7 +39,7 @@ _REGIONS = re.compile(
 HELD = re.compile(
     r"(?P<code>(?P<ticks>`+)(?:(?!(?P=ticks)).)+?(?P=ticks)(?!`))"
     r"|\\\(.*?\\\)|\\\[.*?\\\]"  # TeX math delimiters
-    r"|(?<![\\$\w])\$(?=[^\s$])(?:\\.|[^$\\\n])*?(?<=[^\s\\])\$(?!\d)"  # inline math, pandoc's rule
+    r"|(?<![\\$])\$(?=[^\s$])(?:\\.|[^$\\\n])*?(?<=[^\s\\])\$(?!\d)"  # inline math, pandoc's rule
     r"|\{%.*?%\}|\{\{.*?\}\}"  # template tags
     r"|\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"  # link target, title
     r"|\]\(<[^>\n]*>\)|\]\[[^\]\n]*\]"  # <target>, [reference]
