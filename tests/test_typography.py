@@ -302,3 +302,7 @@ def test_autocorrect_at_build_time_changes_only_prose(path: Path) -> None:
 
 def test_inline_math_right_after_chinese_is_held() -> None:
     assert fixed("公式$x中文English,y$很好.\n") == "公式$x中文English,y$很好。\n"
+
+
+def test_a_footnotes_text_is_prose_and_its_label_is_not() -> None:
+    assert fixed(f"正文[^a]。\n\n[^a]: {BAD}\n") == f"正文[^a]。\n\n[^a]: {GOOD}\n"

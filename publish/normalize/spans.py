@@ -25,6 +25,7 @@ from markdown_it import MarkdownIt
 from publish.normalize.prose import looks_like_prose
 
 _MD = MarkdownIt("commonmark").enable("table")
+_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]:")
 
 #: Regions held before the blocks are read: they may cross block boundaries.
 _REGIONS = re.compile(
@@ -89,7 +90,11 @@ def _prose_lines(text: str, indented_prose: bool) -> Iterator[tuple[int, int, bo
     """(first line, end line, is a table row) of each prose block, 0-based, end exclusive."""
     lines = text.split("\n")
     in_table, seen = False, -1
-    for token in _MD.parse(text):
+    tokens = _MD.parse(text)
+    covered = {n for t in tokens if t.map is not None and t.level == 0 for n in range(*t.map)}
+    # CommonMark reads pandoc's `[^1]: text` as a link definition (no token): its text is prose
+    yield from ((n, n + 1, False) for n, line in enumerate(lines) if n not in covered and _FOOTNOTE.match(line))
+    for token in tokens:
         if token.type == "table_open":
             in_table = True
         elif token.type == "table_close":
