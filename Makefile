@@ -57,6 +57,7 @@ bench: setup
 	$(BIN)/python benchmarks/serve
 	$(BIN)/python benchmarks/ast
 	$(BIN)/python benchmarks/images
+	$(BIN)/python benchmarks/typography
 	$(BIN)/python benchmarks/memory
 
 # The README's Xiaohongshu pictures: the cover and the first content card of sources/sora.md, small.

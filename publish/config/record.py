@@ -17,6 +17,15 @@ RawHtml = Literal["safe", "trusted"]
 
 
 @dataclass(frozen=True, slots=True)
+class TypographyOptions:
+    """`[typography]`: fixes made to the prose of every output, never to the source."""
+
+    #: autocorrect's spaces and punctuation between CJK and Latin (`publish fix` writes the same
+    #: fixes into the source; `publish check --typography` lists them).
+    autocorrect: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Effective options of one article (defaults < config file < front matter `publish:` < CLI).
 
@@ -43,6 +52,8 @@ class Config:
     allow_front_matter_raw_html: bool = False
     #: The Noto CJK face for Han quoted in an article in another language.
     cjk_fallback: CjkFace = DEFAULT_CJK_FALLBACK
+    typography: TypographyOptions = field(default_factory=TypographyOptions,
+                                          metadata=options.rule(help="[typography]"))
     exporters: Mapping[str, options.Record] = field(default_factory=dict,
                                                     metadata=options.rule(help="internal"))
 
@@ -53,4 +64,6 @@ class Config:
             raise UsageError(*str(exc).split(": ", 1)) from None
 
 
-GLOBAL_KEYS = frozenset(f.name for f in fields(Config)) - {"exporters"}
+#: Tables of global options that are not a format's: `[typography]` → its record.
+SECTIONS: Mapping[str, type[options.Record]] = {"typography": TypographyOptions}
+GLOBAL_KEYS = frozenset(f.name for f in fields(Config)) - {"exporters"} - SECTIONS.keys()

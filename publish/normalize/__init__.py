@@ -14,7 +14,18 @@ from pathlib import Path
 
 from publish.config.record import Config
 from publish.model import Diagnostic, PandocAst, Severity, Source
-from publish.normalize import autolink, footnotes, headings, indent, links, raw_html, rawtext, templates, urls
+from publish.normalize import (
+    autolink,
+    footnotes,
+    headings,
+    indent,
+    links,
+    raw_html,
+    rawtext,
+    templates,
+    typography,
+    urls,
+)
 from publish.runtime.resources import Resolver
 
 
@@ -58,12 +69,14 @@ TextTransform = Callable[[str, Context], str]
 AstTransform = Callable[[PandocAst, Context], PandocAst]
 
 #: Run on the Markdown body before pandoc parses it, in this order: template tags first (a
-#: `{% highlight %}` block becomes a fence, which the indentation rule must then leave alone).
+#: `{% highlight %}` block becomes a fence, which the indentation rule must then leave alone);
+#: typography last, on the prose as pandoc will read it (it adds and removes no line).
 TEXT_TRANSFORMS: tuple[tuple[str, TextTransform], ...] = (
     ("templates", templates.run),
     ("indent", indent.run),
     ("rawtext", rawtext.run),
     ("footnotes", footnotes.run),
+    ("typography", typography.run),
 )
 
 #: Run on pandoc's AST, in this order: the author's raw HTML made safe first (so every raw node it
