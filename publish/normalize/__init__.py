@@ -14,7 +14,7 @@ from pathlib import Path
 
 from publish.config.record import Config
 from publish.model import Diagnostic, PandocAst, Severity, Source
-from publish.normalize import autolink, footnotes, headings, indent, links, raw_html, rawtext, templates, urls
+from publish.normalize import autolink, footnotes, headings, indent, links, math, raw_html, rawtext, templates, urls
 from publish.runtime.resources import Resolver
 
 
@@ -76,6 +76,7 @@ AST_TRANSFORMS: tuple[tuple[str, AstTransform], ...] = (
     ("autolink", autolink.run),
     ("links", links.run),
     ("urls", urls.run),
+    ("math", math.run),
 )
 
 

@@ -53,7 +53,10 @@ _RULES: tuple[_Rule, ...] = (
     (re.compile(rf"^[ \t]*<({_HIDDEN})\b[^>]*>.*?</\1\s*>", _S | _M | _I), _blank),
     (re.compile(rf"<({_HIDDEN})\b[^>]*>[^\n]*?</\1\s*>", _I), _blank),
     (re.compile(r"\$\$.+?\$\$", _S), _blank),
-    (re.compile(r"(?<![\\$\w])\$(?=[^\s$])(?:[^$\n\\]|\\.)+?(?<=\S)\$(?!\d)"), SEPARATOR),
+    # Pandoc's rule for inline math (`tex_math_dollars`), no more: the opening `$` is followed by
+    # a non-space, the closing one follows a non-space and is not followed by a digit. A letter
+    # before the opening `$` does not stop it: Chinese runs straight into a formula (`当$x$时`).
+    (re.compile(r"(?<![\\$])\$(?=[^\s$])(?:[^$\n\\]|\\.)+?(?<=\S)\$(?!\d)"), SEPARATOR),
     (re.compile(r"^[ \t]*(?:`{3,}|~{3,}|:{3,}).*$", _M), SEPARATOR),
     (re.compile(r"^[ \t]{0,3}\[\^[^\]\n]+\]:", _M), SEPARATOR),
     (re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", _M), SEPARATOR),
