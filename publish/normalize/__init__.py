@@ -14,7 +14,18 @@ from pathlib import Path
 
 from publish.config.record import Config
 from publish.model import Diagnostic, PandocAst, Severity, Source
-from publish.normalize import autolink, footnotes, headings, indent, links, math, raw_html, rawtext, templates, urls
+from publish.normalize import (
+    autolink,
+    footnotes,
+    headings,
+    indent,
+    links,
+    math,
+    raw_html,
+    rawtext,
+    templates,
+    urls,
+)
 from publish.runtime.resources import Resolver
 
 

@@ -1,4 +1,4 @@
-"""TeX math as blog engines leave it, made into the TeX every math renderer reads the same way.
+r"""TeX math as blog engines leave it, made into the TeX every math renderer reads the same way.
 
 - **Hexo's doubled backslashes.** Hexo's Markdown renderer (marked) reads `\\` as an escaped
   backslash before MathJax sees the page, so Hexo writers type `\\\\` for a row break in a matrix,

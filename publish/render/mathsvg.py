@@ -105,7 +105,7 @@ def _cjk_glyphs(characters: str, family: str | None) -> Iterator[None]:
     def findglyph(char: str, variant: Any) -> Any:
         return font.glyph(char) if char in characters else own(math_font, char, variant)
 
-    math_font.findglyph = findglyph
+    math_font.findglyph = findglyph  # type: ignore[method-assign]
     try:
         yield
     finally:
@@ -119,14 +119,14 @@ def _cjk_font(characters: str, family: str) -> Any:
     found = _face(family)
     if found is None:
         return None
-    import ziafont
+    from ziafont.font import Font
 
     data = _truetype(*found, characters)
     handle, name = tempfile.mkstemp(suffix=".ttf")
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
-        return ziafont.Font(name)  # read whole on opening
+        return Font(name)  # read whole on opening
     finally:
         os.unlink(name)
 

@@ -45,6 +45,12 @@ def _blank(match: re.Match[str]) -> str:
 #: Elements whose content is not the article's words: code the page runs, and form controls and
 #: embedded graphics, which a book or a platform editor drops (each exporter warns when it does).
 _HIDDEN = "script|style|template|noscript|form|button|select|textarea|object|canvas|svg|math"
+#: Display math, `$$…$$`, over several lines too.
+DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.DOTALL)
+#: Pandoc's rule for inline math (`tex_math_dollars`), no more: the opening `$` is followed by
+#: a non-space, the closing one follows a non-space and is not followed by a digit. A letter
+#: before the opening `$` does not stop it: Chinese runs straight into a formula (`当$x$时`).
+INLINE_MATH = re.compile(r"(?<![\\$])\$(?=[^\s$])(?:[^$\n\\]|\\.)+?(?<=\S)\$(?!\d)")
 _Rule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
 _M, _S, _I = re.MULTILINE, re.DOTALL, re.IGNORECASE
 #: In order: whole regions first (comments, hidden elements, display math), then inline syntax.
@@ -52,11 +58,8 @@ _RULES: tuple[_Rule, ...] = (
     (re.compile(r"<!--.*?-->", _S), _blank),
     (re.compile(rf"^[ \t]*<({_HIDDEN})\b[^>]*>.*?</\1\s*>", _S | _M | _I), _blank),
     (re.compile(rf"<({_HIDDEN})\b[^>]*>[^\n]*?</\1\s*>", _I), _blank),
-    (re.compile(r"\$\$.+?\$\$", _S), _blank),
-    # Pandoc's rule for inline math (`tex_math_dollars`), no more: the opening `$` is followed by
-    # a non-space, the closing one follows a non-space and is not followed by a digit. A letter
-    # before the opening `$` does not stop it: Chinese runs straight into a formula (`当$x$时`).
-    (re.compile(r"(?<![\\$])\$(?=[^\s$])(?:[^$\n\\]|\\.)+?(?<=\S)\$(?!\d)"), SEPARATOR),
+    (DISPLAY_MATH, _blank),
+    (INLINE_MATH, SEPARATOR),
     (re.compile(r"^[ \t]*(?:`{3,}|~{3,}|:{3,}).*$", _M), SEPARATOR),
     (re.compile(r"^[ \t]{0,3}\[\^[^\]\n]+\]:", _M), SEPARATOR),
     (re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", _M), SEPARATOR),
@@ -82,16 +85,21 @@ def lines(body: str) -> list[Line]:
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
     text = html.unescape(text)
-    kinds = _kinds(body.split("\n"))
+    block_kinds = kinds(body.split("\n"))
     found = []
     for index, line in enumerate(text.split("\n")):
         segments = tuple(filter(None, (letters(part) for part in line.split(SEPARATOR))))
         if segments:
-            found.append(Line(index + 1, segments, kinds[index] if index < len(kinds) else "paragraph"))
+            found.append(Line(index + 1, segments, block_kinds[index] if index < len(block_kinds) else "paragraph"))
     return found
 
 
-def _kinds(raw: list[str]) -> list[str]:
+def without_math(body: str) -> str:
+    """`body` with its formulas taken out, its lines kept."""
+    return INLINE_MATH.sub("", DISPLAY_MATH.sub(_blank, body))
+
+
+def kinds(raw: list[str]) -> list[str]:
     """What each line belongs to, named as a writer would look for it in the source."""
     kinds: list[str] = []
     fence: str | None = None

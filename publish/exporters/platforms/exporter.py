@@ -21,6 +21,9 @@ class MarkdownPlatform:
     description: ClassVar[str]
     label: ClassVar[str]
     options: ClassVar[type[MapOptions]] = MapOptions
+    #: The editor typesets the TeX it is given (`publish.exporters.platforms.markdown`): the guard
+    #: does not report it as unrendered math.
+    math_as_tex: ClassVar[bool] = True
     #: dev.to runs Liquid over the body: `{%`/`{{` in prose must not reach it as written.
     escape_liquid: ClassVar[bool] = False
 
