@@ -22,9 +22,11 @@ from lxml import html as lxml_html
 from publish import normalize, pipeline
 from publish.config.record import Config
 from publish.config.themes import load_theme
+from publish.exporters import ExportContext
 from publish.exporters import load as load_exporter
 from publish.model import Article
 from publish.normalize import math as tex_math
+from publish.runtime.resources import Resolver
 from publish.verify import readers, unrendered
 
 MATH = ARTICLES / "math.md"
@@ -230,17 +232,20 @@ def test_weasyprint_svg_is_sized_in_em_and_baseline_aligned(prepared: Article) -
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["xiaohongshu", "longimage"])
 def test_pictures_draw_the_sample_formula(tmp_path: Path, fmt: str) -> None:
-    """The sample's display formula alone: the picture has ink where it is and no TeX as text."""
+    """The sample's display formula alone: ink on the picture, and none of it TeX laid out as text."""
     from PIL import Image
 
-    source = _write(tmp_path, f"$$ {SAMPLE} $$\n")
-    outcome, out = _convert(tmp_path / "out", source, fmt)
-    assert unrendered.KIND not in _kinds(outcome)
-    pngs = sorted(out.rglob("*.png"))
-    assert pngs
-    inked = 0  # the laid-out text is checked by the guard above; here the pixels
+    article = pipeline.prepare(target_for(_write(tmp_path, f"前言。\n\n$$ {SAMPLE} $$\n")), Config())
+    exporter = load_exporter(fmt)
+    ctx = ExportContext(Config(), load_theme(), Resolver.for_config(tmp_path, Config()), fmt=fmt)
+    output = exporter.export(article, ctx)
+    text = exporter.text(output)
+    assert "前言" in text and not RAW_TEX.search(text) and "sqrt" not in text
+    pngs = [data for name, data in (output.items() if isinstance(output, dict) else [("", output)])
+            if isinstance(data, bytes) and data.startswith(b"\x89PNG")]
+    inked = 0
     for png in pngs:
-        image = Image.open(io.BytesIO(png.read_bytes())).convert("L")
+        image = Image.open(io.BytesIO(png)).convert("L")
         inked += sum(1 for value in image.getdata() if value < 100)
     assert inked > 500
 
