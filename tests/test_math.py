@@ -116,6 +116,15 @@ def test_inline_math_run_into_chinese_is_not_lost_text(tmp_path: Path) -> None:
     assert "lost-text" not in _kinds(outcome)
 
 
+def test_dollars_in_code_do_not_pair_with_a_formula(tmp_path: Path) -> None:
+    """A `$$` shown in code is not the start of display math: read so, it would pair with the next
+    formula's `$$` and turn the formulas' TeX into words the output 'lost'."""
+    source = _write(tmp_path, "代码里的 `$$` 不是公式。\n\n$$\\frac{a}{b} + \\sqrt{c}$$\n\n中间的一段文字。\n\n"
+                              "$$\\int_0^1 x\\,dx = \\frac{1}{2}$$\n")
+    outcome, _ = _convert(tmp_path / "out", source, "html")
+    assert _kinds(outcome) == []
+
+
 def test_unrendered_math_is_reported_with_its_line(tmp_path: Path) -> None:
     source = _write(tmp_path, "正常的 $\\frac{1}{2}$ 公式。\n\n没有美元符号的 \\begin{matrix} 1 \\end{matrix} 矩阵。\n\n"
                               "代码里的 `\\frac{a}{b}` 不算。\n")

@@ -42,11 +42,19 @@ def _blank(match: re.Match[str]) -> str:
     return SEPARATOR + "\n" * match.group().count("\n")
 
 
+def _formula(match: re.Match[str]) -> str:
+    """A `DISPLAY_MATH` match blanked, unless it is the code matched to keep it."""
+    return match.group() if match.group("code") else _blank(match)
+
+
 #: Elements whose content is not the article's words: code the page runs, and form controls and
 #: embedded graphics, which a book or a platform editor drops (each exporter warns when it does).
 _HIDDEN = "script|style|template|noscript|form|button|select|textarea|object|canvas|svg|math"
-#: Display math, `$$…$$`, over several lines too.
-DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.DOTALL)
+#: Display math, `$$…$$`, over several lines too; code (a fenced block, a code span) is matched
+#: first and kept, so that a `$$` shown in code does not pair with the next formula's.
+DISPLAY_MATH = re.compile(r"(?P<code>^[ \t]*(?P<fence>`{3,}|~{3,})[^\n]*\n.*?^[ \t]*(?P=fence)[ \t]*$"
+                          r"|(?P<ticks>`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)(?P=ticks)(?!`))"
+                          r"|\$\$.+?\$\$", re.DOTALL | re.MULTILINE)
 #: Pandoc's rule for inline math (`tex_math_dollars`), no more: the opening `$` is followed by
 #: a non-space, the closing one follows a non-space and is not followed by a digit. A letter
 #: before the opening `$` does not stop it: Chinese runs straight into a formula (`当$x$时`).
@@ -58,7 +66,7 @@ _RULES: tuple[_Rule, ...] = (
     (re.compile(r"<!--.*?-->", _S), _blank),
     (re.compile(rf"^[ \t]*<({_HIDDEN})\b[^>]*>.*?</\1\s*>", _S | _M | _I), _blank),
     (re.compile(rf"<({_HIDDEN})\b[^>]*>[^\n]*?</\1\s*>", _I), _blank),
-    (DISPLAY_MATH, _blank),
+    (DISPLAY_MATH, _formula),
     (INLINE_MATH, SEPARATOR),
     (re.compile(r"^[ \t]*(?:`{3,}|~{3,}|:{3,}).*$", _M), SEPARATOR),
     (re.compile(r"^[ \t]{0,3}\[\^[^\]\n]+\]:", _M), SEPARATOR),
@@ -96,7 +104,8 @@ def lines(body: str) -> list[Line]:
 
 def without_math(body: str) -> str:
     """`body` with its formulas taken out, its lines kept."""
-    return INLINE_MATH.sub("", DISPLAY_MATH.sub(_blank, body))
+    return INLINE_MATH.sub("", DISPLAY_MATH.sub(_formula, body))
+
 
 
 def kinds(raw: list[str]) -> list[str]:
