@@ -225,7 +225,7 @@ def test_pdf_typesets_every_formula(tmp_path: Path, engine: str) -> None:
 def test_weasyprint_svg_is_sized_in_em_and_baseline_aligned(prepared: Article) -> None:
     from publish.engines.weasyprint import math as print_math
 
-    body, warnings = print_math.as_svg(prepared.html, prepared.source, "zh-CN")
+    body, warnings = print_math.as_svg(prepared.html, prepared.source, "Noto Serif CJK SC")
     root = lxml_html.fromstring(body)
     svgs = root.xpath("//svg")
     assert len(svgs) == FORMULAS - 1 and not warnings

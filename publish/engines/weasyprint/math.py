@@ -29,19 +29,22 @@ class Warn(Protocol):
                  kind: str = "", subject: str = "") -> None: ...
 
 
-def drawn(article: Article, warn: Warn) -> Article:
-    """The article with its formulas drawn for print (`as_svg`), each one left as TeX reported."""
+def drawn(article: Article, warn: Warn, style: fonts.Style = "serif", cjk_fallback: str = "SC") -> Article:
+    """The article with its formulas drawn for print (`as_svg`), each one left as TeX reported.
+
+    `style` is the face CJK text in a formula takes (the page's: serif on paper, sans in pictures)."""
     if "<math" not in article.html:
         return article
-    body, warnings = as_svg(article.html, article.source, article.metadata.language)
+    cjk = fonts.cjk_family(article.metadata.language, style, fallback=cjk_fallback)
+    body, warnings = as_svg(article.html, article.source, cjk)
     for problem in warnings:
         warn(article, problem.message, problem.fix, line=problem.line, kind=problem.kind, subject=problem.subject)
     return dataclasses.replace(article, html=body)
 
 
-def as_svg(body: str, source: Source, language: str) -> tuple[str, tuple[Diagnostic, ...]]:
-    """`body` with each MathML formula drawn as SVG; a warning for each left as TeX."""
-    cjk = fonts.cjk_family(language, "serif", fallback="SC")
+def as_svg(body: str, source: Source, cjk: str | None) -> tuple[str, tuple[Diagnostic, ...]]:
+    """`body` with each MathML formula drawn as SVG (CJK text in the `cjk` family); a warning for
+    each left as TeX."""
     warnings: list[Diagnostic] = []
 
     def one(match: re.Match[str]) -> str:
