@@ -208,6 +208,8 @@ def test_pdf_typesets_every_formula(tmp_path: Path, engine: str) -> None:
 
     outcome, out = _convert(tmp_path, MATH, "pdf", pdf={"engine": engine})
     assert unrendered.KIND not in _kinds(outcome)
+    left = [d for d in outcome.diagnostics if d.kind == "math-tex"]  # the unknown command, once
+    assert [d.line for d in left] == [46]
     pdf = (out / "math.pdf").read_bytes()
     text = readers.pdf_text(pdf)
     assert "力矩最大" in text

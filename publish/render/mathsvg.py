@@ -67,7 +67,8 @@ def from_mathml(mathml: str, display: bool, cjk_family: str | None = None) -> Dr
     return _typeset(_ALTTEXT.sub("", _ANNOTATION.sub("", mathml)), display, cjk_family, "mathml")
 
 
-@functools.lru_cache(maxsize=2048)
+#: A drawing is a few KB: the cache stays small beside a worker's memory.
+@functools.lru_cache(maxsize=512)
 def _typeset(source: str, display: bool, cjk_family: str | None, kind: str) -> Drawing | None:
     # ziamath is slow to import: only when an article has math
     from lxml import etree
