@@ -140,7 +140,9 @@ def _export(target: Target, source: Source, exporters: Sequence[Exporter], confi
         if name not in html_readers:
             helper.submit(article, shared)
     if html_readers:
-        article = body.render(article, config)
+        rendered = body.render(article, config)
+        found.extend(rendered.diagnostics[len(article.diagnostics):])  # formulas left as TeX
+        article = rendered
         clock.lap("render")
     for name, helper in helpers.items():
         if name in html_readers:

@@ -20,6 +20,7 @@ from publish.normalize import (
     headings,
     indent,
     links,
+    math,
     raw_html,
     rawtext,
     templates,
@@ -81,14 +82,15 @@ TEXT_TRANSFORMS: tuple[tuple[str, TextTransform], ...] = (
 
 #: Run on pandoc's AST, in this order: the author's raw HTML made safe first (so every raw node it
 #: sees is the author's, and later transforms read only what is kept), then ids, so that links can
-#: check `#anchors` against them; absolute URLs are made valid last (links finds files by the
-#: paths as written).
+#: check `#anchors` against them; absolute URLs are made valid after links (links finds files by
+#: the paths as written); formulas' TeX is made plain for every renderer at the end.
 AST_TRANSFORMS: tuple[tuple[str, AstTransform], ...] = (
     ("raw_html", raw_html.run),
     ("headings", headings.run),
     ("autolink", autolink.run),
     ("links", links.run),
     ("urls", urls.run),
+    ("math", math.run),
 )
 
 

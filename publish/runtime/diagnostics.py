@@ -56,6 +56,8 @@ TITLES: Mapping[str, str] = {
     "zhihu-check": "rules the Zhihu snippet breaks",
     "zhihu-table": "table cells flattened to text on Zhihu",
     "zhihu-math": "formulas in headings kept as TeX on Zhihu",
+    "math-tex": "formulas that could not be typeset, shown as TeX{in}",
+    "unrendered-math": "outputs showing math as raw TeX{in}",
     "wide-table": "tables too wide for a picture{in}",
     "library-log": "messages from libraries{in}",
     "pandoc": "messages from pandoc{in}",

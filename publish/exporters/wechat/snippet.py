@@ -33,7 +33,7 @@ def render(article: Article, options: WechatOptions, resolver: Resolver,
     css = theme.stylesheet(options.theme, language, options.primary_color, options.css, cjk_fallback)
     root = tree.parse(sanitize.clean(article.html))
     root.set("class", "wx-root")
-    math.rewrite(root, article.ast)
+    math.rewrite(root, article.ast, article.metadata.language)
     links.rewrite(root, "引用链接" if chinese else "References")
     base = article.path.parent
     problems = figures.rewrite(root, options.image_url_map, options.images, options.caption,
