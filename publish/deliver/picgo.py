@@ -35,7 +35,7 @@ class PicgoHost:
             try:
                 reply = self._session.post(self.url, json={"list": [str(path)]}, params=params)
             except requests.RequestException as exc:
-                raise DeliveryError(f"picgo: cannot upload ({http.reason(exc)})", fix) from None
+                raise DeliveryError(f"picgo: {http.reason(exc)}", fix) from None
         try:
             data: Any = reply.json()
         except ValueError:
