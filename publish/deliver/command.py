@@ -15,8 +15,8 @@ import signal
 import subprocess
 from pathlib import Path
 
-from publish.deliver.hosts import Upload, staged
 from publish.deliver.options import CommandOptions
+from publish.deliver.upload import Upload, staged
 from publish.errors import DeliveryError
 
 

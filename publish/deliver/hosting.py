@@ -19,8 +19,9 @@ from pathlib import Path, PurePosixPath
 
 from publish.deliver import hosts
 from publish.deliver.cache import UploadCache, digest
-from publish.deliver.hosts import Host, Upload
+from publish.deliver.hosts import Host
 from publish.deliver.options import ImagesOptions
+from publish.deliver.upload import Upload
 from publish.errors import DeliveryError
 from publish.model import Article, Diagnostic
 from publish.normalize import xref

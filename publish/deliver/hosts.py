@@ -8,30 +8,11 @@ finds every URL in the cache imports neither boto3 nor requests.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 from publish.deliver.options import ImagesOptions
-
-
-@dataclass(frozen=True, slots=True)
-class Upload:
-    """One image to send: its bytes, their sha256, media type and file extension (`.png`)."""
-
-    data: bytes
-    digest: str
-    media_type: str
-    suffix: str
-
-    @property
-    def name(self) -> str:
-        """Content-addressed: the same image always has the same name on the host."""
-        return self.digest[:16] + self.suffix
+from publish.deliver.upload import Upload
 
 
 class Host(Protocol):
@@ -70,14 +51,3 @@ def make(options: ImagesOptions) -> Host:
 
         return CommandHost(options.command, options.timeout)
     raise ValueError("no image host is configured")  # callers check `host != "none"` first
-
-
-@contextlib.contextmanager
-def staged(image: Upload) -> Iterator[Path]:
-    """The image as a file of its own, for hosts that read a path (PicGo, a command): the very
-    bytes that were hashed, named by their hash, never the author's file itself (which could be
-    swapped for a link to somewhere else between the check and the read)."""
-    with tempfile.TemporaryDirectory(prefix="publish-upload-") as folder:
-        path = Path(folder) / image.name
-        path.write_bytes(image.data)
-        yield path

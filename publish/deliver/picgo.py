@@ -13,8 +13,8 @@ from typing import Any
 import requests
 
 from publish.deliver import http
-from publish.deliver.hosts import Upload, staged
 from publish.deliver.options import PicgoOptions
+from publish.deliver.upload import Upload, staged
 from publish.errors import DeliveryError
 
 ENV_KEY = "PICGO_KEY"

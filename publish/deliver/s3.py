@@ -18,8 +18,8 @@ import botocore.config
 import botocore.exceptions
 
 from publish.deliver import http
-from publish.deliver.hosts import Upload
 from publish.deliver.options import S3Options
+from publish.deliver.upload import Upload
 from publish.errors import DeliveryError
 
 #: Objects are named by their content: they never change, so readers may cache them for ever.
