@@ -271,6 +271,18 @@ def test_a_key_the_host_echoes_back_is_redacted(blog: Path) -> None:
     assert PICGO_KEY not in result.stdout + result.stderr + _everything(blog)
 
 
+def test_a_key_written_into_the_picgo_url_stays_out_of_the_cache(
+        blog: Path, picgo: tuple[Loopback, dict[str, bytes]]) -> None:
+    server, _ = picgo
+    _config(blog, f'[images]\nhost = "picgo"\n[images.picgo]\nurl = "{server.url}/upload?key={PICGO_KEY}"\n')
+    result = _publish(blog, "upload", "posts/two.md")
+    assert result.returncode == 0, result.stderr
+    assert [seen.path for seen in server.requests] == [f"/upload?key={PICGO_KEY}"]
+    cache = json.loads((blog / "dist" / ".publish" / "uploads.json").read_text())
+    assert list(cache["hosts"]) == [f"picgo:{server.url}/upload"]
+    assert PICGO_KEY not in _everything(blog) + result.stdout + result.stderr
+
+
 # -- S3 through moto's server on loopback --------------------------------------------------------
 
 class _Counting:

@@ -9,6 +9,8 @@ finds every URL in the cache imports neither boto3 nor requests.
 from __future__ import annotations
 
 import functools
+import hashlib
+import urllib.parse
 from typing import Protocol
 
 from publish.deliver.options import ImagesOptions
@@ -29,10 +31,17 @@ def host_key(options: ImagesOptions) -> str:
         s3 = options.s3
         return f"s3:{s3.bucket}/{s3.prefix}@{s3.endpoint_url or s3.region or 'aws'} {s3.public_url}".rstrip()
     if options.host == "picgo":
-        return f"picgo:{options.picgo.url}"
-    if options.host == "command":
-        return f"command:{options.command.run}"
+        return f"picgo:{shown_url(options.picgo.url)}"
+    if options.host == "command":  # the command line may carry a token: only its hash is kept
+        return f"command:{hashlib.sha256(options.command.run.encode()).hexdigest()[:16]}"
     return "none"
+
+
+def shown_url(url: str) -> str:
+    """`url` without its query and user info, which may hold a key (PicList's `?key=`)."""
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit((parts.scheme, parts.hostname or "", parts.path, "", "")) if not parts.port \
+        else urllib.parse.urlunsplit((parts.scheme, f"{parts.hostname}:{parts.port}", parts.path, "", ""))
 
 
 @functools.cache
