@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from publish.config import options
+from publish.deliver.options import ImagesOptions
 from publish.errors import UsageError
 from publish.render.fonts import DEFAULT_CJK_FALLBACK, CjkFace
 
@@ -54,6 +55,10 @@ class Config:
     cjk_fallback: CjkFace = DEFAULT_CJK_FALLBACK
     typography: TypographyOptions = field(default_factory=TypographyOptions,
                                           metadata=options.rule(help="[typography]"))
+    #: Where local images are hosted for the paste targets (`[images]`, `publish.deliver`).
+    images: ImagesOptions = field(default_factory=ImagesOptions)
+    #: `--upload`: send the images the host lacks during the build (else only cached URLs are used).
+    upload: bool = False
     exporters: Mapping[str, options.Record] = field(default_factory=dict,
                                                     metadata=options.rule(help="internal"))
 
