@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 # Debian packages publish needs (see DEVELOPERS.md for why each one is here).
 APT_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 \
-                libpangoft2-1.0-0 chromium poppler-utils xclip graphviz
+                libpangoft2-1.0-0 chromium poppler-utils xclip fontconfig graphviz
 JAVA_PACKAGE := default-jre-headless
 # Mermaid's renderer runs on Node.js: Debian's nodejs and npm, only when `node`/`npm` are missing
 # (a NodeSource nodejs already ships npm, and Debian's npm would conflict with it).
@@ -71,8 +71,10 @@ bench: setup
 	$(BIN)/python benchmarks/serve
 	$(BIN)/python benchmarks/ast
 	$(BIN)/python benchmarks/images
+	$(BIN)/python benchmarks/typography
 	$(BIN)/python benchmarks/diagrams
 	$(BIN)/python benchmarks/memory
+	$(BIN)/python benchmarks/math
 
 # The README's Xiaohongshu pictures: the cover and the first content card of sources/sora.md, small.
 readme-images: setup

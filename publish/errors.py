@@ -99,6 +99,21 @@ class OutputError(PublishError):
         return str(self.path)
 
 
+class DeliveryError(PublishError):
+    """An image host or a platform refused, failed or could not be reached (`publish.deliver`).
+
+    The message never holds a secret: it is built from `publish.deliver.http.redact`ed text.
+    """
+
+    def __init__(self, what: str, fix: str = "", path: Path | None = None, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        super().__init__(what, fix)
+
+    def location(self) -> str:
+        return f"{self.path}:{self.line or 1}" if self.path is not None else "publish"
+
+
 class OptionError(UsageError):
     """A bad key or value in a config file or on the command line, named where it is written.
 

@@ -40,13 +40,16 @@ class Diagnostic:
     #: The formats it came from (their `--to` names): one, or several for one warning that
     #: several formats gave alike; none for the source stages.
     formats: tuple[str, ...] = ()
+    #: The 1-based column on `line`, for a finding about a few characters (`post.md:12:5:`).
+    column: int | None = None
 
     @property
     def location(self) -> str:
-        """`path:line`, or `path:first-last` for a span."""
+        """`path:line`, `path:line:column`, or `path:first-last` for a span."""
         first = self.line or 1
         span = f"-{self.end_line}" if self.end_line is not None and self.end_line > first else ""
-        return f"{self.path}:{first}{span}"
+        column = f":{self.column}" if self.column is not None and not span else ""
+        return f"{self.path}:{first}{span}{column}"
 
     def __str__(self) -> str:
         text = f"{self.message} — {self.fix}" if self.fix else self.message
@@ -109,6 +112,10 @@ class Source:
             index = _find(self.body, text)
             if index >= 0:
                 return self.body_line + self.body.count("\n", 0, index)
+        for text in wanted:  # as `[typography] autocorrect` changed it: spaces and punctuation aside
+            index = _find_loosely(self.body, text)
+            if index >= 0:
+                return self.body_line + self.body.count("\n", 0, index)
         for text in wanted:
             index = _find(self.head, text)
             if index >= 0:
@@ -124,6 +131,27 @@ class Source:
 def _find(body: str, text: str) -> int:
     """`body.find(text)`, kept: a transform asks for the same heading or URL several times."""
     return body.find(text) if text else -1
+
+
+#: The punctuation autocorrect turns full-width in Chinese sentences, folded to its half-width form.
+_FOLD = str.maketrans("，。：；！？（）", ",.:;!?()")
+
+
+def _find_loosely(body: str, text: str) -> int:
+    """Where `text` is in `body` when whitespace is ignored and full-width punctuation folded."""
+    needle = _loose(text)[0]
+    if not needle:
+        return -1
+    folded, offsets = _loose(body)
+    index = folded.find(needle)
+    return offsets[index] if index >= 0 else -1
+
+
+@functools.lru_cache(maxsize=8)
+def _loose(text: str) -> tuple[str, tuple[int, ...]]:
+    """`text` without whitespace, punctuation folded, and where each kept character was."""
+    kept = [(ch, i) for i, ch in enumerate(text.translate(_FOLD)) if not ch.isspace()]
+    return "".join(ch for ch, _ in kept), tuple(i for _, i in kept)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner, Result
+from conftest import run_cli
 from lxml import etree, html
 from PIL import Image
 
@@ -392,3 +394,24 @@ def test_the_pages_diagrams_fit_a_phone_column(every_format: tuple[Path, Result]
     for left, right, width, height in boxes:
         assert left >= -0.5 and right >= -0.5, boxes  # inside the text column: nothing overflows
         assert width > 100 and height > 20, boxes  # drawn, scaled with its aspect kept
+
+
+@pytest.mark.slow
+def test_an_image_host_takes_each_diagram_as_its_png(store: Path, tmp_path: Path) -> None:
+    host = Path(__file__).parent / "fixtures" / "hosting" / "host.py"
+    (tmp_path / "publish.toml").write_text(
+        f"[images]\nhost = \"command\"\ntimeout = 20\n[images.command]\nrun = '{sys.executable} {host} {{path}}'\n",
+        encoding="utf-8")
+    source = tmp_path / "hosted.md"
+    source.write_text("---\ntitle: Hosted\n---\n\nText.\n\n```dot\ndigraph { hosted -> png }\n```\n", encoding="utf-8")
+    result = run_cli([source, "--to", "zhihu,juejin,wechat", "--upload", "--out", tmp_path / "out",
+                      "--config", tmp_path / "publish.toml"], cwd=tmp_path,
+                     env={"HOST_STORE": str(tmp_path / "host"), generated.ENV: str(store)})
+    assert result.returncode == 0, result.stderr
+    assert ": warning: " not in result.stderr, result.stderr
+    [sent] = (tmp_path / "host" / "calls.log").read_text(encoding="utf-8").split()  # one upload, three targets
+    assert (tmp_path / "host" / sent).read_bytes().startswith(b"\x89PNG")  # the PNG twin, not the SVG
+    url = f"https://img.example.test/cmd/{sent}"
+    for name in ("hosted.zhihu.html", "hosted.juejin.md", "hosted.wechat.html"):
+        text = (tmp_path / "out" / name).read_text(encoding="utf-8")
+        assert url in text and "diagram:" not in text, name

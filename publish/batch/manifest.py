@@ -11,13 +11,10 @@ interrupted run leaves a manifest that matches the disk (at worst it forgets fin
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import functools
 import hashlib
 import json
-import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -28,7 +25,7 @@ from publish.config import themes
 from publish.config.themes import load_theme
 from publish.errors import OutputError, PublishError
 from publish.model import Diagnostic
-from publish.runtime.atomic import write_text_atomic
+from publish.runtime.atomic import locked, write_text_atomic
 from publish.runtime.dependencies import Reference, fingerprint
 from publish.runtime.resources import Resolver
 from publish.source.discover import Target
@@ -185,7 +182,7 @@ class Manifest:
 
     def _save(self) -> None:
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        with _locked(self.out_dir):
+        with locked(self.out_dir):
             merged = _read(self.path)
             for key in self.touched:
                 if self.sources.get(key):
@@ -235,14 +232,3 @@ def _read(path: Path) -> dict[str, dict[str, Any]]:
     sources: dict[str, dict[str, Any]] = data["sources"]
     return sources
 
-
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """An exclusive lock on the output folder itself (no lock file left among the outputs), so
-    shards sharing one folder merge their entries instead of overwriting each other's."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)

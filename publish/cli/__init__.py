@@ -65,6 +65,7 @@ def main() -> None:
     publish sora.md --to pdf,epub       one article, two formats, into dist/
     publish posts/ --to all --out site  every *.md below posts/
     publish check posts/                lint without writing anything
+    publish upload posts/               upload local images to the [images] host
     publish doctor                      check fonts, pandoc, WeasyPrint, Java
     """
 
@@ -97,6 +98,6 @@ def doctor() -> None:
 
 
 # the commands register themselves on `main` when imported
-from publish.cli import build, check, serve
+from publish.cli import build, check, serve, typography, upload
 
-__all__ = ["build", "check", "main", "serve"]
+__all__ = ["build", "check", "main", "serve", "typography", "upload"]

@@ -16,6 +16,7 @@ from publish.cli.exits import EXIT_FAILED, EXIT_OK, exit_code
 from publish.cli.flags import cli_layer, formats, project_file, shared
 from publish.config.files import Layer, Layers
 from publish.config.themes import load_theme
+from publish.errors import UsageError
 from publish.runtime import diagnostics
 from publish.source.discover import expand
 
@@ -25,16 +26,31 @@ from publish.source.discover import expand
 @click.option("--to", "check_formats", metavar="FORMATS",
               help="Also run these exporters in memory (nothing written) and report their warnings, "
                    "e.g. --to wechat for what the WeChat editor would strip.")
+@click.option("--typography", is_flag=True,
+              help="Lint the prose's typography instead (autocorrect: spaces between CJK and Latin, "
+                   "full-width punctuation); `publish fix` makes the fixes.")
 @shared
 @click.pass_context
-def check(ctx: click.Context, /, sources: tuple[Path, ...], check_formats: str | None,
+def check(ctx: click.Context, /, sources: tuple[Path, ...], check_formats: str | None, typography: bool,
           config_path: Path | None, **options: Any) -> None:
     """Load, parse and normalize SOURCES without writing anything; print every notice and warning.
 
     The same options as a build (config file, front matter `publish:`, command line), so what
     `check` reports is what `publish` will do. Exit 1 on errors, or on warnings with --strict.
     """
+    if typography:
+        from publish.cli.typography import lint
+
+        if check_formats:
+            sys.exit(exit_code(lambda: _refuse("--typography reads the sources; --to runs exporters",
+                                               "run `publish check --typography` and `publish check --to` apart")))
+
+        sys.exit(exit_code(lambda: lint(sources, config_path, cli_layer(ctx, options))))
     sys.exit(exit_code(lambda: _run(sources, check_formats, config_path, cli_layer(ctx, options))))
+
+
+def _refuse(what: str, fix: str) -> int:
+    raise UsageError(what, fix)
 
 
 def _run(sources: tuple[Path, ...], check_formats: str | None, config_path: Path | None, cli: Layer) -> int:

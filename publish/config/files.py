@@ -19,7 +19,7 @@ from typing import Any
 
 from publish import exporters as registry
 from publish.config import options
-from publish.config.record import GLOBAL_KEYS, Config
+from publish.config.record import GLOBAL_KEYS, SECTIONS, Config
 from publish.errors import BadValue, OptionError, PluginError, SourceError
 from publish.model import Source
 
@@ -29,10 +29,12 @@ RUN_KEYS = frozenset({"sources", "formats", "out", "jobs"})
 #: Global keys an article may not change for itself: which files may be read and whether the
 #: network is used are decided by whoever runs `publish`, not by the (possibly untrusted) article.
 NOT_PER_ARTICLE = frozenset({"root", "site_root", "allow_remote", "remote_timeout", "pandoc_timeout",
-                              "drafts", "strict", "allow_front_matter_raw_html"})
+                              "drafts", "strict", "allow_front_matter_raw_html", "images", "upload"})
 
 #: Global keys that decide whether or how a run reports, never what an output contains.
-_NOT_IN_OUTPUT = frozenset({"strict", "drafts"})
+#: `images` and `upload` decide where images are sent (the URLs an output carries are decided by
+#: the upload cache, see `publish.batch.plan`), and `[images]` may hold a key.
+_NOT_IN_OUTPUT = frozenset({"strict", "drafts", "images", "upload"})
 
 Layer = dict[str, Any]
 """Global `Config` keys, plus one nested dict of options per exporter name."""
@@ -102,6 +104,8 @@ def validate(data: Mapping[str, Any], where: str, base: Path | None = None,
         key = raw_key.replace("-", "_")
         if key in GLOBAL_KEYS and not (per_article and key in NOT_PER_ARTICLE):
             layer[key] = _value(hints[key], value, where, key, base, text)
+        elif isinstance(value, Mapping) and key in SECTIONS:
+            layer[key] = _table(key, SECTIONS[key], value, where, base, text)
         elif isinstance(value, Mapping) and key in registry.available():
             layer[key] = _exporter_layer(key, value, where, base, text)
         else:
@@ -109,7 +113,7 @@ def validate(data: Mapping[str, Any], where: str, base: Path | None = None,
             kind = "a format" if isinstance(value, Mapping) else "a key"
             raise OptionError(where, f"unknown key '{raw_key}'",
                               f"it is not {kind} publish knows; keys: {', '.join(allowed)}; "
-                              f"format tables: {', '.join(f'[{n}]' for n in registry.available())}",
+                              f"tables: {', '.join(f'[{n}]' for n in (*SECTIONS, *registry.available()))}",
                               (raw_key,))
     return layer
 
@@ -139,13 +143,18 @@ def _value(spec: options.Spec, value: Any, where: str, key: str, base: Path | No
         return options.coerce(spec, value, base, text)
     except options.Invalid as exc:
         label = f"[{table}] {key}" if table else key
-        raise BadValue(where, f"{label} = {options.shown(value)}", str(exc),
+        shown = "" if options.is_options(spec.hint) else f" = {options.shown(value)}"  # may hold a key
+        raise BadValue(where, f"{label}{shown}", str(exc),
                           (table, key) if table else (key,)) from None
 
 
 def _exporter_layer(name: str, value: Mapping[str, Any], where: str, base: Path | None,
                     text: bool) -> dict[str, Any]:
-    kind = exporter_options(name)
+    return _table(name, exporter_options(name), value, where, base, text)
+
+
+def _table(name: str, kind: type[options.Record] | None, value: Mapping[str, Any], where: str,
+           base: Path | None, text: bool) -> dict[str, Any]:
     known = options.specs(kind) if kind is not None else {}
     out: dict[str, Any] = {}
     for raw_key, item in value.items():
@@ -186,8 +195,9 @@ class Layers:
                     merged[key] = value
                 else:
                     tables.setdefault(key, {}).update(value)
+        sections: dict[str, Any] = {name: SECTIONS[name](**tables.pop(name)) for name in SECTIONS if name in tables}
         records = {name: exporter_record(name, values) for name, values in tables.items()}
-        return Config(**merged, exporters={k: v for k, v in records.items() if v is not None})
+        return Config(**merged, **sections, exporters={k: v for k, v in records.items() if v is not None})
 
     def for_article(self, source: Source) -> Config:
         """The config for one article, with its front-matter `publish:` mapping applied."""
@@ -209,7 +219,8 @@ class Layers:
     def digest(self, fmt: str) -> str:
         """A hash of every option that can change `fmt`'s output (file contents for file options)."""
         config = self.config()
-        data = {key: _jsonable(getattr(config, key)) for key in sorted(GLOBAL_KEYS - _NOT_IN_OUTPUT)}
+        keys = (GLOBAL_KEYS | SECTIONS.keys()) - _NOT_IN_OUTPUT
+        data = {key: _jsonable(getattr(config, key)) for key in sorted(keys)}
         record = config.exporters.get(fmt) or exporter_record(fmt, {})
         data["exporter"] = {} if record is None else {
             name: _jsonable(getattr(record, name)) for name in sorted(options.specs(type(record)))}

@@ -8,12 +8,22 @@ from pathlib import Path
 from typing import Literal
 
 from publish.config import options
+from publish.deliver.options import ImagesOptions
 from publish.errors import UsageError
 from publish.render.fonts import DEFAULT_CJK_FALLBACK, CjkFace
 
 RawHtml = Literal["safe", "trusted"]
 """How the author's raw HTML reaches the outputs: `safe` through an allow-list
 (`publish.normalize.html_policy.PAGE`), `trusted` as written."""
+
+
+@dataclass(frozen=True, slots=True)
+class TypographyOptions:
+    """`[typography]`: fixes made to the prose of every output, never to the source."""
+
+    #: autocorrect's spaces and punctuation between CJK and Latin (`publish fix` writes the same
+    #: fixes into the source; `publish check --typography` lists them).
+    autocorrect: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +53,12 @@ class Config:
     allow_front_matter_raw_html: bool = False
     #: The Noto CJK face for Han quoted in an article in another language.
     cjk_fallback: CjkFace = DEFAULT_CJK_FALLBACK
+    typography: TypographyOptions = field(default_factory=TypographyOptions,
+                                          metadata=options.rule(help="[typography]"))
+    #: Where local images are hosted for the paste targets (`[images]`, `publish.deliver`).
+    images: ImagesOptions = field(default_factory=ImagesOptions)
+    #: `--upload`: send the images the host lacks during the build (else only cached URLs are used).
+    upload: bool = False
     exporters: Mapping[str, options.Record] = field(default_factory=dict,
                                                     metadata=options.rule(help="internal"))
 
@@ -53,4 +69,6 @@ class Config:
             raise UsageError(*str(exc).split(": ", 1)) from None
 
 
-GLOBAL_KEYS = frozenset(f.name for f in fields(Config)) - {"exporters"}
+#: Tables of global options that are not a format's: `[typography]` → its record.
+SECTIONS: Mapping[str, type[options.Record]] = {"typography": TypographyOptions}
+GLOBAL_KEYS = frozenset(f.name for f in fields(Config)) - {"exporters"} - SECTIONS.keys()

@@ -21,9 +21,11 @@ from publish.normalize import (
     headings,
     indent,
     links,
+    math,
     raw_html,
     rawtext,
     templates,
+    typography,
     urls,
 )
 from publish.runtime.resources import Resolver
@@ -69,25 +71,28 @@ TextTransform = Callable[[str, Context], str]
 AstTransform = Callable[[PandocAst, Context], PandocAst]
 
 #: Run on the Markdown body before pandoc parses it, in this order: template tags first (a
-#: `{% highlight %}` block becomes a fence, which the indentation rule must then leave alone).
+#: `{% highlight %}` block becomes a fence, which the indentation rule must then leave alone);
+#: typography last, on the prose as pandoc will read it (it adds and removes no line).
 TEXT_TRANSFORMS: tuple[tuple[str, TextTransform], ...] = (
     ("templates", templates.run),
     ("indent", indent.run),
     ("rawtext", rawtext.run),
     ("footnotes", footnotes.run),
+    ("typography", typography.run),
 )
 
 #: Run on pandoc's AST, in this order: the author's raw HTML made safe first (so every raw node it
 #: sees is the author's, and later transforms read only what is kept), then ids, so that links can
-#: check `#anchors` against them; absolute URLs are made valid last (links finds files by the
-#: paths as written). Diagrams come after them all: their pictures are publish's own, not the
-#: author's references to check.
+#: check `#anchors` against them; absolute URLs are made valid after links (links finds files by
+#: the paths as written); formulas' TeX is made plain for every renderer at the end. Diagrams come
+#: after them all: their pictures are publish's own, not the author's references to check.
 AST_TRANSFORMS: tuple[tuple[str, AstTransform], ...] = (
     ("raw_html", raw_html.run),
     ("headings", headings.run),
     ("autolink", autolink.run),
     ("links", links.run),
     ("urls", urls.run),
+    ("math", math.run),
     ("diagrams", diagrams.run),
 )
 

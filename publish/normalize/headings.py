@@ -91,10 +91,16 @@ def assign_ids(headings: Sequence[tuple[str, str]], reserved: Iterable[str] = ()
 
 def ids_in_markdown(body: str, title: str) -> frozenset[str]:
     """The heading ids `run` would give a Markdown body, without pandoc (for cross-article links)."""
-    items: list[tuple[str, str]] = []
+    return frozenset(found for _line, found, _explicit in heading_ids(body, title))
+
+
+def heading_ids(body: str, title: str) -> list[tuple[int, str, bool]]:
+    """(0-based body line, id, whether it is written `{#id}`) of each heading `run` would give an
+    id, in order; the typography transform pins these ids before it changes a heading's words."""
+    items: list[tuple[int, str, str]] = []
     tokens = _MD.parse(body)
     for index, token in enumerate(tokens):
-        if token.type != "heading_open":
+        if token.type != "heading_open" or token.map is None:
             continue
         raw = tokens[index + 1].content
         match = _ATTRS.search(raw)
@@ -103,10 +109,11 @@ def ids_in_markdown(body: str, title: str) -> frozenset[str]:
             raw = raw[: match.start()]
             found = re.search(r"#([^\s}]+)", match.group(1))
             explicit = found.group(1) if found else ""
-        items.append((inline_text(raw), explicit))
-    if items and not items[0][1] and slug(items[0][0]) == slug(title):
+        items.append((token.map[0], inline_text(raw), explicit))
+    if items and not items[0][2] and slug(items[0][1]) == slug(title):
         items = items[1:]
-    return frozenset(assign_ids(items))
+    ids = assign_ids([(text, explicit) for _line, text, explicit in items])
+    return [(line, found, bool(explicit)) for (line, _text, explicit), found in zip(items, ids, strict=True)]
 
 
 _MD = MarkdownIt("commonmark")

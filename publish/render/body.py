@@ -1,5 +1,8 @@
 """The body HTML of the normalized article: pandoc's HTML writer, then Pygments, once per article.
 
+Formulas are MathML (`publish.render.mathml`): the page shows them as they are, the EPUB keeps
+them, and the formats that draw math otherwise find each in its `span.math`.
+
 Every HTML-like format (the page, the PDF through WeasyPrint, the EPUB, the snippets) starts from
 this one string; a run whose formats read no HTML (a Typst PDF) skips the stage.
 """
@@ -13,17 +16,18 @@ from publish.config.record import Config
 from publish.errors import SourceError
 from publish.model import Article
 from publish.pandoc.command import PandocFailed, run_pandoc
-from publish.render import highlight
+from publish.render import highlight, mathml
 
 #: Highlighting is done once, in Python, for every format; pandoc would load its syntax definitions,
 #: which is slow, on every call whenever a code block names a language.
-_WRITER_ARGS = ["--wrap=none", "--syntax-highlighting=none"]
+_WRITER_ARGS = ["--wrap=none", "--syntax-highlighting=none", "--mathml"]
 
 
 def render(article: Article, config: Config) -> Article:
     """Stage 4: the article with its body HTML."""
-    html = highlight.highlight(to_html(article.ast_json, article.path, config.pandoc_timeout))
-    return dataclasses.replace(article, html=html)
+    html, warnings = mathml.wrap(highlight.highlight(to_html(article.ast_json, article.path, config.pandoc_timeout)),
+                                 article.source)
+    return dataclasses.replace(article, html=html, diagnostics=article.diagnostics + warnings)
 
 
 def to_html(ast_json: str, path: Path, timeout: float = 60.0) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from publish.errors import OutputError
@@ -48,3 +50,16 @@ def write_atomic(files: Mapping[Path, bytes]) -> None:
 def write_text_atomic(path: Path, text: str) -> None:
     """One text file, atomically (the manifest, the report)."""
     write_atomic({path: text.encode("utf-8")})
+
+
+@contextlib.contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on a folder itself (no lock file left among the outputs), held while a
+    shared file in it is read, merged and replaced: processes sharing the folder keep each other's
+    entries instead of overwriting them."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

@@ -160,7 +160,8 @@ def diagnostics(records: Iterable[Logged], source: Source, label: str, *, fmt: s
     return found
 
 
-_QUOTED = re.compile(r"""'([^']+)'|"([^"]+)"|`([^`]+)`""")
+#: Pandoc names the formula it could not convert without quotes.
+_QUOTED = re.compile(r"""'([^']+)'|"([^"]+)"|`([^`]+)`|Could not convert TeX math (.+?), rendering as TeX""")
 
 
 def quoted(message: str) -> list[str]:

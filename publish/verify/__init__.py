@@ -4,7 +4,8 @@ A converter that writers trust must never drop their words quietly (mdformat ref
 file whose meaning changed; we refuse to stay silent). `verify` reads each output back as a
 reader would see it (`readers`), takes the words the source means to show (`expected`), and reports
 the runs of words an output lacks (`match`): one warning per format, naming the source lines and
-what they are. With `--strict` the pipeline turns them into a failure and writes nothing.
+what they are. With `--strict` the pipeline turns them into a failure and writes nothing. The
+same reading shows math left as raw TeX (`unrendered`), reported the same way.
 
 Exporters say how their output is read by defining `text(output) -> str`; without it the output
 is read as HTML (the main file, `<stem><suffix>`), which fits every HTML-like format.
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from publish.model import Article, Diagnostic
-from publish.verify import expected, match, readers
+from publish.verify import expected, match, readers, unrendered
 
 if TYPE_CHECKING:
     from publish.exporters import Exporter, Output
@@ -46,7 +47,10 @@ def verify(article: Article, produced: Sequence[tuple[Exporter, Output]]) -> lis
     # snippet), and a body heading that repeats it may have been taken up into it.
     title = readers.letters(article.metadata.title) + "\n"
     for exporter, output in produced:
-        lost = match.runs(lines, title + readers.letters(read_text(exporter, output)))
+        text = read_text(exporter, output)
+        if not getattr(exporter, "math_as_tex", False):
+            found.extend(_unrendered(article, exporter, unrendered.excess(article, text)))
+        lost = match.runs(lines, title + readers.letters(text))
         shown = [run for run in lost if run.size >= MIN_RUN]
         size = sum(run.size for run in lost)
         if not shown and size > MAX_SHARE * total:
@@ -70,6 +74,22 @@ def _warning(article: Article, exporter: Exporter, runs: list[match.Run], size: 
         "check these lines in the output; write the construct as plain Markdown, "
         "or report it as a publish bug with the lines",
         end_line=first.last + offset, kind=KIND, formats=(exporter.name,))
+
+
+def _unrendered(article: Article, exporter: Exporter, marks: list[str]) -> list[Diagnostic]:
+    """One warning when the output shows raw TeX, at the first prose line that holds some."""
+    if not marks:
+        return []
+    where = unrendered.lines(article)
+    shown = ", ".join(dict.fromkeys(marks))
+    listed = ", ".join(map(str, where[:5])) + (", …" if len(where) > 5 else "")
+    at = f" (line{'s' if len(where) > 1 else ''} {listed})" if where else ""
+    label = getattr(exporter, "label", f"the {exporter.name} output")
+    return [Diagnostic(article.path, where[0] if where else None, "warning",
+                       f"{label} shows math as raw TeX: {shown}{at}",
+                       "write the formula between $…$ or $$…$$ (blank-free just inside the dollars), "
+                       "or report it as a publish bug with the lines",
+                       kind=unrendered.KIND, subject=shown, formats=(exporter.name,))]
 
 
 def _span(first: int, last: int) -> str:

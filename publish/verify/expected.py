@@ -43,9 +43,23 @@ def _blank(match: re.Match[str]) -> str:
     return SEPARATOR + "\n" * match.group().count("\n")
 
 
+def _formula(match: re.Match[str]) -> str:
+    """A `DISPLAY_MATH` match blanked, unless it is the code matched to keep it."""
+    return match.group() if match.group("code") else _blank(match)
+
+
 #: Elements whose content is not the article's words: code the page runs, and form controls and
 #: embedded graphics, which a book or a platform editor drops (each exporter warns when it does).
 _HIDDEN = "script|style|template|noscript|form|button|select|textarea|object|canvas|svg|math"
+#: Display math, `$$…$$`, over several lines too; code (a fenced block, a code span) is matched
+#: first and kept, so that a `$$` shown in code does not pair with the next formula's.
+DISPLAY_MATH = re.compile(r"(?P<code>^[ \t]*(?P<fence>`{3,}|~{3,})[^\n]*\n.*?^[ \t]*(?P=fence)[ \t]*$"
+                          r"|(?P<ticks>`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)(?P=ticks)(?!`))"
+                          r"|\$\$.+?\$\$", re.DOTALL | re.MULTILINE)
+#: Pandoc's rule for inline math (`tex_math_dollars`), no more: the opening `$` is followed by
+#: a non-space, the closing one follows a non-space and is not followed by a digit. A letter
+#: before the opening `$` does not stop it: Chinese runs straight into a formula (`当$x$时`).
+INLINE_MATH = re.compile(r"(?<![\\$])\$(?=[^\s$])(?:[^$\n\\]|\\.)+?(?<=\S)\$(?!\d)")
 _Rule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
 _M, _S, _I = re.MULTILINE, re.DOTALL, re.IGNORECASE
 #: A diagram's fenced source (`publish.normalize.diagrams`): drawn, it is a picture whose labels
@@ -57,8 +71,8 @@ _RULES: tuple[_Rule, ...] = (
     (_DIAGRAM, _blank),
     (re.compile(rf"^[ \t]*<({_HIDDEN})\b[^>]*>.*?</\1\s*>", _S | _M | _I), _blank),
     (re.compile(rf"<({_HIDDEN})\b[^>]*>[^\n]*?</\1\s*>", _I), _blank),
-    (re.compile(r"\$\$.+?\$\$", _S), _blank),
-    (re.compile(r"(?<![\\$\w])\$(?=[^\s$])(?:[^$\n\\]|\\.)+?(?<=\S)\$(?!\d)"), SEPARATOR),
+    (DISPLAY_MATH, _formula),
+    (INLINE_MATH, SEPARATOR),
     (re.compile(r"^[ \t]*(?:`{3,}|~{3,}|:{3,}).*$", _M), SEPARATOR),
     (re.compile(r"^[ \t]{0,3}\[\^[^\]\n]+\]:", _M), SEPARATOR),
     (re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", _M), SEPARATOR),
@@ -84,16 +98,22 @@ def lines(body: str) -> list[Line]:
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
     text = html.unescape(text)
-    kinds = _kinds(body.split("\n"))
+    block_kinds = kinds(body.split("\n"))
     found = []
     for index, line in enumerate(text.split("\n")):
         segments = tuple(filter(None, (letters(part) for part in line.split(SEPARATOR))))
         if segments:
-            found.append(Line(index + 1, segments, kinds[index] if index < len(kinds) else "paragraph"))
+            found.append(Line(index + 1, segments, block_kinds[index] if index < len(block_kinds) else "paragraph"))
     return found
 
 
-def _kinds(raw: list[str]) -> list[str]:
+def without_math(body: str) -> str:
+    """`body` with its formulas taken out, its lines kept."""
+    return INLINE_MATH.sub("", DISPLAY_MATH.sub(_formula, body))
+
+
+
+def kinds(raw: list[str]) -> list[str]:
     """What each line belongs to, named as a writer would look for it in the source."""
     kinds: list[str] = []
     fence: str | None = None

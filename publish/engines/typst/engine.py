@@ -23,7 +23,7 @@ from publish.errors import ExportError
 from publish.exporters import ExportContext
 from publish.model import Article
 from publish.pandoc import command
-from publish.render import fonts
+from publish.render import fonts, mathml
 
 #: The theme's folder for Typst: `article.typ` (the PDF's page), `picture.typ` (the cards' and
 #: long image's) and what they use (`highlight.tmTheme`). Each template file defines the function
@@ -31,6 +31,7 @@ from publish.render import fonts
 TEMPLATE = "typst"
 #: `idiomatic`: code blocks keep their language for Typst's own highlighter (`none` would drop it).
 _WRITER = ["--from=json", "--to=typst", "--wrap=none", "--syntax-highlighting=idiomatic"]
+_UNCONVERTED = re.compile(r"Could not convert TeX math (.+?), rendering as TeX", re.DOTALL)
 _WORDS = re.compile(r"[^\W_]{4,}")
 
 
@@ -61,10 +62,17 @@ def typeset(article: Article, ctx: ExportContext, template: str, data: Inputs, *
     stage = Stage()
     ast = clean.for_typst(article, ctx, stage, voice)
     try:
-        body = command.run_pandoc(json.dumps(ast, ensure_ascii=False), _WRITER, ctx.config.pandoc_timeout)
+        written = command.pandoc_output(json.dumps(ast, ensure_ascii=False), _WRITER, ctx.config.pandoc_timeout)
     except command.PandocFailed as exc:
         raise ExportError(voice.format, article.path, f"pandoc could not write Typst: {exc}",
                           "run `publish doctor` to check the pandoc installation") from exc
+    body = written.text
+    for warning in written.warnings:  # a formula texmath cannot read stays as its TeX
+        found = _UNCONVERTED.search(warning)
+        if found:
+            problem = mathml.unrendered(article.source, found.group(1))
+            ctx.warn(article, problem.message, problem.fix, line=problem.line, kind=problem.kind,
+                     subject=problem.subject)
     main = preamble + body
     with tempfile.TemporaryDirectory(prefix="publish-typst-") as tmp:
         root = Path(tmp)

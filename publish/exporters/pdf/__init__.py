@@ -9,7 +9,7 @@ from publish.config.record import Config
 from publish.config.themes import load_theme
 from publish.engines import paper
 from publish.engines.options import PdfOptions, engine_for
-from publish.engines.weasyprint import messages, render, rooted
+from publish.engines.weasyprint import math, messages, render, rooted
 from publish.errors import ExportError
 from publish.exporters import ExportContext, Output
 from publish.exporters.pdf import coverage
@@ -73,6 +73,7 @@ class PdfExporter:
                      + paper.font_css(meta.language, opt.body_font, opt.heading_font, ctx.config.cjk_fallback)
                      + paper.paragraph_css(meta.is_cjk, opt.cjk_indent))
         printed, unlinked = rooted.for_print(article, ctx.config.site_url)
+        printed = math.drawn(printed, ctx.warn, "serif", ctx.config.cjk_fallback)  # WeasyPrint draws no MathML
         for ref in (r for r in unlinked if not ctx.converts(r)):  # in the run: the reader has its file
             ctx.warn(article, f"PDF: the link to {ref.path} is plain text (a PDF cannot link to a "
                      "relative page)", "give --site-url to link to its web page",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from publish.engines import raster
-from publish.engines.weasyprint import messages, render, rooted
+from publish.engines.weasyprint import math, messages, render, rooted
 from publish.exporters import ExportContext
 from publish.exporters.snippet import theme as wechat_theme
 from publish.model import Article
@@ -73,6 +73,7 @@ def page_html(article: Article, ctx: ExportContext, css: str, label: str) -> str
     """The shared page template with the image stylesheets and `css`; article links that cannot
     be followed in a picture point at their web pages (`site_url`) or become text, with a warning."""
     printed, unlinked = rooted.for_print(article, ctx.config.site_url)
+    printed = math.drawn(printed, ctx.warn, "sans", ctx.config.cjk_fallback)  # WeasyPrint draws no MathML
     for ref in (r for r in unlinked if not ctx.converts(r)):
         ctx.warn(article, f"{label}: the link to {ref.path} is plain text (a picture cannot link "
                  "to a relative page)", "give --site-url to show its web address",

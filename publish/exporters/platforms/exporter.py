@@ -21,8 +21,13 @@ class MarkdownPlatform:
     description: ClassVar[str]
     label: ClassVar[str]
     options: ClassVar[type[MapOptions]] = MapOptions
+    #: The editor typesets the TeX it is given (`publish.exporters.platforms.markdown`): the guard
+    #: does not report it as unrendered math.
+    math_as_tex: ClassVar[bool] = True
     #: dev.to runs Liquid over the body: `{%`/`{{` in prose must not reach it as written.
     escape_liquid: ClassVar[bool] = False
+    #: The math the editor typesets (`publish.exporters.platforms.markdown.MathForm`).
+    math: ClassVar[markdown.MathForm] = "dollars"
 
     def header(self, article: Article, opts: PlatformOptions) -> Header:
         """Front matter for this platform; none by default (the platform's title field holds the title)."""
@@ -31,7 +36,7 @@ class MarkdownPlatform:
     def export(self, article: Article, ctx: ExportContext) -> bytes:
         opts = read(self, ctx)
         head = self.header(article, opts)
-        body = markdown.render(article, opts, escape_liquid=self.escape_liquid,
+        body = markdown.render(article, opts, escape_liquid=self.escape_liquid, math=self.math,
                                timeout=ctx.config.pandoc_timeout)
         warn(article, ctx, head.problems + body.problems)
         return (head.text + body.markdown).encode("utf-8")

@@ -2,8 +2,8 @@
 
 Not the source copied: the AST normalize produced (indented prose as paragraphs, bare URLs as
 links, template tags gone, headings from `##`) is written by pandoc's `gfm` writer with
-`tex_math_dollars` instead of GitHub's math form, so math stays `$…$`/`$$…$$` (what ByteMD,
-CSDN's editor and KaTeX-based renderers read). Before writing, on a copy of the AST: links to
+`tex_math_dollars` instead of GitHub's math form, so math stays `$…$`/`$$…$$`, or, for dev.to,
+becomes its KaTeX Liquid tag (`MathForm`). Before writing, on a copy of the AST: links to
 other articles and local images become absolute (`absolute`), attributes are dropped (GFM has none;
 pandoc would otherwise fall back to raw HTML), and with `escape_liquid` (dev.to) every `{` that
 would start a Liquid tag in prose becomes `&#123;`. What cannot be carried is a `absolute.Problem`.
@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from publish.errors import SourceError
 from publish.exporters.platforms import absolute
@@ -22,8 +22,22 @@ from publish.exporters.platforms.options import PlatformOptions
 from publish.model import Article
 from publish.normalize import xref
 from publish.pandoc.command import PandocFailed, run_pandoc
+from publish.pandoc.nodes import walk
 
 WRITER = "gfm-tex_math_gfm+tex_math_dollars"
+MathForm = Literal["dollars", "katex"]
+"""How a platform's editor takes math, each as its own code reads it:
+
+- `dollars`: `$…$` inline, `$$…$$` display. Juejin's editor is ByteMD with its math plugin
+  (bytedance/bytemd `packages/plugin-math`: remark-math, typeset by KaTeX); CSDN's Markdown editor
+  typesets the same delimiters with KaTeX (blog.csdn.net/cvrszeng/article/details/52333055).
+- `katex`: dev.to (Forem) renders no dollars; its Liquid tag `{% katex %}…{% endkatex %}`, with
+  `inline` for inline math, typesets with KaTeX (forem/forem `app/liquid_tags/katex_tag.rb`:
+  `Katex.render(block, display_mode: !inline?)`).
+
+An editor that typesets none (none of ours today) would get images through the image host, like
+Zhihu's equation images: the seam is here, where the form is chosen.
+"""
 _LIQUID = re.compile(r"\{(?=[%{])|(?<=[%}])\}")
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,}) +(\S+)\s*$")
 
@@ -37,10 +51,12 @@ class Rendered:
 
 
 def render(article: Article, options: PlatformOptions, *, escape_liquid: bool = False,
-           timeout: float = 60.0) -> Rendered:
+           math: MathForm = "dollars", timeout: float = 60.0) -> Rendered:
     """The article body as platform Markdown (no title: it goes in the platform's title field)."""
     ast = article.ast  # a fresh copy on each access: ours to change
     problems: list[absolute.Problem] = []
+    if math == "katex":
+        _katex_tags(ast)
     ast["blocks"] = _inlines(ast["blocks"], article, options, problems, escape_liquid)
     try:
         text = run_pandoc(json.dumps(ast, ensure_ascii=False),
@@ -49,6 +65,15 @@ def render(article: Article, options: PlatformOptions, *, escape_liquid: bool = 
         raise SourceError(article.path, f"pandoc could not write the {options.name} Markdown: {exc}",
                           "run `publish doctor` to check the pandoc installation") from exc
     return Rendered(tight_fences(text), tuple(problems))
+
+
+def _katex_tags(ast: Any) -> None:
+    """Each formula as dev.to's KaTeX Liquid tag (see `MathForm`), in place."""
+    for node in walk(ast.get("blocks", [])):
+        if node["t"] == "Math":
+            display, tex = node["c"][0]["t"] == "DisplayMath", node["c"][1].strip()
+            tag = f"{{% katex %}}\n{tex}\n{{% endkatex %}}" if display else f"{{% katex inline %}}{tex}{{% endkatex %}}"
+            node["t"], node["c"] = "RawInline", ["gfm", tag]
 
 
 def tight_fences(text: str) -> str:
@@ -123,9 +148,9 @@ def _node(node: Any, article: Article, options: PlatformOptions, problems: list[
     if t == "Image":
         attrs = dict(c[0][2])
         src = c[2][0]
-        url = absolute.image_url(src, attrs.get(xref.IMAGE_ATTR), options.image_url_map)
+        url = absolute.image_url(src, attrs.get(xref.IMAGE_ATTR), options.image_url_map, options.hosted)
         if url is None:
-            problems.append(absolute.unhosted(src, options.name))
+            problems.append(absolute.unhosted(src, options.name, options.hosted))
             return _Splice([])
         return {"t": "Image", "c": [["", [], []], _inlines(c[1], article, options, problems, escape_liquid),
                                     [url, c[2][1]]]}

@@ -11,6 +11,7 @@ from publish.config.options import rule
 
 if TYPE_CHECKING:
     from publish.exporters import ExportContext, Exporter
+    from publish.runtime.resources import Resolver
 
 _MAP_HELP = "local image path = URL of the copy already uploaded to this platform"
 
@@ -42,10 +43,16 @@ class PlatformOptions:
     image_url_map: Mapping[str, str]
     theme: str | None
     highlight: str | None
+    #: The image host's URLs by root-relative path (`ExportContext.hosted`); None without a host.
+    hosted: Mapping[str, str] | None = None
+    #: The article's resolver, for images normalize did not mark (the front matter's cover).
+    resolver: Resolver | None = None
 
 
 def read(exporter: Exporter, ctx: ExportContext) -> PlatformOptions:
-    """The exporter's checked options (`ctx.options_for`) with the global `site_url`."""
+    """The exporter's checked options (`ctx.options_for`) with the global `site_url` and the
+    hosted image URLs."""
     declared: MapOptions | JuejinOptions = ctx.options_for(exporter)
     return PlatformOptions(exporter.name, ctx.config.site_url, declared.image_url_map,
-                           getattr(declared, "theme", None) or None, getattr(declared, "highlight", None) or None)
+                           getattr(declared, "theme", None) or None, getattr(declared, "highlight", None) or None,
+                           ctx.hosted, ctx.resolver)
