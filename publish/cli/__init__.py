@@ -97,6 +97,6 @@ def doctor() -> None:
 
 
 # the commands register themselves on `main` when imported
-from publish.cli import build, check, serve
+from publish.cli import book, build, check, serve
 
-__all__ = ["build", "check", "main", "serve"]
+__all__ = ["book", "build", "check", "main", "serve"]
