@@ -31,8 +31,8 @@ from publish.normalize import headings, xref
 from publish.normalize.headings import slug
 from publish.pandoc.nodes import Node, walk
 
-CHAPTER_CLASS = "publish-chapter"
-PART_CLASS = "publish-part"
+CHAPTER_CLASS = xref.CHAPTER_CLASS
+PART_CLASS = xref.PART_CLASS
 NUMBER_CLASS = "chapter-number"
 
 #: Nodes whose first item is an `Attr` (a Header's is its second).

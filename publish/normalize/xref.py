@@ -29,6 +29,11 @@ written (the HTML beside the source still works) and gains
 `resolver.fetch(src, resolver.root)` with that value (`image_source` reads it from HTML attributes):
 this works whatever the base URL, including `/img/a.png` site-root paths. Images outside the root
 were dropped (alt text kept); missing ones have no attribute; remote ones are left untouched.
+
+**Chapters of a book.** `publish book` joins many articles into one (`publish.book.assemble`);
+the heading that opens each chapter, or a part, has the class `publish-chapter` (a part's also
+`publish-part`). The EPUB cuts its documents there, the PDF engines start a page there and name
+the running header after it (`chapter_headings`).
 """
 
 from __future__ import annotations
@@ -47,6 +52,8 @@ from publish.pandoc.nodes import splice
 
 ARTICLE_ATTR = "data-publish-article"
 IMAGE_ATTR = "data-publish-src"
+CHAPTER_CLASS = "publish-chapter"
+PART_CLASS = "publish-part"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,3 +149,19 @@ def rewrite_ast_links(ast: PandocAst, resolve: Callable[[ArticleRef], str | None
 def image_source(attributes: Mapping[str, str]) -> str | None:
     """The root-relative path normalize found for an `<img>`, from its attributes (or None)."""
     return attributes.get(IMAGE_ATTR)
+
+
+def chapter_headings(ast: PandocAst) -> tuple[list[str], list[str]]:
+    """The ids of a book's chapter and part headings (top level, in order), and of those that
+    open a page: all but a chapter that directly follows its part's title."""
+    ids: list[str] = []
+    breaks: list[str] = []
+    after_part = False
+    for block in ast.get("blocks", []):
+        classes = block["c"][1][1] if block.get("t") == "Header" else []
+        if CHAPTER_CLASS in classes:
+            ids.append(block["c"][1][0])
+            if not after_part:
+                breaks.append(block["c"][1][0])
+        after_part = PART_CLASS in classes
+    return ids, breaks

@@ -24,9 +24,6 @@ from publish.model import Article
 from publish.normalize import xref
 from publish.runtime.resources import Resolver
 
-#: The class of a heading that opens a chapter of a book (`publish.book.assemble` sets it).
-CHAPTER_CLASS = "publish-chapter"
-
 
 class Warn(Protocol):
     """`warn(message, fix, ref, kind)`: `ref` is the text in the source (an href or src) to find the
@@ -71,11 +68,11 @@ def split(body: Element, level: int) -> tuple[list[Element], list[Chapter]]:
     """
     lead: list[Element] = []
     chapters: list[Chapter] = []
-    marked = any(CHAPTER_CLASS in (el.get("class") or "").split() for el in body)
+    marked = any(xref.CHAPTER_CLASS in (el.get("class") or "").split() for el in body)
     for el in list(body):
         tag = el.tag if isinstance(el.tag, str) else ""
         if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit() and \
-                (CHAPTER_CLASS in (el.get("class") or "").split() if marked else int(tag[1]) <= level):
+                (xref.CHAPTER_CLASS in (el.get("class") or "").split() if marked else int(tag[1]) <= level):
             title = label_of(el) or f"{len(chapters) + 1}"
             chapters.append(Chapter(f"ch{len(chapters) + 1:03d}.xhtml", title, int(tag[1])))
         if chapters:
