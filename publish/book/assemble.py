@@ -153,7 +153,7 @@ def _relink(node: Node, article: Article, mapping: dict[str, str], ids: dict[Pur
     pairs[:] = [p for p in pairs if p[0] != xref.ARTICLE_ATTR]
     if chapter is None:
         warn(Diagnostic(article.path, article.source.line_of(f"({target}", target), "warning",
-                        f"link to {ref.path}, which is not a chapter of this book: its text is kept",
+                        f"link to {target}, which is not a chapter of this book: its text is kept",
                         "add the file to SUMMARY.md, or link a chapter", kind="not-in-book",
                         subject=str(ref.path)))
         node["t"], node["c"] = "Span", [node["c"][0], node["c"][1]]  # the words, no longer a link
