@@ -75,10 +75,11 @@ def chapters(layout: Layout, config: Config, jobs: int = 1, progress: Progress |
         _chapter_path(layout, entry, resolver)
     done = 0
     lock = threading.Lock()
+    ids: dict[Path, frozenset[str]] = {}  # the chapters' heading ids, read once for every link to them
 
     def prepare(entry: Entry) -> Article:
         nonlocal done
-        article = _prepare(layout, entry, config, resolver)
+        article = _prepare(layout, entry, config, resolver, ids)
         with lock:
             done += 1
             if progress is not None:
@@ -102,13 +103,14 @@ def _chapter_path(layout: Layout, entry: Entry, resolver: Resolver) -> Path:
     return file
 
 
-def _prepare(layout: Layout, entry: Entry, config: Config, resolver: Resolver) -> Article:
+def _prepare(layout: Layout, entry: Entry, config: Config, resolver: Resolver,
+             ids: dict[Path, frozenset[str]] | None = None) -> Article:
     file = _chapter_path(layout, entry, resolver)
     source = load(file, resolver.root, file.relative_to(resolver.root) if file.is_relative_to(resolver.root) else None)
     expanded = preprocess.expand(source.body, file, resolver, source.body_line)
     if expanded != source.body:
         source = dataclasses.replace(source, body=expanded)
-    return normalized(source, config, resolver)
+    return normalized(source, config, resolver, foreign_ids=ids)
 
 
 def book_article(layout: Layout, parts: Sequence[Part], config: Config,
