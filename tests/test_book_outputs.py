@@ -12,10 +12,11 @@ import string
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
-from conftest import CHROMIUM_ARGS, configured, run_cli
+from conftest import configured, run_cli
 from epubcheck_batch import check_one
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -160,11 +161,11 @@ def test_docx_has_headings_by_level_with_one_numbering(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def page(browser: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+def page(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
         path = written(make(ZH, tmp_path_factory.mktemp("html"), "html"), "html")
-    view = browser.new_page()  # type: ignore[attr-defined]
+    view = browser.new_page()
     view.goto(path.as_uri())
     yield view
     view.close()
@@ -172,17 +173,17 @@ def page(browser: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_html_is_one_page_whose_toc_and_cross_chapter_links_land_on_their_headings(page: object) -> None:
-    view: object = page
-    toc = view.eval_on_selector_all("nav.toc a", "els => els.map(e => e.textContent)")  # type: ignore[attr-defined]
+def test_html_is_one_page_whose_toc_and_cross_chapter_links_land_on_their_headings(page: Any) -> None:
+    view = page
+    toc = view.eval_on_selector_all("nav.toc a", "els => els.map(e => e.textContent)")
     assert toc[:4] == ["前言", "入门", "第 1 章 开始", "本章内容"]
-    broken = view.evaluate(  # type: ignore[attr-defined]
+    broken = view.evaluate(
         "[...document.querySelectorAll('a[href^=\"#\"]')].filter(a => !document.getElementById("
         "decodeURIComponent(a.getAttribute('href').slice(1)))).map(a => a.textContent)")
     assert broken == []
-    view.click("text=你好世界的例子")  # type: ignore[attr-defined]
-    assert view.evaluate("decodeURIComponent(location.hash)") == "#编写并运行程序"  # type: ignore[attr-defined]
-    assert view.evaluate("document.querySelectorAll('link[rel=stylesheet], script[src]').length") == 0  # type: ignore[attr-defined]
+    view.click("text=你好世界的例子")
+    assert view.evaluate("decodeURIComponent(location.hash)") == "#编写并运行程序"
+    assert view.evaluate("document.querySelectorAll('link[rel=stylesheet], script[src]').length") == 0
 
 
 # --- the command line ---------------------------------------------------------------------------
@@ -194,8 +195,8 @@ def test_a_missing_chapter_fails_the_book_and_writes_nothing(tmp_path: Path) -> 
     done = run_cli(["book", book, "--to", "epub,html"], cwd=tmp_path)
     assert done.returncode == 1
     errors = [line for line in done.stderr.splitlines() if ": error: " in line]
-    assert errors == ["book/src/SUMMARY.md:7: error: chapter file reference.md not found — "
-                      "create the file, or fix the link in SUMMARY.md"]
+    assert errors == [("book/src/SUMMARY.md:7: error: chapter file reference.md not found — "
+                      "create the file, or fix the link in SUMMARY.md")]
     assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").iterdir())
 
 
@@ -212,8 +213,8 @@ def test_a_chapter_with_broken_front_matter_or_include_is_one_line(tmp_path: Pat
     done = run_cli(["book", book, "--to", "epub"], cwd=tmp_path)
     assert done.returncode == 1
     assert [line for line in done.stderr.splitlines() if ": error: " in line] == [
-        "book/src/guide/install.md:12: error: ../../code/example.py has no anchor “setup” — "
-        "mark the lines with ANCHOR: setup … ANCHOR_END: setup"]
+        ("book/src/guide/install.md:12: error: ../../code/example.py has no anchor “setup” — "
+        "mark the lines with ANCHOR: setup … ANCHOR_END: setup")]
     assert not (tmp_path / "dist").exists()
 
 

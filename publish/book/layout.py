@@ -126,7 +126,7 @@ def _from_toml(file: Path) -> Layout:
         raise SourceError(file, "publish.toml has no [book] table", "add [book] with chapters = [\"ch1.md\", …]")
     folder = file.parent
     chapters: list[Entry] = []
-    line = _line_of(file, "chapters")
+    line = _line_of(file, "chapters") or 1
     for pattern in _names(table.get("chapters")):
         matches = sorted(folder.glob(pattern)) if any(c in pattern for c in "*?[") else [folder / pattern]
         for match in matches:
