@@ -99,6 +99,15 @@ def test_epub_has_a_document_per_chapter_a_nav_that_follows_summary_and_links_in
         "Steve Klabnik", "Carol Nichols"]
 
 
+def test_epub_stores_an_image_that_several_chapters_use_once(tmp_path: Path) -> None:
+    files = epub_files(written(make(EN, tmp_path, "epub"), "epub"))
+    images = [name for name in files if name.endswith(".png")]
+    assert len(images) == 1
+    sources = {img.get("src") for name in ("EPUB/ch001.xhtml", "EPUB/ch002.xhtml")
+               for img in etree.fromstring(files[name]).iterfind(".//x:img", NS)}
+    assert sources == {images[0].removeprefix("EPUB/")}
+
+
 def test_epub_bytes_are_reproducible(tmp_path: Path) -> None:
     one = written(make(EN, tmp_path / "a", "epub"), "epub").read_bytes()
     two = written(make(EN, tmp_path / "b", "epub"), "epub").read_bytes()
@@ -230,11 +239,11 @@ def test_the_guard_checks_the_whole_book_and_strict_refuses_to_write(tmp_path: P
     done = run_cli(["book", EN, "--to", "html,lossy"], cwd=tmp_path, pythonpath=[LOSSY])
     assert done.returncode == 0, done.stderr
     lost = [line for line in done.stderr.splitlines() if "lost" in line]
-    assert len(lost) == 1 and lost[0].startswith(f"{EN / 'src' / 'guide' / 'start.md'}:7: warning: the lossy output lost")
+    assert len(lost) == 1 and lost[0].startswith(f"{EN / 'src' / 'guide' / 'start.md'}:3: warning: the lossy output lost")
     strict = run_cli(["book", EN, "--to", "html,lossy", "--strict", "--out", "strict"], cwd=tmp_path,
                      pythonpath=[LOSSY])
     assert strict.returncode == 1
-    assert f"{EN / 'src' / 'guide' / 'start.md'}:7: error: the lossy output lost" in strict.stderr
+    assert f"{EN / 'src' / 'guide' / 'start.md'}:3: error: the lossy output lost" in strict.stderr
     assert not (tmp_path / "strict").exists()
 
 
