@@ -106,6 +106,10 @@ def test_epub_stores_an_image_that_several_chapters_use_once(tmp_path: Path) -> 
     sources = {img.get("src") for name in ("EPUB/ch001.xhtml", "EPUB/ch002.xhtml")
                for img in etree.fromstring(files[name]).iterfind(".//x:img", NS)}
     assert sources == {images[0].removeprefix("EPUB/")}
+    opf = etree.fromstring(files["EPUB/content.opf"])  # book.toml's cover: the same image, once
+    (cover,) = opf.xpath(".//opf:item[@properties='cover-image']", namespaces=NS)
+    assert "EPUB/" + cover.get("href") == images[0]
+    assert b"cover" in files["EPUB/cover.xhtml"]
 
 
 def test_epub_bytes_are_reproducible(tmp_path: Path) -> None:

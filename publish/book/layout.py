@@ -113,7 +113,8 @@ def _honkit(folder: Path) -> Layout:
         data = loaded if isinstance(loaded, dict) else {}
     ours = _options(data.get("publish"))
     src = folder / str(data.get("root", "."))
-    cover = _text(ours.get("cover")) or next((n for n in ("cover.jpg", "cover.png") if (src / n).is_file()), None)
+    found = next((src / n for n in ("cover.jpg", "cover.png") if (src / n).is_file()), None)
+    cover = _text(ours.get("cover")) or (found.relative_to(folder).as_posix() if found else None)
     return Layout(root=folder, src=src, summary=_read_summary(src), title=_text(data.get("title")),
                   authors=_names(data.get("author") or data.get("authors")), language=_text(data.get("language")),
                   description=_text(data.get("description")), cover=cover,
