@@ -112,17 +112,22 @@ def test_epub_stores_an_image_that_several_chapters_use_once(tmp_path: Path) -> 
     assert b"cover" in files["EPUB/cover.xhtml"]
 
 
-def test_epub_bytes_are_reproducible(tmp_path: Path) -> None:
-    one = written(make(EN, tmp_path / "a", "epub"), "epub").read_bytes()
-    two = written(make(EN, tmp_path / "b", "epub"), "epub").read_bytes()
+def test_epub_bytes_are_reproducible_with_a_drawn_cover(tmp_path: Path) -> None:
+    one = written(make(ZH, tmp_path / "a", "epub", epub={"generated_cover": True}), "epub").read_bytes()
+    two = written(make(ZH, tmp_path / "b", "epub", epub={"generated_cover": True}), "epub").read_bytes()
     assert one == two
+    files = epub_files(tmp_path / "a" / "rust-程序设计语言.epub")
+    opf = etree.fromstring(files["EPUB/content.opf"])
+    (cover,) = opf.xpath(".//opf:item[@properties='cover-image']", namespaces=NS)
+    assert cover.get("media-type") == "image/png" and files["EPUB/" + cover.get("href")].startswith(b"\x89PNG")
+    assert "EPUB/cover.xhtml" in files
     assert written(make(EN, tmp_path / "c", "epub"), "epub").name == "little-guide.epub"
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("book", [ZH, EN, HONKIT], ids=lambda p: p.name)
 def test_epubcheck_reports_nothing_on_the_fixture_books(book: Path, tmp_path: Path) -> None:
-    result = check_one(written(make(book, tmp_path, "epub"), "epub"))
+    result = check_one(written(make(book, tmp_path, "epub", epub={"generated_cover": True}), "epub"))
     assert (result.fatals, result.errors, result.warnings) == (0, 0, 0), "\n".join(result.messages)
 
 

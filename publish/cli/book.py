@@ -53,7 +53,7 @@ def _run(path: Path, to: str, out: Path | None, jobs: int | None, no_numbers: bo
     names = formats(to.split(","))
     exporters = [registry.load(name) for name in names]
     file = project_file(config_path, (path,))
-    config = Layers(file=file.layer, cli=cli).config()
+    config = Layers(file=_with_book_defaults(file.layer, names), cli=cli).config()
     theme = load_theme(config.theme)
     found = layout.find(path)
     if no_numbers:
@@ -75,3 +75,11 @@ def _run(path: Path, to: str, out: Path | None, jobs: int | None, no_numbers: bo
         for written in (p for paths in built.files.values() for p in paths):
             click.echo(f"wrote {diagnostics.shown(written)}")
     return EXIT_OK
+
+
+def _with_book_defaults(layer: Layer, names: list[str]) -> Layer:
+    """The config file's layer over what a book changes by default: an EPUB without a cover
+    image gets a drawn one (a book sits in a reader's library, an article rarely)."""
+    if "epub" not in names:
+        return layer
+    return {**layer, "epub": {"generated_cover": True, **layer.get("epub", {})}}
