@@ -30,7 +30,7 @@ from publish.normalize.headings import slug
 from publish.outcome import error_diagnostic
 from publish.pipeline import normalized, outputs_for, reads_html
 from publish.render import body
-from publish.runtime import diagnostics
+from publish.runtime import diagnostics, offload
 from publish.runtime.atomic import write_atomic
 from publish.runtime.resources import Resolver
 from publish.source.language import normalize_tag
@@ -157,6 +157,9 @@ def build(layout: Layout, exporters: Sequence[Exporter], config: Config, theme: 
     found: list[Diagnostic] = list(layout.summary.diagnostics)
     config = dataclasses.replace(config, toc=True)
     files: dict[str, list[Path]] = {}
+    # The slowest format (the PDF) gets a process of its own, forked before any thread starts:
+    # it imports its engine while the chapters are prepared, and lays out while the others export.
+    helpers = offload.start({e.name: e for e in exporters}, jobs, config)
     try:
         parts = chapters(layout, config, jobs, progress)
         book, spans = book_article(layout, parts, config, found)
@@ -165,13 +168,19 @@ def build(layout: Layout, exporters: Sequence[Exporter], config: Config, theme: 
             return _located(diagnostic, spans, book.path)
 
         shared = Shared(config, theme, Resolver.for_config(layout.root, config))
-        if any(reads_html(e, config) for e in exporters):
+        html = {e.name for e in exporters if reads_html(e, config)}
+        for name in helpers.keys() - html:
+            helpers[name].submit(book, shared)
+        if html:
             book = body.render(book, config)
+        for name in helpers.keys() & html:
+            helpers[name].submit(book, shared)
+        made = {e.name: run(e, book, shared) for e in exporters if e.name not in helpers}
+        made |= {name: helper.result().exported for name, helper in helpers.items()}
         outputs = {}
         for exporter in exporters:
-            made = run(exporter, book, shared)
-            outputs[exporter.name] = made.output
-            found.extend(map(located, made.diagnostics))
+            outputs[exporter.name] = made[exporter.name].output
+            found.extend(map(located, made[exporter.name].diagnostics))
         losses = [located(d) for d in verify.verify(book, [(e, outputs[e.name]) for e in exporters])]
         if config.strict and losses:
             first = dataclasses.replace(losses[0], severity="error")
@@ -188,6 +197,9 @@ def build(layout: Layout, exporters: Sequence[Exporter], config: Config, theme: 
     except PublishError as exc:
         found.append(error_diagnostic(exc, layout.summary.path))
         files = {}
+    finally:
+        for helper in helpers.values():
+            helper.close()
     shown = tuple(diagnostics.ordered(found))
     return Built(files, shown, any(d.severity == "error" for d in shown))
 
