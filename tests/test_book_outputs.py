@@ -273,9 +273,9 @@ def test_a_generated_book_loses_no_words(tmp_path_factory: pytest.TempPathFactor
     (root / "src").mkdir()
     (root / "book.toml").write_text('[book]\ntitle = "Generated"\n', encoding="utf-8")
     lines = ["# Summary", ""]
-    for n, (title, paragraphs, depth) in enumerate(chapters):
-        depth = min(depth, 1) if n == 0 else depth
-        depth = min(depth, int(lines[-1].startswith("    ")) + 1) if n else 0
+    previous = -1
+    for n, (title, paragraphs, nesting) in enumerate(chapters):
+        previous = depth = min(nesting, previous + 1)  # a chapter nests at most one below the one before
         lines.append("    " * depth + f"- [{title}](c{n}.md)")
         (root / "src" / f"c{n}.md").write_text(f"# {title}\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
     (root / "src" / "SUMMARY.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
