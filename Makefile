@@ -58,6 +58,7 @@ bench: setup
 	$(BIN)/python benchmarks/ast
 	$(BIN)/python benchmarks/images
 	$(BIN)/python benchmarks/memory
+	$(BIN)/python benchmarks/book
 
 # The README's Xiaohongshu pictures: the cover and the first content card of sources/sora.md, small.
 readme-images: setup
