@@ -178,6 +178,16 @@ def test_docx_has_headings_by_level_with_one_numbering(tmp_path: Path) -> None:
                      ("Heading 4", "Overview"), ("Heading 2", "Chapter 2 Reference"), ("Heading 3", "Options")]
 
 
+def test_the_html_page_holds_its_images_and_the_epub_its_drawn_cover_by_default(tmp_path: Path) -> None:
+    done = run_cli(["book", EN, "--to", "html", "--out", tmp_path], cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    images = re.findall(r'<img\b[^>]*?\ssrc="([^"]{0,30})', (tmp_path / "little-guide.html").read_text(encoding="utf-8"))
+    assert images == ["data:image/png;base64,iVBORw0K"] * 2
+    done = run_cli(["book", ZH, "--to", "epub", "--out", tmp_path], cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "EPUB/cover.xhtml" in epub_files(tmp_path / "rust-程序设计语言.epub")
+
+
 @pytest.fixture(scope="module")
 def page(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     with pytest.MonkeyPatch.context() as mp:

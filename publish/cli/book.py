@@ -77,9 +77,12 @@ def _run(path: Path, to: str, out: Path | None, jobs: int | None, no_numbers: bo
     return EXIT_OK
 
 
+#: What a book changes by default: an EPUB without a cover image gets a drawn one (a book sits
+#: in a reader's library), and the HTML page holds its images (one file to hand around).
+BOOK_DEFAULTS: dict[str, dict[str, Any]] = {"epub": {"generated_cover": True}, "html": {"embed_images": True}}
+
+
 def _with_book_defaults(layer: Layer, names: list[str]) -> Layer:
-    """The config file's layer over what a book changes by default: an EPUB without a cover
-    image gets a drawn one (a book sits in a reader's library, an article rarely)."""
-    if "epub" not in names:
-        return layer
-    return {**layer, "epub": {"generated_cover": True, **layer.get("epub", {})}}
+    """The config file's layer over `BOOK_DEFAULTS` for the formats asked for."""
+    return {**layer, **{name: {**values, **layer.get(name, {})} for name, values in BOOK_DEFAULTS.items()
+                        if name in names}}
