@@ -246,6 +246,13 @@ def test_a_chapter_with_broken_front_matter_or_include_is_one_line(tmp_path: Pat
     assert not (tmp_path / "dist").exists()
 
 
+def test_strict_fails_the_book_on_any_warning_and_writes_nothing(tmp_path: Path) -> None:
+    done = run_cli(["book", ZH, "--to", "epub", "--strict"], cwd=tmp_path)  # a draft chapter, a missing anchor
+    assert done.returncode == 1
+    assert "ownership.md:11: warning: link to a missing anchor" in done.stderr
+    assert not (tmp_path / "dist").exists()
+
+
 def test_progress_shows_the_chapters_and_the_outputs_go_to_dist(tmp_path: Path) -> None:
     done = run_cli(["book", HONKIT, "--to", "epub,html", "-j", "1"], cwd=tmp_path)
     assert done.returncode == 0, done.stderr

@@ -192,7 +192,9 @@ def build(layout: Layout, exporters: Sequence[Exporter], config: Config, theme: 
             produced = outputs_for(book, exporter, out_dir, outputs[exporter.name])
             files[exporter.name] = list(produced)
             written.update(produced)
-        if write:
+        if config.strict and any(d.severity == "warning" for d in found):
+            files = {}  # --strict: a warning fails the book, and a failed book writes nothing
+        elif write:
             write_atomic(written)
     except PublishError as exc:
         found.append(error_diagnostic(exc, layout.summary.path))
@@ -201,7 +203,8 @@ def build(layout: Layout, exporters: Sequence[Exporter], config: Config, theme: 
         for helper in helpers.values():
             helper.close()
     shown = tuple(diagnostics.ordered(found))
-    return Built(files, shown, any(d.severity == "error" for d in shown))
+    failed = any(d.severity == "error" or (config.strict and d.severity == "warning") for d in shown)
+    return Built(files, shown, failed)
 
 
 def _located(diagnostic: Diagnostic, spans: Sequence[_Span], book: Path) -> Diagnostic:
