@@ -3,7 +3,7 @@ PYTHON  ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 # Debian packages publish needs (see DEVELOPERS.md for why each one is here).
-APT_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 \
+APT_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji fontconfig libharfbuzz-subset0 libpango-1.0-0 \
                 libpangoft2-1.0-0 chromium poppler-utils xclip
 JAVA_PACKAGE := default-jre-headless
 
