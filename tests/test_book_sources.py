@@ -25,6 +25,8 @@ HONKIT = BOOKS / "honkit"
 MDBOOK_SUMMARY = """\
 # Summary
 
+This book's prose may [link](elsewhere.md) without making a chapter.
+
 [Preface](preface.md)
 [Foreword](<foreword one.md>)
 
@@ -64,9 +66,9 @@ def test_summary_reads_every_form_of_mdbooks_grammar() -> None:
         ("chapter", "Second", "two words.md", 1, (3,)),  # numbering goes on across parts
         ("chapter", "Appendix [A]", "appendix.md", 1, ()),
     ]
-    assert [e.line for e in parsed.entries][:4] == [3, 4, 6, 8]
+    assert [e.line for e in parsed.entries][:4] == [5, 6, 8, 10]
     assert [str(d) for d in parsed.diagnostics] == [
-        ("SUMMARY.md:12: warning: draft chapter “Draft chapter” has no file: it is listed, with no page — "
+        ("SUMMARY.md:14: warning: draft chapter “Draft chapter” has no file: it is listed, with no page — "
         "give it a file, e.g. [Title](chapter.md), when it is written")]
     assert [str(e.path) for e in parsed.chapters] == [
         "preface.md", "foreword one.md", "one.md", "one/a.md", "one/a/x.md", "one/b.md", "two words.md", "appendix.md"]

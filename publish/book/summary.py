@@ -99,7 +99,7 @@ def parse(text: str, path: Path) -> Summary:
             continue
         item = _ITEM.match(line)
         link = _LINK.search(line)
-        if link is None:
+        if link is None or item is None and link.group(0) != stripped:  # prose that links somewhere
             continue
         seen_any = True
         target = _target(link.group("target"))
