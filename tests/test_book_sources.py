@@ -99,6 +99,9 @@ def test_a_folder_that_is_no_book_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="is not a book") as raised:
         layout.find(tmp_path)
     assert "book.toml" in str(raised.value)
+    (tmp_path / "SUMMARY.md").write_text("# Summary\n\n- [Only a draft]()\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="lists no chapter with a file"):
+        layout.find(tmp_path)
 
 
 # --- {{#include}} -----------------------------------------------------------------------------

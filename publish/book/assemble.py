@@ -76,7 +76,8 @@ def chapter_title(entry: Entry, article: Article) -> str:
 
 def assemble(parts: Sequence[Part], metadata: Metadata, source: Source, numbers: bool,
              warn: Callable[[Diagnostic], None]) -> Article:
-    """The book as one article: `source` is the book's (its body every chapter's, for the guard)."""
+    """The book as one article: `source` is the book's (its body every chapter's, for the guard).
+    `parts` holds at least one chapter (`publish.book.layout` refuses a book without)."""
     used: set[str] = set()
     ids: dict[PurePosixPath, dict[str, str]] = {}
     asts: list[tuple[Part, PandocAst, str]] = []
@@ -97,10 +98,8 @@ def assemble(parts: Sequence[Part], metadata: Metadata, source: Source, numbers:
     blocks: list[Node] = []
     for part, ast, own in asts:
         blocks.extend(_chapter(part, ast, own, ids, metadata.language, numbers, warn))
-    book_ast: PandocAst = {**asts[0][1], "blocks": blocks} if asts else {"blocks": []}
-    if "pandoc-api-version" not in book_ast:
-        first = next((p.article for p in parts if p.article is not None), None)
-        book_ast = {**(json.loads(first.ast_json) if first else {}), "blocks": blocks}
+    first = next(ast for part, ast, _ in asts if part.article is not None)  # pandoc's API version, meta
+    book_ast: PandocAst = {**first, "blocks": blocks}
     text = json.dumps(book_ast, ensure_ascii=False)
     return Article(source=source, metadata=metadata, ast_json=text, headings=headings.collect(book_ast),
                    body=source.body)

@@ -72,7 +72,11 @@ def _read_summary(src: Path) -> Summary:
     file = src / SUMMARY_FILE
     if not file.is_file():
         raise SourceError(file, f"{SUMMARY_FILE} not found in {src}", "list the chapters in SUMMARY.md")
-    return summary.parse(file.read_text(encoding="utf-8-sig"), file)
+    parsed = summary.parse(file.read_text(encoding="utf-8-sig"), file)
+    if not parsed.chapters:
+        raise SourceError(file, "SUMMARY.md lists no chapter with a file",
+                          "list chapters as - [Title](chapter.md), one per line")
+    return parsed
 
 
 def _names(value: Any) -> tuple[str, ...]:
