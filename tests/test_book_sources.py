@@ -131,6 +131,13 @@ def test_include_takes_files_anchors_and_line_ranges(listings: Path) -> None:
     assert _expand(listings, "{{#title A page title}}x \\{{#include nothing.rs}}") == "x {{#include nothing.rs}}"
 
 
+def test_code_blocks_read_as_mdbook_shows_them() -> None:
+    text = ("```rust,ignore,does_not_compile\nfn main() {\n#     let hidden = 1;\n    #[derive(Debug)]\n#\n}\n```\n\n"
+            "```python\n# a Python comment stays\n```\n\n# A heading stays\n")
+    assert preprocess.code_blocks(text) == ("```rust\nfn main() {\n    #[derive(Debug)]\n}\n```\n\n"
+                                            "```python\n# a Python comment stays\n```\n\n# A heading stays\n")
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("\n\n{{#include ../code/none.rs}}", "ch.md:3: error: cannot include ../code/none.rs: no such file"),
     ("{{#include ../code/main.rs:nowhere}}", "ch.md:1: error: ../code/main.rs has no anchor “nowhere”"),

@@ -107,7 +107,7 @@ def _prepare(layout: Layout, entry: Entry, config: Config, resolver: Resolver,
              ids: dict[Path, frozenset[str]] | None = None) -> Article:
     file = _chapter_path(layout, entry, resolver)
     source = load(file, resolver.root, file.relative_to(resolver.root) if file.is_relative_to(resolver.root) else None)
-    expanded = preprocess.expand(source.body, file, resolver, source.body_line)
+    expanded = preprocess.code_blocks(preprocess.expand(source.body, file, resolver, source.body_line))
     if expanded != source.body:
         source = dataclasses.replace(source, body=expanded)
     return normalized(source, config, resolver, foreign_ids=ids)

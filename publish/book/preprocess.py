@@ -7,6 +7,10 @@ what mdBook's page shows), `{{#title …}}` (a web page's title: dropped). `\\{{
 written as is. Paths are relative to the file holding the directive and go through the
 resolver: nothing outside the book's root is read. Included files are expanded in turn; a cycle
 is an error that names the chain.
+
+Code blocks are then read as mdBook shows them (`code_blocks`): an info string `rust,ignore`
+is the language `rust` with mdBook's attributes, and in Rust code a line starting with `# ` is
+hidden (rustdoc's convention), so a book leaves it out.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from publish.runtime.resources import Resolver, ResourceRefused
 _DIRECTIVE = re.compile(r"(?P<escape>\\?)\{\{\s*#(?P<name>include|rustdoc_include|playground|title)"
                         r"(?:\s+(?P<args>[^}]*?))?\s*\}\}")
 _ANCHOR = re.compile(r"ANCHOR(?:_END)?:\s*[\w-]+")
+_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>[^`\n]*)$")
+_HIDDEN = re.compile(r"^\s*#(?: |$)")
 #: At most this many includes deep, as mdBook: a guard against runaway expansion.
 MAX_DEPTH = 10
 
@@ -101,3 +107,25 @@ def _select(lines: list[str], selector: str, path: Path, line: int, target: str)
         if not _ANCHOR.search(text):
             chosen.append(text)
     return chosen
+
+
+def code_blocks(text: str) -> str:
+    """Fenced code as mdBook shows it: attributes after the language dropped (`rust,ignore` →
+    `rust`), Rust's hidden `# ` lines left out. A fence's closing line matches its opening."""
+    out: list[str] = []
+    closing: str | None = None
+    rust = False
+    for line in text.split("\n"):
+        match = _FENCE.match(line)
+        if closing is None and match:
+            info = match.group("info").strip()
+            language = re.split(r"[,\s]", info, maxsplit=1)[0]
+            closing, rust = match.group("fence"), language == "rust"
+            if "," in info.split(" ")[0]:
+                line = match.group("indent") + match.group("fence") + language
+        elif closing is not None and line.strip().startswith(closing) and not line.strip().strip(closing[0]):
+            closing = None
+        elif closing is not None and rust and _HIDDEN.match(line):
+            continue
+        out.append(line)
+    return "\n".join(out)
