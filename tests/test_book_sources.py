@@ -199,8 +199,8 @@ def test_chapters_become_one_article_with_unique_ids_and_links_inside_it() -> No
     }
     assert not any(xref.ARTICLE_ATTR in str(n["c"][0]) for n in walk(ast["blocks"]) if n["t"] == "Link")
     said = [str(d).rpartition("books/")[2] for d in found if d.severity != "notice"]
-    assert said == [("mdbook-zh/src/ch02/ownership.md:11: warning: link to a missing anchor #没有这个标题 in ../ch01.md "
-                    "— check the heading's text in that article")]
+    assert said == [("mdbook-zh/src/ch02/ownership.md:11: warning: link to a missing anchor #没有这个标题 in ../ch01.md: "
+                     "it goes to the chapter's start — check the heading's text in that chapter")]
     assert "借用规则允许多个不可变引用" in book.body
 
 
@@ -227,6 +227,20 @@ def test_a_link_to_a_file_outside_the_book_keeps_its_words_with_a_warning(tmp_pa
                                "text is kept — add the file to SUMMARY.md, or link a chapter") for d in found)
     assert "extra.md" not in article.ast_json
     assert "extra notes" in stringify(article.ast["blocks"])
+
+
+def test_an_anchor_from_an_included_heading_is_found(tmp_path: Path) -> None:
+    book = tmp_path / "b"
+    shutil.copytree(EN, book)
+    (book / "code" / "more.md").write_text("## Included Section\n\nFrom the include.\n", encoding="utf-8")
+    with (book / "src" / "reference.md").open("a", encoding="utf-8") as out:
+        out.write("\n{{#include ../code/more.md}}\n")
+    with (book / "src" / "intro.md").open("a", encoding="utf-8") as out:
+        out.write("\nSee [the included part](reference.md#included-section).\n")
+    found, article = _book(book)
+    assert not [d for d in found if d.kind == "missing-anchor"]
+    links = {stringify(n["c"][1]): n["c"][2][0] for n in walk(article.ast["blocks"]) if n["t"] == "Link"}
+    assert links["the included part"] == "#included-section"
 
 
 def test_number_labels_follow_the_language() -> None:

@@ -12,8 +12,9 @@ The book's AST is the chapters' ASTs in SUMMARY order, each opened by a heading 
 - ids are unique across the book (a repeated one gets `-1`, `-2`…), and every link follows
   them: `#anchor` inside a chapter, and links to another chapter (`ch2.md#x`, the site form
   `ch2.html#x`, reference links: normalize marked them all as article links, see
-  `publish.normalize.xref`) become `#` links inside the book. A link to a file that is not a
-  chapter of the book is one warning, its words kept without the link.
+  `publish.normalize.xref`) become `#` links inside the book, their anchors checked against
+  the chapters' real ids (included headings too). A link to a file that is not a chapter of the
+  book is one warning, its words kept without the link.
 """
 
 from __future__ import annotations
@@ -157,6 +158,12 @@ def _relink(node: Node, article: Article, mapping: dict[str, str], ids: dict[Pur
                         subject=str(ref.path)))
         node["t"], node["c"] = "Span", [node["c"][0], node["c"][1]]  # the words, no longer a link
         return
+    if ref.fragment and ref.fragment not in chapter:
+        where = urllib.parse.urlsplit(target).path
+        warn(Diagnostic(article.path, article.source.line_of(f"({target}", target), "warning",
+                        f"link to a missing anchor #{ref.fragment} in {where}: it goes to the chapter's start",
+                        "check the heading's text in that chapter", kind="missing-anchor",
+                        subject=f"{where}#{ref.fragment}"))
     node["c"][2][0] = "#" + chapter.get(ref.fragment, chapter[""])
 
 
