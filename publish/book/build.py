@@ -44,6 +44,16 @@ Progress = Callable[[int, int, Entry], None]
 _QUIET_KINDS = frozenset({"title-heading"})
 
 
+class _AnyId(frozenset[str]):
+    """Every id: what normalize is told a chapter holds (see `chapters`)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_ANY_ID = _AnyId()
+
+
 def _foreign_anchor(diagnostic: Diagnostic) -> bool:
     """Normalize's check of an anchor in another file, which reads that file's Markdown as it is
     written: in a book the assembly checks it against the chapter's real ids (includes expanded)."""
@@ -77,11 +87,11 @@ def chapters(layout: Layout, config: Config, jobs: int = 1, progress: Progress |
     resolver = Resolver.for_config(layout.root, config)
     entries = [e for e in layout.summary.entries if e.kind != "separator" and not e.draft]
     todo = [e for e in entries if e.kind == "chapter"]
-    for entry in todo:  # every missing file first, before any slow work
-        _chapter_path(layout, entry, resolver)
     done = 0
     lock = threading.Lock()
-    ids: dict[Path, frozenset[str]] = {}  # the chapters' heading ids, read once for every link to them
+    # Another file's heading ids, for normalize's check of `other.md#anchor`: read once per file;
+    # a chapter's are not read at all, as the assembly checks those against its real ids.
+    ids: dict[Path, frozenset[str]] = {_chapter_path(layout, e, resolver).resolve(): _ANY_ID for e in todo}
 
     def prepare(entry: Entry) -> Article:
         nonlocal done
