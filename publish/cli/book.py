@@ -41,7 +41,8 @@ def book(ctx: click.Context, /, path: Path, to: str, out: Path | None, jobs: int
 
     PATH is an mdBook (book.toml + src/SUMMARY.md), a HonKit/GitBook book (SUMMARY.md, book.json)
     or a folder whose publish.toml has a [book] table. Chapters follow SUMMARY.md; nothing is
-    written unless every chapter and every format succeeded (--strict: and no words were lost).
+    written unless every chapter and every format succeeded (with --strict: and nothing was warned
+    about).
     """
     sys.exit(exit_code(lambda: _run(path, to, out, jobs, no_numbers, quiet, config_path, cli_layer(ctx, options))))
 
