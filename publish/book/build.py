@@ -24,7 +24,7 @@ from publish.book.summary import Entry
 from publish.config.record import Config
 from publish.config.themes import Theme
 from publish.errors import LostText, PublishError, SourceError
-from publish.exporters import Exporter, Shared, run
+from publish.exporters import Exported, Exporter, Shared, run
 from publish.model import Article, Diagnostic, Metadata, Source
 from publish.normalize.headings import slug
 from publish.outcome import error_diagnostic
@@ -191,13 +191,21 @@ def build(layout: Layout, exporters: Sequence[Exporter], config: Config, theme: 
             book = body.render(book, config)
         for name in helpers.keys() & html:
             helpers[name].submit(book, shared)
-        made = {e.name: run(e, book, shared) for e in exporters if e.name not in helpers}
-        made |= {name: helper.result().exported for name, helper in helpers.items()}
+        made: dict[str, Exported] = {}
+        losses: list[Diagnostic] = []
+        for exporter in exporters:  # each output is guarded as soon as it is made (the helper's meanwhile)
+            if exporter.name not in helpers:
+                made[exporter.name] = run(exporter, book, shared)
+                losses += verify.verify(book, [(exporter, made[exporter.name].output)])
+        for exporter in exporters:
+            if exporter.name in helpers:
+                made[exporter.name] = helpers[exporter.name].result().exported
+                losses += verify.verify(book, [(exporter, made[exporter.name].output)])
         outputs = {}
         for exporter in exporters:
             outputs[exporter.name] = made[exporter.name].output
             found.extend(map(located, made[exporter.name].diagnostics))
-        losses = [located(d) for d in verify.verify(book, [(e, outputs[e.name]) for e in exporters])]
+        losses = [located(d) for d in losses]
         if config.strict and losses:
             first = dataclasses.replace(losses[0], severity="error")
             found.extend(losses[1:])
