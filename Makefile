@@ -75,6 +75,7 @@ bench: setup
 	$(BIN)/python benchmarks/diagrams
 	$(BIN)/python benchmarks/memory
 	$(BIN)/python benchmarks/math
+	$(BIN)/python benchmarks/book
 
 # The README's Xiaohongshu pictures: the cover and the first content card of sources/sora.md, small.
 readme-images: setup

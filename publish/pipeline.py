@@ -43,13 +43,17 @@ def prepare_source(source: Source, config: Config, resolver: Resolver | None = N
 
 
 def normalized(source: Source, config: Config, resolver: Resolver | None = None,
-               clock: _Clock | None = None) -> Article:
+               clock: _Clock | None = None, foreign_ids: dict[Path, frozenset[str]] | None = None) -> Article:
     """Stages 2–3: the source parsed and normalized, not yet rendered.
 
-    `resolver` is the one normalize checks links and images with (see `normalize.Context`).
+    `resolver` is the one normalize checks links and images with (see `normalize.Context`);
+    `foreign_ids`, other articles' heading ids, may be shared by sources that link to each other
+    (a book's chapters), so each is read once.
     """
     clock = clock or _Clock(None)
     ctx = normalize.Context(source, config, resolver or Resolver.for_config(source.root, config))
+    if foreign_ids is not None:
+        ctx.foreign_ids = foreign_ids
     text = normalize.before_parse(source.body, ctx)
     ast = parse.parse(text, source.path, source.body_line, config.pandoc_timeout,
                       warn=lambda message, fix: ctx.report("warning", message, fix, kind="pandoc-footnotes"))

@@ -98,6 +98,6 @@ def doctor() -> None:
 
 
 # the commands register themselves on `main` when imported
-from publish.cli import build, check, serve, typography, upload
+from publish.cli import book, build, check, serve, typography, upload
 
-__all__ = ["build", "check", "main", "serve", "typography", "upload"]
+__all__ = ["book", "build", "check", "main", "serve", "typography", "upload"]

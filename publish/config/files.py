@@ -81,6 +81,7 @@ def load(path: Path) -> ProjectFile:
     if not isinstance(data, dict):
         raise OptionError(where, "expected a table", "write key = value lines")
     base = path.parent
+    data.pop("book", None)  # what `publish book` reads (publish.book.layout), not a conversion option
     run_specs = options.specs(ProjectFile)
     run: dict[str, Any] = {}
     for raw_key in [k for k in data if k.replace("-", "_") in RUN_KEYS]:

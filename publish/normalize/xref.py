@@ -29,6 +29,11 @@ written (the HTML beside the source still works) and gains
 `resolver.fetch(src, resolver.root)` with that value (`image_source` reads it from HTML attributes):
 this works whatever the base URL, including `/img/a.png` site-root paths. Images outside the root
 were dropped (alt text kept); missing ones have no attribute; remote ones are left untouched.
+
+**Chapters of a book.** `publish book` joins many articles into one (`publish.book.assemble`);
+the heading that opens each chapter, or a part, has the class `publish-chapter` (a part's also
+`publish-part`). The EPUB cuts its documents there, the PDF engines start a page there and name
+the running header after it (`chapter_headings`).
 """
 
 from __future__ import annotations
@@ -48,6 +53,8 @@ from publish.runtime.resources import Resolver, ResourceRefused, is_external_lin
 
 ARTICLE_ATTR = "data-publish-article"
 IMAGE_ATTR = "data-publish-src"
+CHAPTER_CLASS = "publish-chapter"
+PART_CLASS = "publish-part"
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,3 +162,17 @@ def cover_source(source: Source, resolver: Resolver) -> str | None:
         return resolver.locate(cover, source.path.parent).relative_to(resolver.root.resolve()).as_posix()
     except (ResourceRefused, ValueError):
         return None
+def chapter_headings(ast: PandocAst) -> tuple[list[str], list[str]]:
+    """The ids of a book's chapter and part headings (top level, in order), and of those that
+    open a page: all but a chapter that directly follows its part's title."""
+    ids: list[str] = []
+    breaks: list[str] = []
+    after_part = False
+    for block in ast.get("blocks", []):
+        classes = block["c"][1][1] if block.get("t") == "Header" else []
+        if CHAPTER_CLASS in classes:
+            ids.append(block["c"][1][0])
+            if not after_part:
+                breaks.append(block["c"][1][0])
+        after_part = PART_CLASS in classes
+    return ids, breaks

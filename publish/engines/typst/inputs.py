@@ -17,6 +17,7 @@ from publish.engines.options import PdfOptions
 from publish.engines.typst import subsets
 from publish.engines.typst.staging import Stage
 from publish.model import Article, Source
+from publish.normalize import xref
 from publish.render import fonts
 
 #: What stands in for CSS's generic families: fontconfig's usual answers, then the faces the
@@ -120,6 +121,8 @@ def build(article: Article, options: PdfOptions, toc: bool, stage: Stage, known:
         "page": {"width": page.width, "height": page.height, "top": page.top, "right": page.right,
                  "bottom": page.bottom, "left": page.left},
     }
+    chapters, breaks = xref.chapter_headings(article.ast) if xref.CHAPTER_CLASS in article.ast_json else ([], [])
+    value |= {"chapters": chapters, "chapter_breaks": breaks}  # a book's (publish.book): [] for an article
     return json.dumps(value, ensure_ascii=False)
 
 

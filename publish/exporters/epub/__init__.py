@@ -28,6 +28,8 @@ class EpubOptions:
 
     split_level: int = field(default=2, metadata=rule(1, 6, help="a new chapter at each heading of this level"))
     toc_depth: int = field(default=3, metadata=rule(1, 6, help="heading levels listed in the navigation"))
+    generated_cover: bool = field(default=False, metadata=rule(
+        help="draw a cover from the title and authors when none is named (`publish book` sets it)"))
 
 
 class EpubExporter:
@@ -63,8 +65,13 @@ class EpubExporter:
         for doc in content.documents:
             documents.append((doc, xhtml.document(doc.title, meta.language, [doc.root], STYLESHEET, body_class)))
         cover = None
-        if content.cover is not None:
-            cover = (content.cover, _cover_page(content.cover, article))
+        image = content.cover
+        if image is None and opts.generated_cover and not meta.cover:
+            from publish.exporters.epub.cover import generated
+
+            image = generated(meta)
+        if image is not None:
+            cover = (image, _cover_page(image, article))
         css = font_css(meta.language, "epub", ctx.config.cjk_fallback) + ctx.theme.css("epub.css")
         return package.package(article, documents, list(content.media.values()), css, cover, opts.toc_depth)
 

@@ -62,13 +62,17 @@ def split(body: Element, level: int) -> tuple[list[Element], list[Chapter]]:
     """Cut the body's top-level elements at headings of `level` or above.
 
     Returns the lead (what comes before the first such heading; it goes on the title page) and
-    the chapters, each starting with its heading.
+    the chapters, each starting with its heading. A body whose headings mark where chapters start
+    (class `publish-chapter`: a book's, see `publish.book.assemble`) is cut there instead, at
+    whatever level, so that each chapter is one document and its sections stay in it.
     """
     lead: list[Element] = []
     chapters: list[Chapter] = []
+    marked = any(xref.CHAPTER_CLASS in (el.get("class") or "").split() for el in body)
     for el in list(body):
         tag = el.tag if isinstance(el.tag, str) else ""
-        if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit() and int(tag[1]) <= level:
+        if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit() and \
+                (xref.CHAPTER_CLASS in (el.get("class") or "").split() if marked else int(tag[1]) <= level):
             title = label_of(el) or f"{len(chapters) + 1}"
             chapters.append(Chapter(f"ch{len(chapters) + 1:03d}.xhtml", title, int(tag[1])))
         if chapters:
