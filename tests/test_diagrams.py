@@ -415,3 +415,20 @@ def test_an_image_host_takes_each_diagram_as_its_png(store: Path, tmp_path: Path
     for name in ("hosted.zhihu.html", "hosted.juejin.md", "hosted.wechat.html"):
         text = (tmp_path / "out" / name).read_text(encoding="utf-8")
         assert url in text and "diagram:" not in text, name
+
+
+@pytest.mark.slow
+def test_a_browser_that_does_not_start_is_a_warning_not_remembered(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(generated.ENV, str(tmp_path / "store"))
+    source = tmp_path / "once.md"
+    source.write_text("---\ntitle: Once\n---\n\n```mermaid\nflowchart LR\n  Later --> Drawn\n```\n", encoding="utf-8")
+    monkeypatch.setenv("PUPPETEER_EXECUTABLE_PATH", "/bin/false")  # "Chromium" that exits at once
+    broken = publish(source, "--to", "html", "--out", tmp_path / "a")
+    assert broken.exit_code == 0, broken.output
+    [warning] = warnings(broken)
+    assert "Mermaid diagram kept as code" in warning["what"]
+    assert not list((tmp_path / "store").glob("*.failed"))
+    monkeypatch.delenv("PUPPETEER_EXECUTABLE_PATH")
+    fixed = publish(source, "--to", "html", "--out", tmp_path / "b")
+    assert not warnings(fixed) and "Drawn</" in (tmp_path / "b" / "once.html").read_text(encoding="utf-8")

@@ -156,7 +156,7 @@ def _stored(renderer: renderers.Renderer, code: str) -> Drawn | Kept | None:
 def _keep(renderer: renderers.Renderer, digest: str, drawing: renderers.Drawing) -> Drawn | Kept:
     """A renderer's answer cleaned and stored with its PNG twin (a refusal remembered), or why not."""
     if isinstance(drawing, renderers.Failed):
-        if not drawing.timed_out:  # a syntax error stays one; a timeout may pass on a quieter machine
+        if not drawing.transient:  # a syntax error stays one; a timeout or a crash may pass next time
             _remember(digest, Refusal(str(drawing), drawing.line))
         return Kept(str(drawing), _FIXES[renderer.kind], drawing.line)
     try:

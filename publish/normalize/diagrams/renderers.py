@@ -68,12 +68,14 @@ class Unavailable(Exception):
 
 
 class Failed(Exception):
-    """The renderer refused the diagram or ran out of time: `line` is the diagram's own line."""
+    """The renderer refused the diagram, or could not draw it this time (`transient`: it ran out
+    of time, crashed, or its browser did not start), which is not remembered; `line` is the
+    diagram's own line."""
 
-    def __init__(self, message: str, line: int | None = None, *, timed_out: bool = False) -> None:
+    def __init__(self, message: str, line: int | None = None, *, transient: bool = False) -> None:
         super().__init__(message)
         self.line = line
-        self.timed_out = timed_out
+        self.transient = transient
 
 
 Drawing = bytes | Failed
@@ -132,11 +134,11 @@ class Renderer:
                     if not line:  # the script ended early: it could not start (no browser, no package)
                         process.wait()
                         stderr.seek(0)
-                        reason = Failed(_first_error(stderr.read().decode("utf-8", "replace")))
+                        reason = Failed(_first_error(stderr.read().decode("utf-8", "replace")), transient=True)
                         return drawn + [reason] * (len(diagrams) - len(drawn))
                     drawn.append(_drawing(json.loads(line)))
             except queue.Empty:
-                drawn.append(Failed(f"the renderer took more than {timeout:g} s", timed_out=True))
+                drawn.append(Failed(f"the renderer took more than {timeout:g} s", transient=True))
             finally:
                 if process.poll() is None:
                     os.killpg(process.pid, signal.SIGKILL)
@@ -227,11 +229,11 @@ def _run(args: list[str], stdin: bytes, cwd: Path, env: dict[str, str], timeout:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
-            raise Failed(f"the renderer took more than {timeout:g} s", timed_out=True) from None
+            raise Failed(f"the renderer took more than {timeout:g} s", transient=True) from None
     if process.returncode != 0:
         message = _first_error(err.decode("utf-8", "replace"))
         found = _LINE.search(message)
-        raise Failed(message, int(found.group(1)) if found else None)
+        raise Failed(message, int(found.group(1)) if found else None, transient=process.returncode < 0)
     return out
 
 
