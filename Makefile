@@ -4,13 +4,20 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 # Debian packages publish needs (see DEVELOPERS.md for why each one is here).
 APT_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 \
-                libpangoft2-1.0-0 chromium poppler-utils xclip fontconfig
+                libpangoft2-1.0-0 chromium poppler-utils xclip fontconfig graphviz
 JAVA_PACKAGE := default-jre-headless
+# Mermaid's renderer runs on Node.js: Debian's nodejs and npm, only when `node`/`npm` are missing
+# (a NodeSource nodejs already ships npm, and Debian's npm would conflict with it).
+NODE_PACKAGES := nodejs npm
+# @mermaid-js/mermaid-cli, pinned by tools/mermaid/package-lock.json, installed into the venv
+# (publish finds it at <venv>/mermaid); puppeteer's browser download is skipped: it runs Debian's Chromium.
+MERMAID := $(VENV)/mermaid
+MMDC    := $(MERMAID)/node_modules/.bin/mmdc
 
 .PHONY: all setup system demo test golden lint bench clean readme-images
 all: demo
 
-setup: system $(BIN)/.installed
+setup: system $(BIN)/.installed $(MMDC)
 
 # Install missing Debian packages when root; otherwise print the exact command and stop.
 system:
@@ -19,6 +26,7 @@ system:
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	command -v java >/dev/null 2>&1 || missing="$$missing $(JAVA_PACKAGE)"; \
+	{ command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; } || missing="$$missing $(NODE_PACKAGES)"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \
@@ -32,6 +40,12 @@ $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+$(MMDC): tools/mermaid/package.json tools/mermaid/package-lock.json
+	mkdir -p $(MERMAID)
+	cp tools/mermaid/package.json tools/mermaid/package-lock.json $(MERMAID)/
+	cd $(MERMAID) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 demo: setup
@@ -58,6 +72,7 @@ bench: setup
 	$(BIN)/python benchmarks/ast
 	$(BIN)/python benchmarks/images
 	$(BIN)/python benchmarks/typography
+	$(BIN)/python benchmarks/diagrams
 	$(BIN)/python benchmarks/memory
 	$(BIN)/python benchmarks/math
 	$(BIN)/python benchmarks/book

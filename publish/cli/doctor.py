@@ -99,6 +99,35 @@ def _java() -> Check:
     return Check("Java (EPUBCheck)", True, first, required=False)
 
 
+def _diagrams() -> list[Check]:
+    """The two diagram renderers; without one, its diagrams stay code (with a warning)."""
+    import json
+
+    from publish.normalize.diagrams import renderers
+
+    checks = []
+    try:
+        dot = renderers.find("graphviz")
+        out = subprocess.run([str(dot.program), "-V"], capture_output=True, text=True, check=False, timeout=10)
+        checks.append(Check("Graphviz (diagrams)", True, f"{out.stderr.strip() or dot.program}", required=False))
+    except renderers.Unavailable as missing:
+        checks.append(Check("Graphviz (diagrams)", False, f"{missing}: ```dot blocks stay code — {missing.fix}",
+                            required=False))
+    try:
+        mmdc = renderers.find("mermaid")
+        try:
+            meta = json.loads((mmdc.program.resolve().parent.parent / "package.json").read_text(encoding="utf-8"))
+            version = f"mermaid-cli {meta['version']}"
+        except (OSError, ValueError, KeyError):
+            version = "mermaid-cli"
+        checks.append(Check("Mermaid (diagrams)", True, f"{version} ({mmdc.program}), browser {mmdc.browser}",
+                            required=False))
+    except renderers.Unavailable as missing:
+        checks.append(Check("Mermaid (diagrams)", False, f"{missing}: ```mermaid blocks stay code — {missing.fix}",
+                            required=False))
+    return checks
+
+
 def _clipboard() -> Check:
     for tool in ("wl-copy", "xclip", "pbcopy"):
         if shutil.which(tool):
@@ -110,7 +139,7 @@ def _clipboard() -> Check:
 def checks() -> list[Check]:
     """Every check, in the order they are printed."""
     return [_pandoc(), _weasyprint(), _harfbuzz_subset(), _typst(), *_cjk_fonts(_fc_families()), _java(),
-            _clipboard()]
+            *_diagrams(), _clipboard()]
 
 
 def run_checks(echo: Callable[[str], None]) -> int:

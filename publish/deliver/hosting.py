@@ -27,6 +27,7 @@ from publish.errors import DeliveryError
 from publish.model import Article, Diagnostic
 from publish.normalize import xref
 from publish.pandoc.nodes import walk
+from publish.runtime import generated
 from publish.runtime.resources import Resolver, ResourceRefused
 
 #: After this many failures in a row the host is not tried again in this process: a host that is
@@ -55,6 +56,8 @@ def local_images(article: Article, resolver: Resolver) -> list[LocalImage]:
         if node["t"] != "Image":
             continue
         path = dict(node["c"][0][2]).get(xref.IMAGE_ATTR)
+        if path:  # a rendered diagram goes up as its PNG twin: no paste target keeps SVG
+            path = generated.raster(path)
         if path and path not in found:
             src = node["c"][2][0]
             found[path] = LocalImage(path, src, article.source.line_of(src))

@@ -13,6 +13,7 @@ from publish.config.options import rule
 from publish.exporters import ExportContext
 from publish.model import Article
 from publish.normalize import xref
+from publish.render import diagrams
 from publish.render.page import render_page
 from publish.runtime.resources import ResourceRefused
 
@@ -38,6 +39,7 @@ class HtmlExporter:
     def export(self, article: Article, ctx: ExportContext) -> bytes:
         opts: HtmlOptions = ctx.options_for(self)
         page = linked(article)
+        page = dataclasses.replace(page, html=diagrams.inline(page.html, ctx.resolver))
         if opts.embed_images:
             page = dataclasses.replace(page, html=embedded(page.html, ctx))
         return render_page(page, ctx.config, ctx.theme, "screen").encode("utf-8")

@@ -16,6 +16,7 @@ from publish.config.record import Config
 from publish.model import Diagnostic, PandocAst, Severity, Source
 from publish.normalize import (
     autolink,
+    diagrams,
     footnotes,
     headings,
     indent,
@@ -83,7 +84,8 @@ TEXT_TRANSFORMS: tuple[tuple[str, TextTransform], ...] = (
 #: Run on pandoc's AST, in this order: the author's raw HTML made safe first (so every raw node it
 #: sees is the author's, and later transforms read only what is kept), then ids, so that links can
 #: check `#anchors` against them; absolute URLs are made valid after links (links finds files by
-#: the paths as written); formulas' TeX is made plain for every renderer at the end.
+#: the paths as written); formulas' TeX is made plain for every renderer at the end. Diagrams come
+#: after them all: their pictures are publish's own, not the author's references to check.
 AST_TRANSFORMS: tuple[tuple[str, AstTransform], ...] = (
     ("raw_html", raw_html.run),
     ("headings", headings.run),
@@ -91,6 +93,7 @@ AST_TRANSFORMS: tuple[tuple[str, AstTransform], ...] = (
     ("links", links.run),
     ("urls", urls.run),
     ("math", math.run),
+    ("diagrams", diagrams.run),
 )
 
 

@@ -4,6 +4,8 @@ Articles come from many authors (pull requests in CI). Whatever a Markdown image
 stylesheet or iframe asks for, only files inside the source root are read, and the network is used
 only with `--allow-remote`. Pandoc never loads resources itself (we only ask it for JSON and HTML);
 WeasyPrint gets `Resolver.url_fetcher`; the EPUB exporter embeds only what `fetch` returns.
+The one thing read from outside the root is a picture publish rendered itself, named
+`diagram:<hash>.svg` (`publish.runtime.generated`): only a hash-named file in that store.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Self
+
+from publish.runtime import generated
 
 if TYPE_CHECKING:
     from publish.config.record import Config
@@ -69,6 +73,17 @@ def find_site_root(folder: Path, root: Path) -> Path:
     return root
 
 
+def _generated(ref: str) -> Path:
+    """A picture publish rendered (a diagram): read from the store by its hash name, nothing else
+    (`publish.runtime.generated`); outside the source root, but never a file an article chose."""
+    path = generated.path_of(ref)
+    if path is None:
+        raise ResourceRefused(ref, "scheme", "not a generated picture")
+    if not path.is_file():
+        raise ResourceRefused(ref, "missing", "no such rendered diagram (the cache was cleared?)")
+    return path
+
+
 @dataclass(frozen=True, slots=True)
 class Resolver:
     """Turns references in an article into files under `root`, or refuses them.
@@ -92,6 +107,8 @@ class Resolver:
 
     def locate(self, ref: str, base: Path) -> Path:
         """The local file `ref` means, relative to folder `base`; raises `ResourceRefused`."""
+        if generated.is_generated(urllib.parse.unquote(ref)):  # also as a percent-encoded path
+            return _generated(urllib.parse.unquote(ref))
         parts = urllib.parse.urlsplit(ref)
         if parts.scheme == "file":
             raw = urllib.parse.unquote(parts.path)

@@ -4,7 +4,8 @@ The guard compares words, not markup, so this strips from the Markdown body (aft
 transforms: what pandoc read) everything that is meant not to reach a reader as text: HTML
 comments, `<script>`/`<style>`/`<template>` elements the author wrote as real elements, tags and
 their attributes, link targets, images (their alt has no place in most formats), footnote labels,
-attribute blocks, math (each format draws it differently) and fence lines. Where something is
+attribute blocks, math (each format draws it differently), diagram sources (drawn as pictures)
+and fence lines. Where something is
 taken out of a line, the line is cut in two there (`SEPARATOR`): outputs put footnote numbers,
 formulas or images in those places, and the halves are looked for separately.
 
@@ -61,9 +62,13 @@ DISPLAY_MATH = re.compile(r"(?P<code>^[ \t]*(?P<fence>`{3,}|~{3,})[^\n]*\n.*?^[ 
 INLINE_MATH = re.compile(r"(?<![\\$])\$(?=[^\s$])(?:[^$\n\\]|\\.)+?(?<=\S)\$(?!\d)")
 _Rule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
 _M, _S, _I = re.MULTILINE, re.DOTALL, re.IGNORECASE
-#: In order: whole regions first (comments, hidden elements, display math), then inline syntax.
+#: A diagram's fenced source (`publish.normalize.diagrams`): drawn, it is a picture whose labels
+#: are not the code's words; kept as code, it was reported already.
+_DIAGRAM = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*\{?[ \t]*\.?(?:mermaid|dot|graphviz)\b.*?^[ \t]*\1[ \t]*$", _S | _M | _I)
+#: In order: whole regions first (comments, diagrams, hidden elements, display math), then inline syntax.
 _RULES: tuple[_Rule, ...] = (
     (re.compile(r"<!--.*?-->", _S), _blank),
+    (_DIAGRAM, _blank),
     (re.compile(rf"^[ \t]*<({_HIDDEN})\b[^>]*>.*?</\1\s*>", _S | _M | _I), _blank),
     (re.compile(rf"<({_HIDDEN})\b[^>]*>[^\n]*?</\1\s*>", _I), _blank),
     (DISPLAY_MATH, _formula),

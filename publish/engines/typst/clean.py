@@ -151,6 +151,8 @@ class _Cleaner:
                           line=self._line(src), kind="broken-image", subject=src)
             return alt
         key = self.stage.add_image(data, suffix, origin, stringify(alt), src)
+        if "diagram" in attr[1]:  # a rendered diagram is a paragraph of its own, centred as on the page
+            return [_raw(f'#align(center, publish-image("{key}")['), *alt, _raw("]);")]
         # `;` ends the call, so text after the image (`(…)`, `[…]`) is never read as arguments.
         return [_raw(f'#publish-image("{key}")['), *alt, _raw("];")]
 

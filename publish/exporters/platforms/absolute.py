@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from publish.exporters.snippet.figures import UPLOAD_FIX, mapped_url
 from publish.model import Article
 from publish.normalize import xref
+from publish.runtime import generated
 from publish.runtime.resources import ResourceRefused, is_remote
 
 
@@ -53,6 +54,7 @@ def image_url(src: str, local: str | None, url_map: Mapping[str, str],
     """
     if is_remote(src):
         return src
+    src, local = generated.raster(src), local and generated.raster(local)  # diagrams as PNG
 
     def locate(_: str) -> PurePosixPath:
         if local is None:
@@ -64,6 +66,11 @@ def image_url(src: str, local: str | None, url_map: Mapping[str, str],
 
 def unhosted(src: str, platform: str, hosted: Mapping[str, str] | None = None) -> Problem:
     """The warning for a local image left out of the paste (`hosted` None: no image host)."""
+    if generated.is_generated(src):
+        key = generated.raster(src)
+        return Problem(f"a diagram is left out of the {platform} output (its picture has no URL)",
+                       UPLOAD_FIX if hosted is not None else "configure an image host, or upload its PNG and add "
+                       f"it to [{platform}.image_url_map] (\"{key}\" = \"https://…\")", src, "platform-image")
     fix = (UPLOAD_FIX if hosted is not None
            else f"upload it and add it to [{platform}.image_url_map] (\"{src}\" = \"https://…\")")
     return Problem(f"local image '{src}' is left out of the {platform} output (it has no URL)", fix,

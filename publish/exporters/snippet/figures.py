@@ -20,6 +20,7 @@ from PIL import Image
 
 from publish.exporters.snippet.options import Caption, ImageMode
 from publish.exporters.snippet.tree import Element, make
+from publish.runtime import generated
 from publish.runtime.resources import ResourceRefused, is_remote
 
 #: Embedded images are scaled to this width (WeChat shows ~1080 px at most) and kept under the size.
@@ -52,9 +53,10 @@ def rewrite(root: Element, url_map: Mapping[str, str], mode: ImageMode, caption:
     problems: list[Problem] = []
     for image in list(root.iter("img")):
         _size_to_style(image)
-        src = image.get("src", "").strip()
+        src = generated.raster(image.get("src", "").strip())  # a diagram as its PNG: no editor keeps SVG
         if not src or is_remote(src) or src.startswith("data:"):
             continue
+        image.set("src", src)
         mapped = mapped_url(src, url_map, locate, hosted or {})
         if mapped:
             image.set("src", mapped)
@@ -65,7 +67,8 @@ def rewrite(root: Element, url_map: Mapping[str, str], mode: ImageMode, caption:
                 problems.append(Problem(src, f"image '{src}' cannot be embedded: {exc.detail}",
                                         "fix the path, or upload it and add it to image_url_map"))
         else:
-            problems.append(Problem(src, f"local image '{src}' cannot be pasted into WeChat",
+            what = "a diagram" if generated.is_generated(src) else f"local image '{src}'"
+            problems.append(Problem(src, f"{what} cannot be pasted into WeChat",
                                     UPLOAD_FIX if hosted is not None else
                                     "upload it and add it to image_url_map, or use --wechat-images embed"))
     figures(root, caption)
@@ -115,6 +118,8 @@ def mapped_url(src: str, url_map: Mapping[str, str], locate: Callable[[str], Pur
     for key in (src, plain, plain.removeprefix("./"), plain.lstrip("/")):
         if key in url_map:
             return url_map[key]
+    if generated.is_generated(src):  # a rendered diagram: no path in the source tree, hosted by its name
+        return (hosted or {}).get(src)
     try:
         relative = locate(src)
     except ResourceRefused:
@@ -157,6 +162,8 @@ def figures(root: Element, caption: Caption) -> None:
 
 
 def _caption(image: Element, source: Caption) -> str:
+    if "diagram" in str(image.get("class", "")).split():
+        return ""  # a rendered diagram's alt is its labels, already in the picture
     title, alt = str(image.get("title", "")).strip(), str(image.get("alt", "")).strip()
     if source == "title":
         return title or alt

@@ -11,6 +11,7 @@ graphics and formulas the editor cannot hold, go with their content.
 from __future__ import annotations
 
 from publish.normalize.html_policy import DROPPED_WITH_CONTENT, Policy
+from publish.runtime import generated
 
 TAGS = frozenset({
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code", "kbd", "samp",
@@ -39,7 +40,9 @@ STYLE_PROPERTIES = frozenset({
     "text-decoration", "text-indent", "letter-spacing", "line-height", "width", "height", "max-width",
     "margin", "padding", "border", "border-left", "border-radius", "display",
 })
-URL_SCHEMES = frozenset({"http", "https", "mailto"})
+#: `diagram:` names a picture publish rendered (`publish.runtime.generated`), which the images
+#: stage maps or embeds like any local file.
+URL_SCHEMES = frozenset({"http", "https", "mailto", generated.SCHEME})
 SNIPPET = Policy(tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
                  dropped_with_content=DROPPED_WITH_CONTENT | EMBEDDED, attribute_values=ATTRIBUTE_VALUES,
                  style_properties=STYLE_PROPERTIES)
