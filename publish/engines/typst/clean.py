@@ -7,8 +7,9 @@ writer's mistakes (a missing anchor or image); here they become text, so the doc
 - raw HTML blocks are read by pandoc's HTML reader (`rawhtml`), raw Typst or LaTeX is dropped
   (as the HTML page drops it: only raw HTML is the writer's to use, and raw Typst could read
   files or import packages);
-- citations are their text; an internal link to a missing or empty anchor is its text; an id
-  used twice keeps only its first element;
+- citations are their text; a link with an empty target (`[暂无]()`: Typst's "URL must not be
+  empty") or to a missing or empty anchor is its text; an id used twice keeps only its first
+  element;
 - a link to another article points at its web page under `--site-url`, or is its text with a
   warning (as the WeasyPrint PDF does);
 - every image goes through the resolver into the temporary root (`staging`); one that is refused
@@ -118,6 +119,8 @@ class _Cleaner:
     def link(self, node: Node) -> list[Any]:
         attr, content, (target, title) = node["c"]
         content = self.items(content)
+        if not target.strip():  # a placeholder (`[暂无]()`): WeasyPrint draws its text, Typst refuses
+            return content
         marked = dict(attr[2]).get(xref.ARTICLE_ATTR)
         if marked is not None:
             ref = xref.ArticleRef.parse(marked)
