@@ -89,8 +89,9 @@ DIAGNOSTICS = [
     ("[f](files/nope.pdf)\n", "warning", "link to a missing file 'files/nope.pdf'", 1),
     ("x\n\n<img src=\"../../../../../../../etc/x.png\">\n", "warning", "raw <img>", 3),
     ("[ref][r]\n\n[r]: gone.md\n", "warning", "link to 'gone.md' removed", 3),
-    ("x\n\n{% include a.html %}\n", "notice", "left as text", 3),
     ("[a]({{ site.url }}/x)\n", "warning", "no site URL is configured", 1),
+    ("x\n\n{% include ad.html %} a {{ page.b }}\n\n{% include ad.html %} `{{ c }}`\n", "warning",
+     "template tags left out: {% include ad.html %}, {{ page.b }}", 3),
     ("[a]({{ site.url }}/2018/06/12/uefi-shell/)\n", None, "no site URL is configured", None),
     ("[a]({{ site.url }}{{ site.baseurl }}/x) [b]({{ site.url }}/about/me/)\n", "warning",
      "no site URL is configured", 1),
@@ -125,6 +126,14 @@ def test_diagnostic(markdown: str, severity: str | None, text: str, line: int | 
         return
     assert len(found) == 1, diagnostics
     assert (found[0].severity, found[0].line) == (severity, line)
+
+
+def test_an_unknown_tag_kept_as_text_is_a_notice() -> None:
+    """`keep_unknown_tags`: printed as written, a notice each (the default leaves them out, warned)."""
+    _ast, html, diagnostics = normalize_markdown("x\n\n{% include a.html %}\n", keep_unknown_tags=True)
+    assert "{% include a.html %}" in html
+    assert [(d.severity, d.line, d.message) for d in diagnostics] == [
+        ("notice", 3, "template tag '{% include a.html %}' left as text")]
 
 
 def test_diagnostic_lines_are_file_lines() -> None:
@@ -492,3 +501,23 @@ def test_ids_of_another_article_match_the_ids_pandoc_gives() -> None:
     ast, _html, _diagnostics = normalize_markdown(markdown)
     real = {n["c"][1][0] for n in ast["blocks"] if n["t"] == "Header"}
     assert ids_in_markdown(markdown, "Case") == real == {"using-my_func", "bold-code-link", "given"}
+
+
+@pytest.mark.slow
+def test_unknown_tags_reach_no_output_and_are_warned_once(tmp_path: Path) -> None:
+    (tmp_path / "post.md").write_text(
+        "---\ntitle: 标签\n---\n\n正文 {% include ad.html %} 继续。\n\n{{ page.views }} 次阅读，代码 `{{ x }}`。\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(main, [str(tmp_path / "post.md"), "--to", "html,wechat,pdf",
+                                       "--out", str(tmp_path / "dist")])
+    assert result.exit_code == 0, result.output
+    assert re.findall(r"post\.md:5: warning: template tags left out: (.*) —", result.output) == [
+        "{% include ad.html %}, {{ page.views }}"]
+    from publish.verify import readers
+
+    outputs = {"html": (tmp_path / "dist" / "post.html").read_text(encoding="utf-8"),
+               "wechat": (tmp_path / "dist" / "post.wechat.html").read_text(encoding="utf-8"),
+               "pdf": readers.pdf_text((tmp_path / "dist" / "post.pdf").read_bytes())}
+    for name, text in outputs.items():
+        assert "include" not in text and "page.views" not in text, name
+        assert "{{ x }}" in text and "继续" in text and "次阅读" in text, name
