@@ -521,3 +521,38 @@ def test_unknown_tags_reach_no_output_and_are_warned_once(tmp_path: Path) -> Non
     for name, text in outputs.items():
         assert "include" not in text and "page.views" not in text, name
         assert "{{ x }}" in text and "继续" in text and "次阅读" in text, name
+
+
+# --- dollars: a `$…$` that cannot be TeX is text -------------------------------------------------
+
+def _maths(ast: PandocAst) -> list[str]:
+    from publish.pandoc.nodes import walk
+
+    return [node["c"][1] for node in walk(ast["blocks"]) if node.get("t") == "Math"]
+
+
+@pytest.mark.parametrize(("markdown", "maths", "words"), [
+    ("前端文档写 vm.$el 在 document 中。为此还应该引入 vm.$nextTick 方法。\n", [],
+     "前端文档写 vm.$el 在 document 中。为此还应该引入 vm.$nextTick 方法。"),
+    ("用 $el 与 `code` 之间$ 的写法\n", [], "用 $el 与 code 之间$ 的写法"),
+    ("花括号 $a{b$ 和 $c}$ 不成对\n", [], "花括号 $a{b$ 和 $c}$ 不成对"),
+    ("公式 $x^2$、$\\text{中文}$、$\\mathrm{速度} = v$ 与 $\\left( a \\right)$\n",
+     ["x^2", "\\text{中文}", "\\mathrm{速度} = v", "\\left( a \\right)"],
+     "公式 x^2、\\text{中文}、\\mathrm{速度} = v 与 \\left( a \\right)"),
+    ("价格 $5 到 $10，代码 `$a 中 $` 不动\n", [], "价格 $5 到 $10，代码 $a 中 $ 不动"),
+    ("$$\\text{速度} = 中$$\n", ["\\text{速度} = 中"], "\\text{速度} = 中"),
+], ids=["vue", "backticks", "unbalanced", "real math", "currency and code", "display"])
+def test_a_dollar_span_that_cannot_be_math_is_text(markdown: str, maths: list[str], words: str) -> None:
+    ast, _html, _diagnostics = normalize_markdown(markdown)
+    assert _maths(ast) == maths
+    assert " ".join(stringify(ast["blocks"]).split()) == words
+
+
+def test_dollar_text_is_a_notice_when_clear_and_one_warning_when_ambiguous() -> None:
+    markdown = "a vm.$el 在 document 中 vm.$b\n\n$\\alpha 的值$ 与 $\\beta 是$\n"
+    _ast, _html, diagnostics = normalize_markdown(markdown)
+    found = [(d.severity, d.line, d.message) for d in diagnostics if d.kind == "dollar-text"]
+    assert found == [("notice", 1, ("$el 在 document 中 vm.$ kept as text, not math (it holds CJK text outside "
+                                    "\\text{…})")),
+                     ("warning", 3, ("$\\alpha 的值$, $\\beta 是$ kept as text: it looks like TeX but holds what "
+                                    "math cannot"))]

@@ -14,7 +14,18 @@ from pathlib import Path
 
 from publish.config.record import Config
 from publish.model import Diagnostic, PandocAst, Severity, Source
-from publish.normalize import autolink, footnotes, headings, indent, links, raw_html, rawtext, templates, urls
+from publish.normalize import (
+    autolink,
+    dollars,
+    footnotes,
+    headings,
+    indent,
+    links,
+    raw_html,
+    rawtext,
+    templates,
+    urls,
+)
 from publish.runtime.resources import Resolver
 
 
@@ -63,6 +74,7 @@ TEXT_TRANSFORMS: tuple[tuple[str, TextTransform], ...] = (
     ("templates", templates.run),
     ("indent", indent.run),
     ("rawtext", rawtext.run),
+    ("dollars", dollars.run),
     ("footnotes", footnotes.run),
 )
 
