@@ -66,7 +66,8 @@ def font_css(language: str, cjk_fallback: str) -> str:
     are found by fontconfig's fallback (named in the stack, Pango would set digits in them)."""
     sans = fonts.css_family([f for f in fonts.stack(language, "sans", fallback=cjk_fallback)
                              if f not in fonts.EMOJI])
-    return f"@page {{ font-family: {sans}; }}\nbody, .title-block p {{ font-family: {sans}; }}\n"
+    return (f"@page {{ font-family: {sans}; }}\nbody, .title-block p {{ font-family: {sans}; }}\n"
+            + page.cjk_context_css(language, "print", "sans", "sans", cjk_fallback))
 
 
 def page_html(article: Article, ctx: ExportContext, css: str, label: str) -> str:
