@@ -546,6 +546,21 @@ def test_no_line_starts_with_closing_or_ends_with_opening_punctuation(
     assert [line for line in lines if line[-1] in "（「『“《"] == []
 
 
+def test_a_long_latin_run_broken_anywhere_is_not_broken_before_closing_punctuation(engine: str) -> None:
+    """`overflow-wrap` breaks a run too long for the line between any two characters; WeasyPrint
+    took the one before `？`. The text still reads as written (copy-paste, the guard)."""
+    from publish import verify
+
+    built = build(FIXTURES / "long-runs.md", engine)
+    lines = lines_of(built)
+    assert len(lines) > 10
+    assert [line for line in lines if line[0] in "，。、；：？！）」』”》"] == []
+    source = (FIXTURES / "long-runs.md").read_text(encoding="utf-8").split("-->", 1)[1].replace("`", "")
+    text = squash("".join(page_texts(built.document())))
+    assert all(squash(paragraph) in text for paragraph in source.split("\n\n") if paragraph.strip())
+    assert verify.verify(built.article, [(PdfExporter(), built.pdf)]) == []
+
+
 def test_an_unreadable_image_is_a_warning(pictures: Built) -> None:
     problems = [d for d in pictures.ctx.diagnostics if "not loading" not in d.message]
     assert any("broken.png" in d.message for d in problems), pictures.ctx.diagnostics

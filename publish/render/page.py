@@ -7,7 +7,7 @@ from typing import Any, Literal
 from publish.config.record import Config
 from publish.config.themes import Theme
 from publish.model import Article
-from publish.render import cjk_context, fonts
+from publish.render import cjk_context, fonts, kinsoku
 
 Medium = Literal["screen", "print", "epub"]
 
@@ -65,8 +65,7 @@ def context(article: Article, config: Config, theme: Theme, medium: Medium,
         "cjk": meta.is_cjk,
         "date": meta.date.strftime("%Y-%m-%d") if meta.date else None,
         "datetime": meta.date.isoformat() if meta.date else None,
-        "body": article.html if meta.is_cjk else cjk_context.mark(
-            article.html, fonts.REGION_TAGS.get(config.cjk_fallback, "zh-CN")),
+        "body": _body(article, config, medium),
         "toc": [h for h in article.headings if h.level <= 3] if config.toc else [],
         "css": font_css(meta.language, medium, config.cjk_fallback) + theme.css(*STYLESHEETS[medium]) + extra_css,
         "medium": medium,
@@ -78,3 +77,13 @@ def render_page(article: Article, config: Config, theme: Theme, medium: Medium,
                 extra_css: str = "") -> str:
     """A standalone HTML5 page for `medium`, with its stylesheet embedded."""
     return theme.template("page.html.j2").render(context(article, config, theme, medium, extra_css))
+
+
+def _body(article: Article, config: Config, medium: Medium) -> str:
+    """The body HTML as this medium shows it: shared punctuation next to CJK text marked for the
+    CJK face in a Latin-first article (`cjk_context`); for print (WeasyPrint), the breaks clreq
+    forbids that WeasyPrint would take after a long Latin run prevented (`kinsoku`)."""
+    html = article.html
+    if not article.metadata.is_cjk:
+        html = cjk_context.mark(html, fonts.REGION_TAGS.get(config.cjk_fallback, "zh-CN"))
+    return kinsoku.joined(html) if medium == "print" else html
