@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 # Debian packages publish needs (see DEVELOPERS.md for why each one is here).
 APT_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 \
-                libpangoft2-1.0-0 chromium poppler-utils xclip
+                libpangoft2-1.0-0 chromium poppler-utils xclip tesseract-ocr tesseract-ocr-chi-sim
 JAVA_PACKAGE := default-jre-headless
 
 .PHONY: all setup system demo test golden lint bench clean readme-images

@@ -3,10 +3,12 @@ back. Every test of the pictures runs with both layout engines (the PDF's, `--pd
 
 from __future__ import annotations
 
+import collections
 import io
 import os
 import re
 import shutil
+import statistics
 import subprocess
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -372,3 +374,96 @@ def test_a_pale_ground_keeps_its_colour_in_a_palette_png() -> None:
     for box, ground in (((80, 400, 1001, 701), (244, 244, 244)), ((80, 800, 1001, 901), (245, 247, 247))):
         ((_count, colour),) = pixels.crop(box).getcolors()  # one flat panel, not a white one
         assert max(abs(a - b) for a, b in zip(colour, ground, strict=True)) <= 3, colour
+
+
+# --- read on a phone: text size, fill, OCR ---------------------------------------------------------
+
+def _han(text: str) -> collections.Counter[str]:
+    return collections.Counter(c for c in text if "\u4e00" <= c <= "\u9fff")
+
+
+@dataclass
+class Read:
+    """What tesseract (`chi_sim`) reads on a picture: its text, and each line's height in px and
+    number of Han characters."""
+
+    text: str
+    lines: list[tuple[int, int]]
+
+
+def ocr(png: bytes) -> Read:
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract-ocr (with tesseract-ocr-chi-sim) is not installed")
+    tsv = subprocess.run(["tesseract", "-", "-", "-l", "chi_sim", "--psm", "6", "tsv"], input=png,
+                         capture_output=True, check=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"}
+                         ).stdout.decode("utf-8")
+    words: dict[tuple[str, ...], list[str]] = collections.defaultdict(list)
+    heights: dict[tuple[str, ...], int] = {}
+    for row in tsv.splitlines()[1:]:
+        level, page, block, par, line, _word, _left, _top, _width, height, _conf, *text = row.split("\t")
+        key = (page, block, par, line)
+        if level == "4":
+            heights[key] = int(height)
+        elif level == "5":
+            words[key].append("".join(text))
+    lines = {key: "".join(parts) for key, parts in words.items()}
+    return Read("\n".join(lines.values()),
+                [(heights[key], sum(_han(text).values())) for key, text in lines.items() if key in heights])
+
+
+def ocr_share(pictures: list[tuple[bytes, str]]) -> float:
+    """The share of the Han characters laid out on the pictures that OCR reads back from their
+    pixels (each character counted as often as it occurs)."""
+    expected: collections.Counter[str] = collections.Counter()
+    found: collections.Counter[str] = collections.Counter()
+    for png, text in pictures:
+        laid = _han(text)
+        expected += laid
+        found += laid & _han(ocr(png).text)
+    assert sum(expected.values()) > 300
+    return sum(found.values()) / sum(expected.values())
+
+
+def test_ocr_reads_the_cards_and_the_long_image(sora_cards: Exported, sora_long: Exported) -> None:
+    """Text a phone shows without zooming is text OCR reads: 95 % of the Han characters or more."""
+    body = [(data, data.text) for name, data in cards(sora_cards)[1:]]  # type: ignore[attr-defined]
+    assert ocr_share(body) >= 0.95
+    assert isinstance(sora_long.output, bytes)
+    assert ocr_share([(sora_long.output, sora_long.output.text)]) >= 0.95  # type: ignore[attr-defined]
+
+
+def test_card_text_is_large_enough_to_read_on_a_phone(sora_cards: Exported) -> None:
+    """Body lines (OCR's line boxes: the Han glyphs' height) at least 40 px, at most 22 Han a line."""
+    lines = [line for _name, data in cards(sora_cards)[1:3] for line in ocr(data).lines if line[1] >= 8]
+    assert len(lines) > 10
+    assert statistics.median(height for height, _han in lines) >= 40
+    assert max(count for _height, count in lines) <= 22
+
+
+def filled(png: bytes, geometry: layout.Geometry) -> float:
+    """How much of a card's text area is used: down to its lowest pixel that is not the ground."""
+    from publish.engines import raster
+
+    top, _right, bottom, _left = geometry.margin
+    picture = image(png).convert("RGB").crop((0, 0, geometry.width, geometry.height - bottom))
+    return (raster.content_bottom(picture) - top) / geometry.content_height
+
+
+def test_no_card_but_the_last_is_less_than_half_full(sora_cards: Exported, mixed_cards: Exported,
+                                                     split_cards: Exported) -> None:
+    from publish.exporters.xiaohongshu.cards import GEOMETRY
+
+    for exported in (sora_cards, mixed_cards, split_cards):
+        fills = [filled(data, GEOMETRY) for _name, data in cards(exported)[1:-1]]
+        assert fills and min(fills) >= 0.5, [round(f, 2) for f in fills]
+
+
+@pytest.fixture(scope="session")
+def split_cards(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Exported:
+    """A heading, then a paragraph longer than the rest of its card: the paragraph is split, not
+    pushed whole to the next card with its heading (which left the card three quarters empty)."""
+    path = tmp_path_factory.mktemp("split") / "split.md"
+    sentence = "段落里的句子一个接着一个，说完一件事再说下一件事。"
+    path.write_text(f"---\ntitle: 拆段\n---\n\n{sentence * 5}\n\n## 小标题\n\n{sentence * 30}\n\n{sentence}\n",
+                    encoding="utf-8")
+    return _export(XiaohongshuExporter(), prepare(target_for(path), Config()), engine)
