@@ -467,3 +467,52 @@ def split_cards(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Export
     path.write_text(f"---\ntitle: 拆段\n---\n\n{sentence * 5}\n\n## 小标题\n\n{sentence * 30}\n\n{sentence}\n",
                     encoding="utf-8")
     return _export(XiaohongshuExporter(), prepare(target_for(path), Config()), engine)
+
+
+# --- PNGs written band by band on a shared palette ------------------------------------------------
+
+def _noise(width: int, height: int, seed: int) -> Image.Image:
+    import random
+
+    rng = random.Random(seed)
+    return Image.frombytes("RGB", (width, height), bytes(rng.randrange(256) for _ in range(width * height * 3)))
+
+
+@pytest.mark.parametrize("bands", [1, 3])
+def test_true_colour_written_in_bands_is_the_picture_exactly(bands: int) -> None:
+    from publish.engines import pngfile
+
+    picture = _noise(37, 30, seed=bands)
+    cut = [picture.crop((0, top, 37, min(30, top + 30 // bands + 1))) for top in range(0, 30, 30 // bands + 1)]
+    data = pngfile.encode(cut, 37, 30, None)
+    assert data is not None
+    assert image(data).convert("RGB").tobytes() == picture.tobytes()
+
+
+def test_a_palette_that_does_not_hold_a_band_gives_no_png() -> None:
+    from publish.engines import pngfile
+
+    text_like = Image.new("RGB", (40, 40), (255, 255, 255))
+    text_like.paste((20, 20, 20), (5, 5, 30, 10))
+    palette = pngfile.palette_for(text_like)
+    assert palette is not None
+    assert pngfile.encode([text_like], 40, 40, palette) is not None
+    assert pngfile.encode([text_like, _noise(40, 40, seed=1)], 40, 80, palette) is None  # a photo below
+
+
+def test_a_tall_page_drawn_in_bands_is_the_page_drawn_whole(sora_long: Exported, engine: str) -> None:
+    """The long image's PNG (bands, one palette) holds the page PDFium draws whole, within the
+    palette's tolerance, and ends a bottom margin below the content."""
+    from publish.engines import pngfile, raster
+    from publish.exporters.longimage import draw
+
+    config = Config(exporters={"pdf": PdfOptions(engine=engine)})
+    article = sora_long.article
+    ctx = ExportContext(config, load_theme(), Resolver.for_config(article.source.root, config))
+    pages = draw.lay_out(article, ctx, LongImageExporter.options())
+    pdf, indices = pages.pdf_of(0, 1)
+    whole = next(raster.rasterize(pdf, draw.GEOMETRY.width, indices))
+    assert isinstance(sora_long.output, bytes)
+    written = image(sora_long.output).convert("RGB")
+    assert written.height == min(whole.height, raster.content_bottom(whole) + draw.GEOMETRY.margin[2])
+    assert pngfile.within(whole.crop((0, 0, whole.width, written.height)), written)

@@ -107,6 +107,10 @@ class WeasyPages:
         images = raster.rasterize(self.document.copy(pages).write_pdf(), width)
         return map(raster.paired, images, [render.page_text(page) for page in pages])
 
+    def pdf_of(self, start: int, stop: int) -> tuple[bytes, range]:
+        pages = self.document.pages[start:stop]
+        return self.document.copy(pages).write_pdf(), range(len(pages))
+
 
 def lay_out(article: Article, ctx: ExportContext, html: str, label: str) -> Any:
     """WeasyPrint's `Document` for `html`; refused resources and what WeasyPrint logged become
