@@ -4,7 +4,8 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 # Debian packages publish needs (see DEVELOPERS.md for why each one is here).
 APT_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 \
-                libpangoft2-1.0-0 chromium poppler-utils xclip fontconfig graphviz
+                libpangoft2-1.0-0 chromium poppler-utils xclip fontconfig graphviz \
+                tesseract-ocr tesseract-ocr-chi-sim
 JAVA_PACKAGE := default-jre-headless
 # Mermaid's renderer runs on Node.js: Debian's nodejs and npm, only when `node`/`npm` are missing
 # (a NodeSource nodejs already ships npm, and Debian's npm would conflict with it).

@@ -3,10 +3,12 @@ back. Every test of the pictures runs with both layout engines (the PDF's, `--pd
 
 from __future__ import annotations
 
+import collections
 import io
 import os
 import re
 import shutil
+import statistics
 import subprocess
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -372,3 +374,145 @@ def test_a_pale_ground_keeps_its_colour_in_a_palette_png() -> None:
     for box, ground in (((80, 400, 1001, 701), (244, 244, 244)), ((80, 800, 1001, 901), (245, 247, 247))):
         ((_count, colour),) = pixels.crop(box).getcolors()  # one flat panel, not a white one
         assert max(abs(a - b) for a, b in zip(colour, ground, strict=True)) <= 3, colour
+
+
+# --- read on a phone: text size, fill, OCR ---------------------------------------------------------
+
+def _han(text: str) -> collections.Counter[str]:
+    return collections.Counter(c for c in text if "\u4e00" <= c <= "\u9fff")
+
+
+@dataclass
+class Read:
+    """What tesseract (`chi_sim`) reads on a picture: its text, and each line's height in px and
+    number of Han characters."""
+
+    text: str
+    lines: list[tuple[int, int]]
+
+
+def ocr(png: bytes) -> Read:
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract-ocr (with tesseract-ocr-chi-sim) is not installed")
+    tsv = subprocess.run(["tesseract", "-", "-", "-l", "chi_sim", "--psm", "6", "tsv"], input=png,
+                         capture_output=True, check=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"}
+                         ).stdout.decode("utf-8")
+    words: dict[tuple[str, ...], list[str]] = collections.defaultdict(list)
+    heights: dict[tuple[str, ...], int] = {}
+    for row in tsv.splitlines()[1:]:
+        level, page, block, par, line, _word, _left, _top, _width, height, _conf, *text = row.split("\t")
+        key = (page, block, par, line)
+        if level == "4":
+            heights[key] = int(height)
+        elif level == "5":
+            words[key].append("".join(text))
+    lines = {key: "".join(parts) for key, parts in words.items()}
+    return Read("\n".join(lines.values()),
+                [(heights[key], sum(_han(text).values())) for key, text in lines.items() if key in heights])
+
+
+def ocr_share(pictures: list[tuple[bytes, str]]) -> float:
+    """The share of the Han characters laid out on the pictures that OCR reads back from their
+    pixels (each character counted as often as it occurs)."""
+    expected: collections.Counter[str] = collections.Counter()
+    found: collections.Counter[str] = collections.Counter()
+    for png, text in pictures:
+        laid = _han(text)
+        expected += laid
+        found += laid & _han(ocr(png).text)
+    assert sum(expected.values()) > 300
+    return sum(found.values()) / sum(expected.values())
+
+
+def test_ocr_reads_the_cards_and_the_long_image(sora_cards: Exported, sora_long: Exported) -> None:
+    """Text a phone shows without zooming is text OCR reads: 95 % of the Han characters or more."""
+    body = [(data, data.text) for name, data in cards(sora_cards)[1:]]  # type: ignore[attr-defined]
+    assert ocr_share(body) >= 0.95
+    assert isinstance(sora_long.output, bytes)
+    assert ocr_share([(sora_long.output, sora_long.output.text)]) >= 0.95  # type: ignore[attr-defined]
+
+
+def test_card_text_is_large_enough_to_read_on_a_phone(sora_cards: Exported) -> None:
+    """Body lines (OCR's line boxes: the Han glyphs' height) at least 40 px, at most 22 Han a line."""
+    lines = [line for _name, data in cards(sora_cards)[1:3] for line in ocr(data).lines if line[1] >= 8]
+    assert len(lines) > 10
+    assert statistics.median(height for height, _han in lines) >= 40
+    assert max(count for _height, count in lines) <= 22
+
+
+def filled(png: bytes, geometry: layout.Geometry) -> float:
+    """How much of a card's text area is used: down to its lowest pixel that is not the ground."""
+    from publish.engines import raster
+
+    top, _right, bottom, _left = geometry.margin
+    picture = image(png).convert("RGB").crop((0, 0, geometry.width, geometry.height - bottom))
+    return (raster.content_bottom(picture) - top) / geometry.content_height
+
+
+def test_no_card_but_the_last_is_less_than_half_full(sora_cards: Exported, mixed_cards: Exported,
+                                                     split_cards: Exported) -> None:
+    from publish.exporters.xiaohongshu.cards import GEOMETRY
+
+    for exported in (sora_cards, mixed_cards, split_cards):
+        fills = [filled(data, GEOMETRY) for _name, data in cards(exported)[1:-1]]
+        assert fills and min(fills) >= 0.5, [round(f, 2) for f in fills]
+
+
+@pytest.fixture(scope="session")
+def split_cards(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Exported:
+    """A heading, then a paragraph longer than the rest of its card: the paragraph is split, not
+    pushed whole to the next card with its heading (which left the card three quarters empty)."""
+    path = tmp_path_factory.mktemp("split") / "split.md"
+    sentence = "段落里的句子一个接着一个，说完一件事再说下一件事。"
+    path.write_text(f"---\ntitle: 拆段\n---\n\n{sentence * 5}\n\n## 小标题\n\n{sentence * 30}\n\n{sentence}\n",
+                    encoding="utf-8")
+    return _export(XiaohongshuExporter(), prepare(target_for(path), Config()), engine)
+
+
+# --- PNGs written band by band on a shared palette ------------------------------------------------
+
+def _noise(width: int, height: int, seed: int) -> Image.Image:
+    import random
+
+    rng = random.Random(seed)
+    return Image.frombytes("RGB", (width, height), bytes(rng.randrange(256) for _ in range(width * height * 3)))
+
+
+@pytest.mark.parametrize("bands", [1, 3])
+def test_true_colour_written_in_bands_is_the_picture_exactly(bands: int) -> None:
+    from publish.engines import pngfile
+
+    picture = _noise(37, 30, seed=bands)
+    cut = [picture.crop((0, top, 37, min(30, top + 30 // bands + 1))) for top in range(0, 30, 30 // bands + 1)]
+    data = pngfile.encode(cut, 37, 30, None)
+    assert data is not None
+    assert image(data).convert("RGB").tobytes() == picture.tobytes()
+
+
+def test_a_palette_that_does_not_hold_a_band_gives_no_png() -> None:
+    from publish.engines import pngfile
+
+    text_like = Image.new("RGB", (40, 40), (255, 255, 255))
+    text_like.paste((20, 20, 20), (5, 5, 30, 10))
+    palette = pngfile.palette_for(text_like)
+    assert palette is not None
+    assert pngfile.encode([text_like], 40, 40, palette) is not None
+    assert pngfile.encode([text_like, _noise(40, 40, seed=1)], 40, 80, palette) is None  # a photo below
+
+
+def test_a_tall_page_drawn_in_bands_is_the_page_drawn_whole(sora_long: Exported, engine: str) -> None:
+    """The long image's PNG (bands, one palette) holds the page PDFium draws whole, within the
+    palette's tolerance, and ends a bottom margin below the content."""
+    from publish.engines import pngfile, raster
+    from publish.exporters.longimage import draw
+
+    config = Config(exporters={"pdf": PdfOptions(engine=engine)})
+    article = sora_long.article
+    ctx = ExportContext(config, load_theme(), Resolver.for_config(article.source.root, config))
+    pages = draw.lay_out(article, ctx, LongImageExporter.options())
+    pdf, indices = pages.pdf_of(0, 1)
+    whole = next(raster.rasterize(pdf, draw.GEOMETRY.width, indices))
+    assert isinstance(sora_long.output, bytes)
+    written = image(sora_long.output).convert("RGB")
+    assert written.height == min(whole.height, raster.content_bottom(whole) + draw.GEOMETRY.margin[2])
+    assert pngfile.within(whole.crop((0, 0, whole.width, written.height)), written)

@@ -293,6 +293,42 @@ def test_chinese_punctuation_in_the_cjk_face(punctuation: Built, char: str) -> N
     assert faces and all("cjksc" in f for f in faces), faces
 
 
+def char_faces(doc: pdfium.PdfDocument) -> list[tuple[str, str]]:
+    """Each character of the document (spaces and line ends left out) with its face (`face`)."""
+    found = []
+    buf, flags = ctypes.create_string_buffer(256), ctypes.c_int()
+    for page in doc:
+        textpage = page.get_textpage()
+        for i in range(textpage.count_chars()):
+            char = chr(pdfium_c.FPDFText_GetUnicode(textpage, i))
+            if not char.isspace():
+                pdfium_c.FPDFText_GetFontInfo(textpage, i, buf, 256, ctypes.byref(flags))
+                found.append((char, face(buf.value.decode(errors="replace"))))
+    return found
+
+
+def test_shared_punctuation_next_to_chinese_takes_the_cjk_face_in_an_english_article(engine: str) -> None:
+    """“ ” ‘ ’ — … exist in Latin faces too: beside Han they take the CJK face, beside Latin not."""
+    chars = char_faces(build(FIXTURES / "quotes-in-english.md", engine).document())
+    shared = "“”‘’—…"
+    is_han = [("\u4e00" <= c <= "\u9fff") or c in "，。" for c, _f in chars]
+    beside_han, beside_latin = [], []
+    for i, (char, font) in enumerate(chars):
+        if char in shared:
+            before, after = i - 1, i + 1  # the nearest characters outside the run of punctuation
+            while before >= 0 and chars[before][0] in shared:
+                before -= 1
+            while after < len(chars) and chars[after][0] in shared:
+                after += 1
+            near = [is_han[j] for j in (before, after) if 0 <= j < len(chars)]
+            (beside_han if any(near) else beside_latin).append((char, font))
+    assert len(beside_han) >= 10 and len(beside_latin) >= 3, chars
+    assert all("cjk" in font for _c, font in beside_han), beside_han
+    assert not any("cjk" in font for _c, font in beside_latin), beside_latin
+    # the heading's keep the heading's (sans) face
+    assert any("sanscjk" in font for c, font in beside_han if c == "“"), beside_han
+
+
 def test_emoji_in_the_colour_emoji_face(punctuation: Built, engine: str) -> None:
     """pdfium reports no font for colour glyphs, so: the emoji is in the text, the face embedded
     (WeasyPrint names it; Typst draws colour glyphs as an unnamed Type 3 font)."""
@@ -508,6 +544,21 @@ def test_no_line_starts_with_closing_or_ends_with_opening_punctuation(
     assert len(lines) > 20
     assert [line for line in lines if line[0] in "，。、；：？！）」』”》"] == []
     assert [line for line in lines if line[-1] in "（「『“《"] == []
+
+
+def test_a_long_latin_run_broken_anywhere_is_not_broken_before_closing_punctuation(engine: str) -> None:
+    """`overflow-wrap` breaks a run too long for the line between any two characters; WeasyPrint
+    took the one before `？`. The text still reads as written (copy-paste, the guard)."""
+    from publish import verify
+
+    built = build(FIXTURES / "long-runs.md", engine)
+    lines = lines_of(built)
+    assert len(lines) > 10
+    assert [line for line in lines if line[0] in "，。、；：？！）」』”》"] == []
+    source = (FIXTURES / "long-runs.md").read_text(encoding="utf-8").split("-->", 1)[1].replace("`", "")
+    text = squash("".join(page_texts(built.document())))
+    assert all(squash(paragraph) in text for paragraph in source.split("\n\n") if paragraph.strip())
+    assert verify.verify(built.article, [(PdfExporter(), built.pdf)]) == []
 
 
 def test_an_unreadable_image_is_a_warning(pictures: Built) -> None:

@@ -89,8 +89,9 @@ DIAGNOSTICS = [
     ("[f](files/nope.pdf)\n", "warning", "link to a missing file 'files/nope.pdf'", 1),
     ("x\n\n<img src=\"../../../../../../../etc/x.png\">\n", "warning", "raw <img>", 3),
     ("[ref][r]\n\n[r]: gone.md\n", "warning", "link to 'gone.md' removed", 3),
-    ("x\n\n{% include a.html %}\n", "notice", "left as text", 3),
     ("[a]({{ site.url }}/x)\n", "warning", "no site URL is configured", 1),
+    ("x\n\n{% include ad.html %} a {{ page.b }}\n\n{% include ad.html %} `{{ c }}`\n", "warning",
+     "template tags left out: {% include ad.html %}, {{ page.b }}", 3),
     ("[a]({{ site.url }}/2018/06/12/uefi-shell/)\n", None, "no site URL is configured", None),
     ("[a]({{ site.url }}{{ site.baseurl }}/x) [b]({{ site.url }}/about/me/)\n", "warning",
      "no site URL is configured", 1),
@@ -125,6 +126,14 @@ def test_diagnostic(markdown: str, severity: str | None, text: str, line: int | 
         return
     assert len(found) == 1, diagnostics
     assert (found[0].severity, found[0].line) == (severity, line)
+
+
+def test_an_unknown_tag_kept_as_text_is_a_notice() -> None:
+    """`keep_unknown_tags`: printed as written, a notice each (the default leaves them out, warned)."""
+    _ast, html, diagnostics = normalize_markdown("x\n\n{% include a.html %}\n", keep_unknown_tags=True)
+    assert "{% include a.html %}" in html
+    assert [(d.severity, d.line, d.message) for d in diagnostics] == [
+        ("notice", 3, "template tag '{% include a.html %}' left as text")]
 
 
 def test_diagnostic_lines_are_file_lines() -> None:
@@ -492,3 +501,58 @@ def test_ids_of_another_article_match_the_ids_pandoc_gives() -> None:
     ast, _html, _diagnostics = normalize_markdown(markdown)
     real = {n["c"][1][0] for n in ast["blocks"] if n["t"] == "Header"}
     assert ids_in_markdown(markdown, "Case") == real == {"using-my_func", "bold-code-link", "given"}
+
+
+@pytest.mark.slow
+def test_unknown_tags_reach_no_output_and_are_warned_once(tmp_path: Path) -> None:
+    (tmp_path / "post.md").write_text(
+        "---\ntitle: 标签\n---\n\n正文 {% include ad.html %} 继续。\n\n{{ page.views }} 次阅读，代码 `{{ x }}`。\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(main, [str(tmp_path / "post.md"), "--to", "html,wechat,pdf",
+                                       "--out", str(tmp_path / "dist")])
+    assert result.exit_code == 0, result.output
+    assert re.findall(r"post\.md:5: warning: template tags left out: (.*) —", result.output) == [
+        "{% include ad.html %}, {{ page.views }}"]
+    from publish.verify import readers
+
+    outputs = {"html": (tmp_path / "dist" / "post.html").read_text(encoding="utf-8"),
+               "wechat": (tmp_path / "dist" / "post.wechat.html").read_text(encoding="utf-8"),
+               "pdf": readers.pdf_text((tmp_path / "dist" / "post.pdf").read_bytes())}
+    for name, text in outputs.items():
+        assert "include" not in text and "page.views" not in text, name
+        assert "{{ x }}" in text and "继续" in text and "次阅读" in text, name
+
+
+# --- dollars: a `$…$` that cannot be TeX is text -------------------------------------------------
+
+def _maths(ast: PandocAst) -> list[str]:
+    from publish.pandoc.nodes import walk
+
+    return [node["c"][1] for node in walk(ast["blocks"]) if node.get("t") == "Math"]
+
+
+@pytest.mark.parametrize(("markdown", "maths", "words"), [
+    ("前端文档写 vm.$el 在 document 中。为此还应该引入 vm.$nextTick 方法。\n", [],
+     "前端文档写 vm.$el 在 document 中。为此还应该引入 vm.$nextTick 方法。"),
+    ("用 $el 与 `code` 之间$ 的写法\n", [], "用 $el 与 code 之间$ 的写法"),
+    ("花括号 $a{b$ 和 $c}$ 不成对\n", [], "花括号 $a{b$ 和 $c}$ 不成对"),
+    ("公式 $x^2$、$\\text{中文}$、$\\mathrm{速度} = v$ 与 $\\left( a \\right)$\n",
+     ["x^2", "\\text{中文}", "\\mathrm{速度} = v", "\\left( a \\right)"],
+     "公式 x^2、\\text{中文}、\\mathrm{速度} = v 与 \\left( a \\right)"),
+    ("价格 $5 到 $10，代码 `$a 中 $` 不动\n", [], "价格 $5 到 $10，代码 $a 中 $ 不动"),
+    ("$$\\text{速度} = 中$$\n", ["\\text{速度} = 中"], "\\text{速度} = 中"),
+], ids=["vue", "backticks", "unbalanced", "real math", "currency and code", "display"])
+def test_a_dollar_span_that_cannot_be_math_is_text(markdown: str, maths: list[str], words: str) -> None:
+    ast, _html, _diagnostics = normalize_markdown(markdown)
+    assert _maths(ast) == maths
+    assert " ".join(stringify(ast["blocks"]).split()) == words
+
+
+def test_dollar_text_is_a_notice_when_clear_and_one_warning_when_ambiguous() -> None:
+    markdown = "a vm.$el 在 document 中 vm.$b\n\n$\\alpha 的值$ 与 $\\beta 是$\n"
+    _ast, _html, diagnostics = normalize_markdown(markdown)
+    found = [(d.severity, d.line, d.message) for d in diagnostics if d.kind == "dollar-text"]
+    assert found == [("notice", 1, ("$el 在 document 中 vm.$ kept as text, not math (it holds CJK text outside "
+                                    "\\text{…})")),
+                     ("warning", 3, ("$\\alpha 的值$, $\\beta 是$ kept as text: it looks like TeX but holds what "
+                                    "math cannot"))]

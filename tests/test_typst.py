@@ -14,7 +14,7 @@ import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 from conftest import ARTICLES, SORA, broken_on_purpose, configured, target_for
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from test_verify import articles
 
 from publish import verify
@@ -145,6 +145,19 @@ def test_a_compile_error_is_an_export_error_with_the_line() -> None:
     assert failed.value.line == 6
 
 
+@pytest.mark.slow
+def test_empty_link_targets_are_their_text(tmp_path: Path) -> None:
+    """`[暂无]()` in a table and `[paper title]()` in prose: Typst refuses an empty URL."""
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: 空链接\n---\n\n论文见 [paper title]() 与 [另一篇](<>)，还有 [脚注][ref]。\n\n"
+        "| 名称 | 链接 |\n|---|---|\n| 甲 | [暂无]() |\n| 乙 | [空格]( ) |\n\n[ref]: <>\n", encoding="utf-8")
+    article, pdf, _ctx = export(tmp_path / "a.md")
+    text = " ".join(readers.pdf_text(pdf).split())
+    for words in ("paper title", "另一篇", "暂无", "空格", "脚注"):
+        assert words in text, words
+    assert verify.verify(article, [(PdfExporter(), pdf)]) == []
+
+
 # --- Chinese typography --------------------------------------------------------------------------
 
 def _first_chars_x(pdf: bytes, chars: str) -> list[float]:
@@ -240,6 +253,7 @@ def test_raw_html_blocks_are_read_as_html_in_one_call() -> None:
 @settings(max_examples=10, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(text=articles())
+@example(text="---\ntitle: 链接\n---\n\n论文见 [paper title]()。\n\n| 名称 | 链接 |\n|---|---|\n| 甲 | [暂无]( ) |\n")
 def test_generated_articles_convert_with_typst_and_lose_nothing(tmp_path: Path, text: str) -> None:
     path = tmp_path / "post.md"
     path.write_text(text, encoding="utf-8")

@@ -193,12 +193,17 @@ zh_words = st.text(alphabet=ZH, min_size=4, max_size=14)
 en_words = st.lists(st.sampled_from(EN), min_size=3, max_size=10).map(" ".join)
 sentence = st.one_of(zh_words.map(lambda w: w + "。"), en_words.map(lambda w: w.capitalize() + "."))
 phrase = st.one_of(zh_words, en_words)
+#: Link targets real posts write, the odd ones included: a placeholder (`[暂无]()`), an anchor that
+#: does not exist, a bare `#`, a script or a scheme with nothing after it.
+link_target = st.sampled_from(["", " ", "<>", "#", "#缺失的锚点", "?", "%", "mailto:", "http://",
+                               "javascript:void(0)", "<a b.md>", "https://example.com/路径?q=1#x"])
 
 
 @st.composite
 def blocks(draw: st.DrawFn) -> str:
     kind = draw(st.sampled_from(["prose", "indented", "list", "ordered", "table", "code",
-                                 "html-div", "html-list", "html-tag-in-text", "html-table", "html-details", "quote"]))
+                                 "html-div", "html-list", "html-tag-in-text", "html-table", "html-details", "quote",
+                                 "link", "link-table"]))
     items = draw(st.lists(phrase, min_size=1, max_size=4))
     if kind == "prose":
         return " ".join(draw(st.lists(sentence, min_size=1, max_size=4)))
@@ -212,6 +217,10 @@ def blocks(draw: st.DrawFn) -> str:
         return "| 名称 | 说明 |\n|---|---|\n" + "\n".join(f"| {item} | {item[::-1]} |" for item in items)
     if kind == "code":
         return "```python\n" + "\n".join(f"print('{item}')" for item in items) + "\n```"
+    if kind == "link":
+        return " ".join(f"{item}：[{item}]({draw(link_target)})。" for item in items)
+    if kind == "link-table":
+        return "| 名称 | 链接 |\n|---|---|\n" + "\n".join(f"| {item} | [{item}]({draw(link_target)}) |" for item in items)
     if kind == "html-div":
         return '<div class="note">\n' + "".join(f"<p>{item}</p>" for item in items) + "\n</div>"
     if kind == "html-tag-in-text":  # a tag named in a raw HTML tip, as the Vue docs write them

@@ -45,6 +45,9 @@ class Config:
     strict: bool = False
     drafts: bool = False
     indented_prose: bool = True
+    #: Print template tags no rule knows (`{% include ad.html %}`, `{{ page.x }}`) as text instead
+    #: of leaving them out (with a warning) of every output.
+    keep_unknown_tags: bool = False
     #: The page theme (HTML, PDF, EPUB stylesheets); the WeChat snippet's is `[wechat] theme`.
     theme: str = "default"
     raw_html: RawHtml = "safe"

@@ -5,21 +5,22 @@ nothing else) is the shortest way to pixels, and PDFium is already how the guard
 Typst's PDF is drawn the same way (and its text read back), so both engines give the same pixels
 for the same page.
 The PNG is a palette image when 256 colours hold the picture (text on a plain ground: a much
-smaller file), else true colour (photos, colour emoji): never a visible loss to save bytes.
+smaller file), else true colour (photos, colour emoji): never a visible loss to save bytes
+(`pngfile`). A tall page is drawn, its palette chosen and its PNG written strip by strip
+(`Strips`), and the cards of a note share one palette (`shared_pngs`).
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Protocol, cast
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from publish.engines import pngfile
 
 if TYPE_CHECKING:
     from PIL import Image
-
-#: Largest difference of a channel (0–255) the palette may make to any pixel: below what an eye
-#: sees in anti-aliased text edges, far below what a photo or an emoji loses when posterized.
-PALETTE_TOLERANCE = 16
 
 
 class Pages(Protocol):
@@ -31,6 +32,10 @@ class Pages(Protocol):
     def text(self, start: int, stop: int) -> str: ...
 
     def pictures(self, start: int, stop: int, width: int) -> Iterator[tuple[Image.Image, str]]: ...
+
+    def pdf_of(self, start: int, stop: int) -> tuple[bytes, range]:
+        """A PDF holding the run, and the indices of its pages in it (to draw them in bands)."""
+        ...
 
 
 class PdfPages:
@@ -54,6 +59,9 @@ class PdfPages:
 
     def pictures(self, start: int, stop: int, width: int) -> Iterator[tuple[Image.Image, str]]:
         return map(paired, rasterize(self.pdf, width, range(start, min(stop, len(self)))), self._texts[start:stop])
+
+    def pdf_of(self, start: int, stop: int) -> tuple[bytes, range]:
+        return self.pdf, range(start, min(stop, len(self)))
 
 
 def paired(image: Image.Image, text: str) -> tuple[Image.Image, str]:
@@ -130,74 +138,97 @@ _STRIP = 512
 
 
 def png(image: Image.Image) -> bytes:
-    """`image` as an optimized PNG: palette when it holds (see `PALETTE_TOLERANCE`; its grounds kept,
-    `_with_grounds`), deterministic (no time or software chunks; the same pixels, the same bytes)."""
+    """`image` as an optimized PNG: on its own palette when one holds it, else true colour."""
+    palette = pngfile.palette_for(image)
+    found = pngfile.encode([image], image.width, image.height, palette) if palette is not None else None
+    return found or _true_colour([image], image.width, image.height)
+
+
+def shared_pngs(draw: Callable[[], Iterator[Image.Image]]) -> list[bytes]:
+    """The pictures `draw()` gives (drawn twice, held one at a time), as PNGs on one palette chosen
+    on a sample of all of them; a picture the shared palette does not hold gets its own (`png`)."""
+    palette = pngfile.palette_for(pngfile.stacked(pngfile.sample(image) for image in draw()))
+    out = []
+    for image in draw():
+        found = pngfile.encode([image], image.width, image.height, palette) if palette is not None else None
+        out.append(found or png(image))
+    return out
+
+
+def _true_colour(strips: Any, width: int, height: int) -> bytes:
+    data = pngfile.encode(strips, width, height, None)
+    assert data is not None  # true colour holds every picture
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class Strips:
+    """One PDF page drawn `width` px wide, a band of rows at a time (`draw(top, bottom)`)."""
+
+    page: Any
+    width: int
+    height: int
+    scale: float
+
+    def draw(self, top: int, bottom: int) -> Image.Image:
+        """Rows `top` to `bottom` (exclusive) as an RGB image exactly `width` px wide."""
+        full_w, full_h = math.ceil(self.page.get_width() * self.scale), math.ceil(self.page.get_height() * self.scale)
+        # pypdfium2 takes the crop in points and rounds it up to pixels: half a pixel less lands
+        # on the row wanted exactly, whatever the float error.
+        crop = [0.0, _points(full_h - bottom, self.scale), _points(full_w - self.width, self.scale),
+                _points(top, self.scale)]
+        bitmap = self.page.render(scale=self.scale, crop=tuple(crop), draw_annots=False)
+        image: Image.Image = bitmap.to_pil()
+        bitmap.close()
+        return image if image.mode == "RGB" else image.convert("RGB")
+
+    def bands(self, bottom: int | None = None) -> Iterator[Image.Image]:
+        """The page down to `bottom` (all of it by default), band by band."""
+        end = self.height if bottom is None else bottom
+        for top in range(0, end, _BAND):
+            yield self.draw(top, min(end, top + _BAND))
+
+
+def _points(pixels: int, scale: float) -> float:
+    return 0.0 if pixels <= 0 else (pixels - 0.5) / scale
+
+
+#: Rows drawn at a time: 1080 × 1024 RGB is about 3 MB.
+_BAND = 1024
+
+
+def page_strips(pdf: bytes, width: int, pages: range) -> Iterator[Strips]:
+    """Each of `pages` of `pdf`, to be drawn `width` px wide in bands (the document stays open
+    while the caller draws it)."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(pdf)
+    try:
+        for index in pages:
+            page = doc[index]
+            scale = width / page.get_width()
+            yield Strips(page, width, math.ceil(page.get_height() * scale), scale)
+            page.close()
+    finally:
+        doc.close()
+
+
+def long_png(strips: Strips, margins: tuple[int, int]) -> bytes:
+    """A tall page as a PNG, its empty bottom cut down to the bottom margin (`margins`: top,
+    bottom): a first pass finds where the content ends and samples the palette, a second draws
+    and writes the rows kept, band by band; never the whole page at once."""
     from PIL import Image as PILImage
-
-    out = image
-    for method in (PILImage.Quantize.FASTOCTREE, PILImage.Quantize.MAXCOVERAGE):  # fast first
-        quantized = image.quantize(colors=256, method=method, dither=PILImage.Dither.NONE)
-        quantized = _snapped(_with_grounds(image, quantized))
-        if _largest_difference(image, quantized) <= PALETTE_TOLERANCE:
-            out = quantized
-            break
-    buffer = io.BytesIO()
-    # zlib level 6: nearly level 9's size in a fraction of its time; the palette makes PNGs small.
-    out.save(buffer, "PNG", compress_level=6)
-    return buffer.getvalue()
-
-
-def _largest_difference(image: Image.Image, quantized: Image.Image) -> int:
-    """The largest change of a channel the palette makes to any pixel, compared strip by strip
-    (the whole page at once would need two more full-size RGB images)."""
     from PIL import ImageChops
 
-    largest = 0
-    for top in range(0, image.height, _STRIP):
-        box = (0, top, image.width, min(image.height, top + _STRIP))
-        extrema: Any = ImageChops.difference(image.crop(box), quantized.crop(box).convert("RGB")).getextrema()
-        largest = max(largest, *(high for _low, high in extrema))
-        if largest > PALETTE_TOLERANCE:
-            break
-    return largest
-
-
-#: A colour on at least this share of the pixels is a ground (a page, a code block, a quote): kept
-#: exact in the palette.
-GROUND_SHARE = 0.002
-
-
-def _with_grounds(image: Image.Image, quantized: Image.Image) -> Image.Image:
-    """`image` on `quantized`'s palette with its grounds' colours put in exactly.
-
-    The octree averages a bucket: a code block's 244 grey and a quote's 245 beside the white page
-    would share the white's bucket and vanish (within the tolerance pixel by pixel, but a whole
-    panel gone). The grounds are found on every 8th pixel each way, a sample small enough to be
-    cheap; then the image is mapped onto the amended palette.
-    """
-    from PIL import Image as PILImage
-
-    sample = image.resize((max(1, image.width // 8), max(1, image.height // 8)), PILImage.Resampling.NEAREST)
-    pixels = sample.width * sample.height
-    counts = cast("list[tuple[int, tuple[int, int, int]]]", sample.getcolors(pixels) or [])
-    grounds = [colour for count, colour in sorted(counts, reverse=True) if count >= GROUND_SHARE * pixels][:64]
-    palette = quantized.getpalette() or []
-    used = cast("list[tuple[int, int]]", quantized.getcolors(256) or [])
-    by_use = [tuple(palette[3 * index:3 * index + 3]) for _count, index in sorted(used, reverse=True)]
-    colours = list(dict.fromkeys([*grounds, *by_use]))[:256]
-    target = PILImage.new("P", (1, 1))
-    target.putpalette([value for colour in colours for value in colour])
-    return image.quantize(palette=target, dither=PILImage.Dither.NONE)
-
-
-def _snapped(image: Image.Image) -> Image.Image:
-    """A palette whose near-white and near-black entries are made exact: a bucket's average
-    (254, 254, 254) for a white page would tint every background pixel of the picture."""
-    palette = image.getpalette() or []
-    fixed = [255 if all(v >= 250 for v in palette[i:i + 3]) else 0 if all(v <= 5 for v in palette[i:i + 3])
-             else None for i in range(0, len(palette), 3)]
-    for index, value in enumerate(fixed):
-        if value is not None:
-            palette[3 * index:3 * index + 3] = [value] * 3
-    image.putpalette(palette)
-    return image
+    samples, bottom, top = [], 0, 0
+    for band in strips.bands():
+        samples.append(pngfile.sample(band))
+        box = ImageChops.difference(band, PILImage.new("RGB", band.size, (255, 255, 255))).getbbox()
+        if box is not None:
+            bottom = top + box[3]
+        top += band.height
+    height = min(strips.height, max(bottom, margins[0]) + margins[1])
+    palette = pngfile.palette_for(pngfile.stacked(samples))
+    del samples
+    found = pngfile.encode(strips.bands(height), strips.width, height, palette) if palette is not None else None
+    return found or _true_colour(strips.bands(height), strips.width, height)

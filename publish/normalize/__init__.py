@@ -17,6 +17,7 @@ from publish.model import Diagnostic, PandocAst, Severity, Source
 from publish.normalize import (
     autolink,
     diagrams,
+    dollars,
     footnotes,
     headings,
     indent,
@@ -77,6 +78,7 @@ TEXT_TRANSFORMS: tuple[tuple[str, TextTransform], ...] = (
     ("templates", templates.run),
     ("indent", indent.run),
     ("rawtext", rawtext.run),
+    ("dollars", dollars.run),
     ("footnotes", footnotes.run),
     ("typography", typography.run),
 )

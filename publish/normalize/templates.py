@@ -8,19 +8,29 @@ order on the raw body: `{% raw %}` regions are set aside untouched and their mar
 `{{ url_for('…') }}`) take `Config.site_url`; links to other posts
 (Jekyll's `{% post_url 2024-03-01-slug %}`, Hexo's `{% post_link slug [text] %}`) become relative
 links to those Markdown files, which the links transform then marks as article links; Hexo's
-`{% asset_img a.png [title] %}` becomes an image in the post's asset folder. Any other tag is
-left as text with a notice: an unknown plugin's tag must never break the article.
+`{% asset_img a.png [title] %}` becomes an image in the post's asset folder.
+
+Any other tag (`{% include ad.html %}`, `{{ page.views }}`, an mdBook `{{#include}}`) is what an
+unknown plugin would have replaced: printed as written it is noise in every output, so it is left
+out of the prose, with one warning per article naming them (`keep_unknown_tags` prints them as
+text instead, a notice each). Code is never touched: fenced and indented code blocks (markdown-it's
+block map), code spans and link targets keep their braces, as a writer documenting Liquid means.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+import unicodedata
 import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from markdown_it import MarkdownIt
+
 from publish.normalize import site_links
+from publish.normalize.prose import looks_like_prose
 
 if TYPE_CHECKING:
     from publish.normalize import Context
@@ -38,6 +48,12 @@ _SITE_PATH = re.compile(r"(?:\{\{-?\s*site\.baseurl\s*-?\}\})?(/[^\s()\[\]<>\"']
 _SITE_PAIR = re.compile(r"\{\{-?\s*site\.url\s*-?\}\}\{\{-?\s*site\.baseurl\s*-?\}\}")
 _POST = re.compile(r"\{%-?\s*(?P<tag>post_url|post_link|asset_img)\s+(?P<args>[^%]*?)\s*-?%\}")
 _OTHER = re.compile(r"\{%-?.*?-?%\}|\{\{-?.*?-?\}\}")
+#: An unknown tag with the blanks around it (collapsed to one, or none beside punctuation).
+_SPACED = re.compile(rf"(?P<before>[ \t]*)(?P<tag>{_OTHER.pattern})(?P<after>[ \t]*)")
+#: What an unknown tag in prose is not: code spans and link targets (`](…)`, `<…>`) are the author's.
+_KEPT = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)|\]\([^)\n]*\)|<[^>\n]*>", re.DOTALL)
+_MD = MarkdownIt("commonmark")
+_PROSE_BLOCKS = ("paragraph_open", "heading_open", "html_block")
 #: Raw regions are replaced by these private-use markers while the rest is rewritten.
 _HOLD = "\ue000{}\ue001"
 _HELD = re.compile("\ue000(\\d+)\ue001")
@@ -62,10 +78,54 @@ def run(text: str, ctx: Context) -> str:
     text = _BLOCK.sub(lambda m: _fence(m, ctx), text)
     text = _site_vars(text, ctx)
     text = _POST.sub(lambda m: _post(m, ctx), text)
-    for match in _OTHER.finditer(text):
-        ctx.report("notice", f"template tag {match.group(0)!r} left as text", "remove it, or wrap it in {% raw %}",
-                   line=ctx.source.line_of(match.group(0)), kind="template-tag", subject=match.group(0))
+    if ctx.config.keep_unknown_tags:
+        for match in _OTHER.finditer(text):
+            ctx.report("notice", f"template tag {match.group(0)!r} left as text",
+                       "remove it, or wrap it in {% raw %}", line=ctx.source.line_of(match.group(0)),
+                       kind="template-tag", subject=match.group(0))
+    elif _OTHER.search(text):
+        text = _leave_out_unknown(text, ctx)
     return _HELD.sub(lambda m: held[int(m.group(1))], text)
+
+
+def _leave_out_unknown(text: str, ctx: Context) -> str:
+    """Unknown tags removed from the prose blocks (code kept), one warning naming them all."""
+    lines = text.split("\n")
+    removed: list[str] = []
+    for token in _MD.parse(text):
+        if token.map is None or not (token.type in _PROSE_BLOCKS or token.type == "code_block"
+                                     and looks_like_prose(token.content.rstrip("\n").split("\n"))):
+            continue
+        start, end = token.map
+        block = "\n".join(lines[start:end])
+        fixed = _SPACED.sub(functools.partial(_removed, kept=[m.span() for m in _KEPT.finditer(block)],
+                                              removed=removed), block)
+        if fixed != block:  # the line count is kept: later reports name the author's lines
+            lines[start:end] = fixed.split("\n")
+    if removed:
+        first = removed[0]
+        named = ", ".join(dict.fromkeys(removed))
+        ctx.report("warning", f"template tags left out: {named}", "remove them, or set keep_unknown_tags = true "
+                   "to print them as text", line=ctx.source.line_of(first), kind="template-tag", subject=named)
+    return "\n".join(lines)
+
+
+def _removed(match: re.Match[str], *, kept: list[tuple[int, int]], removed: list[str]) -> str:
+    """The blanks an unknown tag leaves: one between two words, none at an edge or beside punctuation."""
+    tag = match.group("tag")
+    if any(start <= match.start("tag") < end for start, end in kept):
+        return match.group(0)
+    removed.append(tag)
+    text, before, after = match.string, match.start(), match.end()
+    left = text[before - 1] if before else "\n"
+    right = text[after] if after < len(text) else "\n"
+    spaced = match.group("before") and match.group("after")
+    joins_words = not _edge_or_punctuation(left) and not _edge_or_punctuation(right)
+    return " " if spaced and joins_words else ""
+
+
+def _edge_or_punctuation(char: str) -> bool:
+    return char in "\n" or unicodedata.category(char)[0] in "PZ"
 
 
 def _fence(match: re.Match[str], ctx: Context) -> str:

@@ -48,6 +48,18 @@ _GENERIC = {"serif": "serif", "sans": "sans-serif", "mono": "monospace"}
 EMOJI = ["Noto Color Emoji", "Apple Color Emoji", "Segoe UI Emoji"]
 
 
+#: Punctuation Chinese shares with Latin text: Latin faces have it too, narrow and placed for Latin.
+SHARED_PUNCTUATION = "\u201c\u201d\u2018\u2019\u2014\u2026\u00b7"
+_CJK_CHARACTERS = ("\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff"
+                   "\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef")
+#: Shared punctuation in CJK context (next to a CJK character: `说“`, `”——然`, `“你`), with that
+#: character: in an article whose stack is Latin first, it takes the CJK face. One pattern for both
+#: engines: Python's `re` (the page's HTML) and Typst's (Rust) regex (a show rule); no look-around.
+CJK_CONTEXT = f"[{SHARED_PUNCTUATION}]+[{_CJK_CHARACTERS}]|[{_CJK_CHARACTERS}][{SHARED_PUNCTUATION}]+"
+#: The language tag of each regional CJK face (for `lang` on text set in it).
+REGION_TAGS = {"SC": "zh-CN", "TC": "zh-TW", "HK": "zh-HK", "JP": "ja", "KR": "ko"}
+
+
 def cjk_region(language: str) -> str | None:
     """`SC`, `TC`, `JP` or `KR` for a CJK language tag, else None."""
     tag = language.lower()

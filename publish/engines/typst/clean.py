@@ -7,10 +7,14 @@ writer's mistakes (a missing anchor or image); here they become text, so the doc
 - raw HTML blocks are read by pandoc's HTML reader (`rawhtml`), raw Typst or LaTeX is dropped
   (as the HTML page drops it: only raw HTML is the writer's to use, and raw Typst could read
   files or import packages);
-- citations are their text; an internal link to a missing or empty anchor is its text; an id
-  used twice keeps only its first element;
+- citations are their text; a link with an empty target (`[暂无]()`: Typst's "URL must not be
+  empty") or to a missing or empty anchor is its text; an id used twice keeps only its first
+  element;
 - a link to another article points at its web page under `--site-url`, or is its text with a
   warning (as the WeasyPrint PDF does);
+- in an article whose stacks are Latin first, shared punctuation next to CJK text (`说“`, `”——然`)
+  is drawn by `publish-cjk`, CJK face first (`publish.render.cjk_context` says why); a quote
+  pandoc made of straight quotes around CJK text likewise;
 - every image goes through the resolver into the temporary root (`staging`); one that is refused
   or not an image prints its alt text, with a warning.
 
@@ -19,8 +23,10 @@ The result is a new AST; the article's own is never changed (other exporters sha
 
 from __future__ import annotations
 
+import json
+import re
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from publish.engines.typst import rawhtml, staging
@@ -29,6 +35,7 @@ from publish.exporters import ExportContext
 from publish.model import Article, PandocAst
 from publish.normalize import xref
 from publish.pandoc.nodes import stringify, walk
+from publish.render import fonts
 from publish.runtime.resources import ResourceRefused, is_remote
 
 Node = dict[str, Any]
@@ -73,6 +80,11 @@ class _Cleaner:
     #: The images written in Markdown (normalize checked those; raw HTML ones it could not).
     markdown_images: set[int]
     voice: Voice
+    #: Shared punctuation in CJK context, in an article whose stacks are Latin first (else None).
+    cjk_context: re.Pattern[str] | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.cjk_context = None if self.article.metadata.is_cjk else _CJK_CONTEXT
 
     def items(self, items: list[Any]) -> list[Any]:
         """A list of nodes (or of anything else in the AST), each replaced by what it becomes."""
@@ -109,6 +121,10 @@ class _Cleaner:
             return self.items(made) if made else []
         if kind == "Cite":
             return self.items(node["c"][1])
+        if kind == "Str" and self.cjk_context is not None:
+            return _cjk_runs(node["c"], self.cjk_context)
+        if kind == "Quoted" and self.cjk_context is not None:
+            return self.quoted(node, self.cjk_context)
         if kind == "Link":
             return self.link(node)
         if kind == "Image":
@@ -118,6 +134,8 @@ class _Cleaner:
     def link(self, node: Node) -> list[Any]:
         attr, content, (target, title) = node["c"]
         content = self.items(content)
+        if not target.strip():  # a placeholder (`[暂无]()`): WeasyPrint draws its text, Typst refuses
+            return content
         marked = dict(attr[2]).get(xref.ARTICLE_ATTR)
         if marked is not None:
             ref = xref.ArticleRef.parse(marked)
@@ -131,6 +149,15 @@ class _Cleaner:
                                   line=self._line(ref.path.name), kind=self.voice.link_kind, subject=str(ref.path))
                 return content
         return [{"t": "Link", "c": [attr, content, [target, title]]}]
+
+    def quoted(self, node: Node, context: re.Pattern[str]) -> list[Any]:
+        """Straight quotes pandoc made a quotation of: curly ones, CJK face first next to CJK text."""
+        kind, content = node["c"]
+        words = stringify(content)
+        opening, closing = ("\u201c", "\u201d") if kind["t"] == "DoubleQuote" else ("\u2018", "\u2019")
+        if not (context.fullmatch(opening + words[:1]) or context.fullmatch(words[-1:] + closing)):
+            return [{**node, "c": [kind, self.items(content)]}]
+        return [_cjk(opening), *self.items(content), _cjk(closing)]
 
     def image(self, node: Node) -> list[Any]:
         attr, alt, (src, _title) = node["c"]
@@ -159,6 +186,30 @@ class _Cleaner:
     def _line(self, text: str) -> int | None:
         source = self.article.source
         return source.line_of(text) or source.line_of(text.rpartition("/")[2])
+
+
+_CJK_CONTEXT = re.compile(fonts.CJK_CONTEXT)
+
+
+def _cjk_runs(text: str, context: re.Pattern[str]) -> list[Node]:
+    """A `Str`, its shared punctuation in CJK context drawn by `publish-cjk` (as literal text:
+    pandoc's writer would make `’` a smart quote, which no font rule reaches)."""
+    out: list[Node] = []
+    at = 0
+    for match in context.finditer(text):
+        if match.start() > at:
+            out.append({"t": "Str", "c": text[at:match.start()]})
+        out.append(_cjk(match.group(0)))
+        at = match.end()
+    if not out:
+        return [{"t": "Str", "c": text}]
+    if at < len(text):
+        out.append({"t": "Str", "c": text[at:]})
+    return out
+
+
+def _cjk(text: str) -> Node:
+    return _raw(f"#publish-cjk({json.dumps(text, ensure_ascii=False)});")
 
 
 def _raw(text: str) -> Node:

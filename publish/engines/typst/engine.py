@@ -57,7 +57,7 @@ def typeset(article: Article, ctx: ExportContext, template: str, data: Inputs, *
     (read by the template as `meta`). Warnings and errors speak as `voice` (the PDF, or a picture
     format that lays out with Typst)."""
     # The template reads its input from `sys.inputs` (see `inputs`), never from spliced markup.
-    preamble = (f'#import "{template}.typ": {template}, horizontalrule, publish-image, publish-meta\n'
+    preamble = (f'#import "{template}.typ": {template}, horizontalrule, publish-cjk, publish-image, publish-meta\n'
                 f"#show: {template}.with(publish-meta)\n")
     stage = Stage()
     ast = clean.for_typst(article, ctx, stage, voice)

@@ -66,7 +66,8 @@ def font_css(language: str, cjk_fallback: str) -> str:
     are found by fontconfig's fallback (named in the stack, Pango would set digits in them)."""
     sans = fonts.css_family([f for f in fonts.stack(language, "sans", fallback=cjk_fallback)
                              if f not in fonts.EMOJI])
-    return f"@page {{ font-family: {sans}; }}\nbody, .title-block p {{ font-family: {sans}; }}\n"
+    return (f"@page {{ font-family: {sans}; }}\nbody, .title-block p {{ font-family: {sans}; }}\n"
+            + page.cjk_context_css(language, "print", "sans", "sans", cjk_fallback))
 
 
 def page_html(article: Article, ctx: ExportContext, css: str, label: str) -> str:
@@ -106,6 +107,10 @@ class WeasyPages:
             return iter(())
         images = raster.rasterize(self.document.copy(pages).write_pdf(), width)
         return map(raster.paired, images, [render.page_text(page) for page in pages])
+
+    def pdf_of(self, start: int, stop: int) -> tuple[bytes, range]:
+        pages = self.document.pages[start:stop]
+        return self.document.copy(pages).write_pdf(), range(len(pages))
 
 
 def lay_out(article: Article, ctx: ExportContext, html: str, label: str) -> Any:

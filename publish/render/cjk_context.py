@@ -1,0 +1,40 @@
+"""Chinese quotes and dashes in an article whose font stack is Latin first, marked for the CJK face.
+
+An English article quoting Chinese, or a Chinese post whose front matter says `lang: en`, sets
+“ ” ‘ ’ — … in its first (Latin) face: narrow, placed for Latin, beside full-width Han. Those
+characters exist in both kinds of face, so only their context says which one they belong to:
+each run of shared punctuation next to a CJK character (`fonts.CJK_CONTEXT`) is wrapped in a
+`<span lang>` of the article's CJK region, which the page's CSS sets CJK face first
+(`publish.render.page.font_css`). Code, preformatted text, scripts and inline SVG or MathML are
+left as they are. Typst does the same with a show rule on the same pattern (`article.typ`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from publish.render import fonts
+
+_CONTEXT = re.compile(fonts.CJK_CONTEXT)
+_TAG = re.compile(r"(<[^>]*>)")
+#: Elements whose text is not prose: nothing inside them is marked.
+_LITERAL = re.compile(r"<(/?)(code|pre|script|style|svg|math|textarea|title)\b", re.IGNORECASE)
+
+
+def mark(html: str, tag: str) -> str:
+    """`html` with shared punctuation in CJK context wrapped in `<span lang="tag">`."""
+    if not _CONTEXT.search(html):
+        return html
+    out: list[str] = []
+    literal = 0  # depth of the literal elements we are inside
+    for part in _TAG.split(html):
+        if part.startswith("<"):
+            opened = _LITERAL.match(part)
+            if opened and not part.endswith("/>"):
+                literal = max(0, literal + (-1 if opened.group(1) else 1))
+            out.append(part)
+        elif literal or not part:
+            out.append(part)
+        else:
+            out.append(_CONTEXT.sub(lambda m: f'<span lang="{tag}">{m.group(0)}</span>', part))
+    return "".join(out)
