@@ -65,6 +65,7 @@ def main() -> None:
     publish sora.md --to pdf,epub       one article, two formats, into dist/
     publish posts/ --to all --out site  every *.md below posts/
     publish check posts/                lint without writing anything
+    publish draft posts/ --to wechat,devto   a draft of each article on WeChat and dev.to
     publish doctor                      check fonts, pandoc, WeasyPrint, Java
     """
 
@@ -97,6 +98,6 @@ def doctor() -> None:
 
 
 # the commands register themselves on `main` when imported
-from publish.cli import build, check, serve
+from publish.cli import build, check, draft, serve
 
-__all__ = ["build", "check", "main", "serve"]
+__all__ = ["build", "check", "draft", "main", "serve"]

@@ -7,7 +7,7 @@ from typing import ClassVar
 from publish.exporters import Paste
 from publish.exporters.platforms import frontmatter
 from publish.exporters.platforms.exporter import MarkdownPlatform
-from publish.exporters.platforms.options import PlatformOptions
+from publish.exporters.platforms.options import DevtoOptions, PlatformOptions
 from publish.model import Article
 
 
@@ -18,6 +18,7 @@ class DevtoExporter(MarkdownPlatform):
     label: ClassVar[str] = "the dev.to Markdown"
     paste: ClassVar[Paste] = Paste("text", "dev.to", "Paste it whole, front matter included, into the basic Markdown editor at dev.to/new; it stays a draft (published: false) until you publish it.")
     escape_liquid: ClassVar[bool] = True
+    options: ClassVar[type[DevtoOptions]] = DevtoOptions
 
     def header(self, article: Article, opts: PlatformOptions) -> frontmatter.Header:
         return frontmatter.devto(article, opts)

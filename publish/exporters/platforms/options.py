@@ -25,6 +25,14 @@ class MapOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class DevtoOptions(MapOptions):
+    """`[devto]`: the image map, and where `publish draft` finds dev.to's API."""
+
+    api_base: str = field(default="https://dev.to", metadata=rule(
+        help="`publish draft`: where dev.to's API answers (a proxy, or a test server)"))
+
+
+@dataclass(frozen=True, slots=True)
 class JuejinOptions:
     """`[juejin]`: the image map, and the theme lines its front matter may carry."""
 
@@ -46,6 +54,6 @@ class PlatformOptions:
 
 def read(exporter: Exporter, ctx: ExportContext) -> PlatformOptions:
     """The exporter's checked options (`ctx.options_for`) with the global `site_url`."""
-    declared: MapOptions | JuejinOptions = ctx.options_for(exporter)
+    declared: MapOptions | DevtoOptions | JuejinOptions = ctx.options_for(exporter)
     return PlatformOptions(exporter.name, ctx.config.site_url, declared.image_url_map,
                            getattr(declared, "theme", None) or None, getattr(declared, "highlight", None) or None)
