@@ -95,9 +95,12 @@ def _run(sources: tuple[Path, ...], to: str, out: Path | None, dry_run: bool, jo
         raise UsageError("no Markdown files found in " + ", ".join(map(str, sources)),
                          "name .md or .markdown files, or folders that hold them")
     out_dir = (out or file.out or Path("dist")).absolute()
-    plan = batch.plan(batch.Request(targets=targets, formats=platforms, out_dir=out_dir, layers=layers,
+    # Built without --strict: the formats warn about what a paste would lose and a draft does not
+    # (`_HANDLED`); --strict is applied below, to the warnings that still matter.
+    plan = batch.plan(batch.Request(targets=targets, formats=platforms, out_dir=out_dir,
+                                    layers=Layers(file=file.layer, cli={**cli, "strict": False}),
                                     jobs=jobs or file.jobs or batch.default_jobs()))
-    display = Progress(choose_mode(quiet), plan.total, strict=config.strict, single=plan.single)
+    display = Progress(choose_mode(quiet), plan.total, single=plan.single)
     try:
         built = batch.run(plan, display.started, lambda outcome: display.finished(_for_drafts(outcome, platforms)))
     finally:
@@ -111,6 +114,11 @@ def _run(sources: tuple[Path, ...], to: str, out: Path | None, dry_run: bool, jo
     ready = [o for o in built.outcomes if o.status == "ok" or o.reason == "up to date"]
     failed = built.count("failed")
     for index, outcome in enumerate(ready, 1):
+        if config.strict and outcome.warnings:
+            click.echo(f"{outcome.target.path}: error: {len(outcome.warnings)} warning(s) with --strict: no draft "
+                       "is sent — fix them, or run without --strict", err=True)
+            failed += 1
+            continue
         for platform in platforms:
             try:
                 message = _deliver(outcome, platform, shared)
@@ -120,6 +128,9 @@ def _run(sources: tuple[Path, ...], to: str, out: Path | None, dry_run: bool, jo
                 click.echo(f"{where}: error: {exc}", err=True)
                 if stops_run:
                     return EXIT_FAILED  # nothing more is sent
+                failed += 1
+                continue
+            if message is None:
                 failed += 1
                 continue
             say(f"[{index}/{len(ready)}] {outcome.target.relative.as_posix()} → {PLATFORMS[platform]}: {message}")
@@ -167,8 +178,9 @@ def _options(config: Config, platform: str) -> Any:
     return record if record is not None else type(registry.load(platform)).options()  # type: ignore[attr-defined]
 
 
-def _deliver(outcome: Outcome, platform: str, run: _Run) -> str:
-    """One article to one platform; what was done, in a few words (the plan, with --dry-run)."""
+def _deliver(outcome: Outcome, platform: str, run: _Run) -> str | None:
+    """One article to one platform; what was done, in a few words (the plan, with --dry-run);
+    None when the article was refused before anything was sent (its errors are printed)."""
     target = outcome.target
     source = load(target.path, target.root, target.relative)
     config = run.layers.for_article(source)
@@ -193,8 +205,8 @@ def _deliver(outcome: Outcome, platform: str, run: _Run) -> str:
         _warn(diagnostic)
     if run.dry_run:
         return "\n  ".join(wechat_draft.describe(job))
-    if job.refused:
-        raise DeliveryError("WeChat: the draft was not sent", "fix the errors above, then run again", target.path)
+    if job.refused:  # each error is printed above: one line each
+        return None
     _, done = wechat_draft.send(job, run.clients["wechat"], ctx, _warn)
     return f"{done} — in the draft box (草稿箱) at https://mp.weixin.qq.com"
 

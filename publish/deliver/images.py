@@ -27,6 +27,8 @@ MAX_WIDTH = 1080
 #: The cover drawn when the article names none and has no image: WeChat's 2.35:1 banner.
 COVER_SIZE = (900, 383)
 _KEPT = {"PNG": "image/png", "JPEG": "image/jpeg"}
+#: Drawings more than photographs: kept lossless (PNG) when they fit.
+_LOSSLESS = frozenset({"PNG", "GIF", "BMP"})
 
 
 class NotAnImage(Exception):
@@ -49,7 +51,7 @@ def for_wechat(data: bytes, name: str, resolver: Resolver, base: Path) -> Prepar
     `resolver` guarding what it references from folder `base`."""
     stem = PurePosixPath(name).stem or "image"
     if _is_svg(data):
-        return _encode(svg_picture(data, resolver, base), stem, "SVG → ", len(data))
+        return _encode(svg_picture(data, resolver, base), stem, "SVG → ", len(data), lossless=True)
     try:
         picture = Image.open(io.BytesIO(data))
         kind = picture.format or "?"
@@ -59,17 +61,33 @@ def for_wechat(data: bytes, name: str, resolver: Resolver, base: Path) -> Prepar
     if kind in _KEPT and len(data) <= MAX_BYTES:
         suffix = ".png" if kind == "PNG" else ".jpg"
         return Prepared(stem + suffix, data, _KEPT[kind])
-    return _encode(picture, stem, "" if kind in _KEPT else f"{kind} → ", len(data))
+    return _encode(picture, stem, "" if kind in _KEPT else f"{kind} → ", len(data),
+                   lossless=kind in _LOSSLESS)
 
 
-def _encode(picture: Image.Image, stem: str, converted: str, size: int) -> Prepared:
-    """PNG when the picture has transparency and fits, else JPEG; smaller until ≤ `MAX_BYTES`."""
+def change(data: bytes) -> str:
+    """What `for_wechat` will do to `data`, read from its header only (for `--dry-run`): "" when
+    it is sent as it is."""
+    if _is_svg(data):
+        return "SVG → PNG"
+    try:
+        kind = Image.open(io.BytesIO(data)).format or "?"
+    except (OSError, Image.DecompressionBombError, ValueError):
+        return "not an image"
+    if kind not in _KEPT:
+        return f"{kind} → {'PNG' if kind in _LOSSLESS else 'JPG/PNG'}"
+    return f"recompressed to ≤ 1 MB {kind}" if len(data) > MAX_BYTES else ""
+
+
+def _encode(picture: Image.Image, stem: str, converted: str, size: int, lossless: bool) -> Prepared:
+    """PNG for drawings (a GIF, a PNG, an SVG) and transparency while it fits, else JPEG; smaller
+    until ≤ `MAX_BYTES`."""
     alpha = picture.mode in ("RGBA", "LA", "PA") or (picture.mode == "P" and "transparency" in picture.info)
     width = picture.width
     while True:
         scaled = picture if picture.width <= width else picture.resize(
             (width, max(1, round(picture.height * width / picture.width))), Image.Resampling.LANCZOS)
-        if alpha:
+        if alpha or lossless:
             out = io.BytesIO()
             scaled.save(out, "PNG", optimize=True)
             if out.tell() <= MAX_BYTES:

@@ -173,7 +173,9 @@ def describe(job: Job) -> list[str]:
              f"content ~{len(_content_estimate(job)):,} characters")]
     for image in job.images:
         where = f"line {image.line}: " if image.line else ""
-        state = "already on WeChat (cached)" if image.url else f"upload {_size(len(image.data))}"
+        done = images.change(image.data)
+        state = "already on WeChat (cached)" if image.url else \
+            f"upload {_size(len(image.data))}" + (f" ({done})" if done else "")
         lines.append(f"  image {where}{image.src}: {state}")
     cover = job.cover
     lines.append(f"  cover {cover.origin}: " + ("already on WeChat (cached)" if cover.media_id else
