@@ -58,6 +58,15 @@ Words, and a picture already on WeChat:
 """
 
 
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (0, 0, 255)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
+
+
 def _images(folder: Path) -> None:
     folder.mkdir(parents=True)
     Image.new("RGB", (320, 200), (200, 30, 30)).save(folder / "red.png")
@@ -261,3 +270,16 @@ def test_a_host_that_times_out_fails_in_bounded_time_without_secrets() -> None:
             devto.create({"title": "t", "body_markdown": "b", "published": False})
         assert len(server.requests) == 2
     assert "key-123" not in str(caught.value)
+
+
+def test_an_expired_token_is_fetched_again_once() -> None:
+    """42001 in the middle of a run (a token lasts 7200 s): a new token, the same request again."""
+    wechat = FakeWechat()
+    with Loopback(wechat.handle) as server:
+        client = WechatClient(http.session(), Credentials(wechat.app_id, wechat.secret), server.url)
+        client.upload_image("a.png", PNG, "image/png")
+        wechat.tokens.clear()  # every token issued so far has expired
+        assert client.upload_image("b.png", PNG, "image/png").startswith("http://mmbiz.qpic.cn/")
+    assert [s.path.partition("?")[0] for s in server.requests] == [
+        "/cgi-bin/stable_token", "/cgi-bin/media/uploadimg", "/cgi-bin/media/uploadimg",
+        "/cgi-bin/stable_token", "/cgi-bin/media/uploadimg"]

@@ -170,8 +170,8 @@ def _px(value: str | None) -> float | None:
 def cover(title: str, colours: dict[str, str], fonts: str, resolver: Resolver) -> Prepared:
     """A `COVER_SIZE` banner: the title on the theme's primary colour, in the theme's fonts."""
     width, height = COVER_SIZE
-    primary = colours.get("--primary", "#0f766e")
-    soft = colours.get("--soft", "#ffffff")
+    primary = colours.get("primary", "#0f766e")
+    soft = colours.get("soft", "#ffffff")
     page = (f"<style>@page{{size:{width}px {height}px;margin:0}}"
             f"html,body{{margin:0;height:{height}px;background:{primary}}}"
             f"div{{box-sizing:border-box;height:{height}px;padding:0 72px;display:flex;align-items:center;"

@@ -35,6 +35,8 @@ _STOPS_RUN = _CREDENTIALS | {40164, 45009, 50002, 48001}
 #: The token expired during a long run: fetch a new one once and send the request again.
 _TOKEN_EXPIRED = frozenset({40001, 42001, 40014})
 STALE_MEDIA = 40007
+#: Over a limit WeChat checks itself (ours, `publish.deliver.wechat_limits`, come first).
+_TOO_LONG = {45002: "content", 45003: "title", 45004: "digest (description)", 45110: "author"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,9 @@ def refused(code: int, message: str, call: str) -> Refused:
     if code == 48001:
         return Refused(code, said, "this account has no permission for the draft API: it needs an Official "
                                    "Account (服务号 or 订阅号) with 草稿箱 access", True)
+    if code in _TOO_LONG:
+        return Refused(code, f"WeChat refused {call}: the {_TOO_LONG[code]} is too long (errcode {code}: {message})",
+                       f"shorten the {_TOO_LONG[code]}, then run again", False)
     if code == STALE_MEDIA:
         return Refused(code, said, "the draft or cover it names was deleted or published: run again and a new "
                                    "draft is created", False)

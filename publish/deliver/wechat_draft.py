@@ -22,20 +22,13 @@ from publish.deliver import images
 from publish.deliver.cache import UploadCache, digest
 from publish.deliver.drafts import Draft, Drafts
 from publish.deliver.images import NotAnImage, Prepared
+from publish.deliver.wechat_limits import LIMITS, check_limits
 from publish.deliver.wechat import STALE_MEDIA, Refused, WechatClient
 from publish.errors import DeliveryError
 from publish.model import Diagnostic, Source
 from publish.runtime.resources import Resolver, ResourceRefused, is_remote
 
 PLATFORM = "wechat"
-#: The documented limits of `draft/add` (developers.weixin.qq.com/doc/service/api/draftbox/
-#: draftmanage/api_draft_add.md): title ≤ 32 characters, author ≤ 16, digest ≤ 128; content
-#: "必须少于2万字符，小于1M" (fewer than 20,000 characters and under 1 MB, tags and styles
-#: included); content_source_url ≤ 1 KB.
-LIMITS = {"title": 32, "author": 16, "digest": 128}
-MAX_CONTENT_CHARS = 20_000
-MAX_CONTENT_BYTES = 1024 * 1024
-MAX_SOURCE_URL_BYTES = 1024
 #: The length an image URL on WeChat's host is counted at before it is known.
 _URL_ALLOWANCE = 128
 #: Hosts a draft keeps images from: what `media/uploadimg` returns.
@@ -138,31 +131,6 @@ def plan(source: Source, key: str, snippet: str, fields: Mapping[str, Any], ctx:
     job = Job(source, key, snippet, dict(fields), found, cover, ctx.drafts.get(PLATFORM, key), problems)
     job.diagnostics.extend(check_limits(source, job.fields, _content_estimate(job)))
     return job
-
-
-def check_limits(source: Source, fields: Mapping[str, Any], content: str) -> list[Diagnostic]:
-    """One error per field over WeChat's documented limit, with its count."""
-    found = []
-    for name, limit in LIMITS.items():
-        value = str(fields.get(name) or "")
-        if len(value) > limit:
-            key = "description" if name == "digest" else name
-            found.append(Diagnostic(source.path, source.line_of(value[:20]) or 1, "error",
-                                    f"WeChat: the {name} is {len(value)} characters; a draft's {name} may have at most {limit}",
-                                    f"shorten `{key}` in the front matter", kind="wechat-limit", subject=name))
-    size = len(content.encode("utf-8"))
-    if len(content) >= MAX_CONTENT_CHARS or size >= MAX_CONTENT_BYTES:
-        found.append(Diagnostic(source.path, 1, "error",
-                                f"WeChat: the content is {len(content):,} characters ({size:,} bytes) with its styles; "
-                                f"a draft takes fewer than {MAX_CONTENT_CHARS:,} characters and under 1 MB",
-                                "split the article, or choose a WeChat theme with fewer styles", kind="wechat-limit",
-                                subject="content"))
-    url = str(fields.get("content_source_url") or "")
-    if len(url.encode("utf-8")) > MAX_SOURCE_URL_BYTES:
-        found.append(Diagnostic(source.path, 1, "error",
-                                f"WeChat: the original-article URL is {len(url.encode('utf-8'))} bytes; at most 1 KB",
-                                "shorten `permalink` or site_url", kind="wechat-limit", subject="content_source_url"))
-    return found
 
 
 def describe(job: Job) -> list[str]:
