@@ -22,8 +22,8 @@ from publish.deliver import images
 from publish.deliver.cache import UploadCache, digest
 from publish.deliver.drafts import Draft, Drafts
 from publish.deliver.images import NotAnImage, Prepared
-from publish.deliver.wechat_limits import LIMITS, check_limits
 from publish.deliver.wechat import STALE_MEDIA, Refused, WechatClient
+from publish.deliver.wechat_limits import LIMITS, check_limits
 from publish.errors import DeliveryError
 from publish.model import Diagnostic, Source
 from publish.runtime.resources import Resolver, ResourceRefused, is_remote
