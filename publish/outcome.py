@@ -37,6 +37,8 @@ class Outcome:
     #: What failed it: "source" (load, parse, options: every format would fail alike), or
     #: "export" (one exporter's `ExportError`); empty when it did not fail on an error.
     stage: str = ""
+    #: Images this run sent to the image host for this article (`--upload`), root-relative paths.
+    uploaded: tuple[str, ...] = ()
 
     @property
     def outputs(self) -> list[Path]:

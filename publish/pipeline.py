@@ -1,4 +1,5 @@
-"""The pipeline, stage by stage: load → parse → normalize → render → export → verify → write (atomically)."""
+"""The pipeline, stage by stage: load → parse → normalize → (host images) → render → export → verify →
+write (atomically)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typing import TYPE_CHECKING
 from publish import normalize, parse, verify
 from publish.config.record import Config
 from publish.config.themes import Theme, load_theme
+from publish.deliver import hosting
+from publish.deliver.hosting import Hosted
 from publish.errors import ExportError, LostText, PublishError
 from publish.exporters import Exported, Exporter, Output, Shared, run
 from publish.model import Article, Diagnostic, Source
@@ -102,6 +105,7 @@ def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme
     status: Status = "ok"
     reason, digest, stage = "", "", ""
     references: tuple[Reference, ...] = ()
+    uploaded: tuple[str, ...] = ()
     try:
         start = time.perf_counter()
         source = load(target.path, target.root, target.relative)
@@ -115,26 +119,32 @@ def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme
             found.extend(source.diagnostics)
             status, reason = "skipped", "draft"
         else:
-            formats, references = _export(target, source, exporters, config, theme, out_dir, helpers or {},
-                                          articles, write, found, timings)
+            formats, references, uploaded = _export(target, source, exporters, config, theme, out_dir,
+                                                    helpers or {}, articles, write, found, timings)
     except PublishError as exc:
         status, formats, stage = "failed", {}, "export" if isinstance(exc, ExportError) else "source"
         found.append(error_diagnostic(exc, target.path))
     found = diagnostics.ordered(found)
     status, reason = verdict(status, reason, found, config.strict)
-    return Outcome(target, status, reason, formats, tuple(found), timings, digest, theme.name, references, stage)
+    return Outcome(target, status, reason, formats, tuple(found), timings, digest, theme.name, references, stage,
+                   uploaded)
 
 
 def _export(target: Target, source: Source, exporters: Sequence[Exporter], config: Config, theme: Theme,
             out_dir: Path, helpers: Mapping[str, Helper], articles: frozenset[Path], write: bool,
-            found: list[Diagnostic], timings: dict[str, float]) -> tuple[dict[str, list[Path]], tuple[Reference, ...]]:
-    """Stages 2–7 of `convert` for a source that is not a skipped draft: the files by format, and
-    every resource the article read (for the manifest)."""
+            found: list[Diagnostic], timings: dict[str, float],
+            ) -> tuple[dict[str, list[Path]], tuple[Reference, ...], tuple[str, ...]]:
+    """Stages 2–7 of `convert` for a source that is not a skipped draft: the files by format,
+    every resource the article read (for the manifest), and the images it uploaded."""
     resolver = RecordingResolver.for_config(target.root, config)
     clock = _Clock(timings)
     article = normalized(source, config, resolver, clock)
     found.extend(article.diagnostics)
-    shared = Shared(config, theme, resolver, articles)
+    hosted = _hosted(article, exporters, config, resolver, out_dir)
+    if hosted.urls is not None:
+        clock.lap("upload")
+    found.extend(hosted.diagnostics)
+    shared = Shared(config, theme, resolver, articles, hosted.urls)
     html_readers = {e.name for e in exporters if reads_html(e, config)}
     for name, helper in helpers.items():  # one that needs no HTML starts now, beside the render
         if name not in html_readers:
@@ -171,9 +181,20 @@ def _export(target: Target, source: Source, exporters: Sequence[Exporter], confi
         files.update(produced)
     _add_preview_page(article, [(e, outputs[e.name]) for e in exporters], out_dir, files, formats)
     if not write:
-        return {}, tuple(sorted(set(resolver.seen)))
+        return {}, tuple(sorted(set(resolver.seen))), hosted.uploaded
     write_atomic(files)
-    return formats, tuple(sorted(set(resolver.seen)))
+    return formats, tuple(sorted(set(resolver.seen))), hosted.uploaded
+
+
+def _hosted(article: Article, exporters: Sequence[Exporter], config: Config, resolver: Resolver,
+            out_dir: Path) -> Hosted:
+    """The hosting step, between normalize and export: the URLs of the article's local images on
+    the configured image host, for the paste targets (uploading the missing ones with
+    `--upload`). Nothing is looked up when no host is configured or no paste target is asked."""
+    if config.images.host == "none" or not any(getattr(e, "paste", None) for e in exporters):
+        return Hosted()
+    uploader = hosting.uploader(config.images, out_dir)
+    return hosting.host_images(article, resolver, uploader, upload=config.upload, strict=config.strict)
 
 
 def _add_preview_page(article: Article, built: Sequence[tuple[Exporter, Output]], out_dir: Path,

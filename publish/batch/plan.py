@@ -75,8 +75,9 @@ def plan(request: Request) -> Plan:
     for index, target in enumerate(request.targets):
         if not in_shard(target, request.shard):
             continue
-        if request.force or manifest.stale(target, request.formats, result.config_digest,
-                                           Resolver.for_config(target.root, base), base.drafts):
+        if (request.force or manifest.stale(target, request.formats, result.config_digest,
+                                            Resolver.for_config(target.root, base), base.drafts)
+                or (base.images.host != "none" and _lacked_images(manifest, target, request.formats))):
             result.jobs.append(Job(index, target, tuple(request.formats)))
         elif manifest.is_draft(target):
             result.known[index] = Outcome(target, "skipped", "draft")
@@ -86,6 +87,17 @@ def plan(request: Request) -> Plan:
             result.known[index] = Outcome(target, status, reason, manifest.outputs(target, request.formats),
                                           found)
     return result
+
+
+#: The warnings of an output that left local images out for want of a URL.
+UNHOSTED = frozenset({"platform-image", "wechat-image", "image-upload"})
+
+
+def _lacked_images(manifest: Manifest, target: Target, formats: Sequence[str]) -> bool:
+    """Whether an output left local images out for want of a URL: with an image host configured
+    it is built again, since `publish upload` (or another article's `--upload`) may have hosted
+    them since. An output whose images all had URLs stays up to date: a hosted URL never changes."""
+    return any(d.kind in UNHOSTED for d in manifest.diagnostics(target, formats))
 
 
 def parse_shard(value: str) -> tuple[int, int]:

@@ -98,6 +98,6 @@ def doctor() -> None:
 
 
 # the commands register themselves on `main` when imported
-from publish.cli import build, check, draft, serve
+from publish.cli import build, check, draft, serve, upload
 
-__all__ = ["build", "check", "draft", "main", "serve"]
+__all__ = ["build", "check", "draft", "main", "serve", "upload"]

@@ -38,6 +38,9 @@ from publish.source.discover import expand
 @click.option("--toc", is_flag=True, help="Add a table of contents.")
 @click.option("--drafts", is_flag=True, help="Also convert drafts in folder runs.")
 @click.option("--allow-remote", is_flag=True, help="Allow fetching remote images.")
+@click.option("--upload", is_flag=True,
+              help="Upload the local images the [images] host lacks, for the paste targets (else only "
+                   "images already uploaded get their URL).")
 @click.option("--page-size", help="PDF page size: A4 (default), A5, Letter or e.g. '150mm 220mm'.")
 @click.option("--pdf-variant", help="PDF variant, e.g. pdf/ua-1 or pdf/a-3b.")
 @click.option("--pdf-engine", type=click.Choice(["weasyprint", "typst"]),

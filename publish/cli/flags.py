@@ -22,7 +22,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 OPTION_KEYS: dict[str, tuple[str, ...]] = {
     "root": ("root",), "toc": ("toc",), "drafts": ("drafts",), "allow_remote": ("allow_remote",),
     "indented_prose": ("indented_prose",), "site_url": ("site_url",), "strict": ("strict",),
-    "raw_html": ("raw_html",), "cjk_fallback": ("cjk_fallback",),
+    "raw_html": ("raw_html",), "cjk_fallback": ("cjk_fallback",), "upload": ("upload",),
     "page_size": ("pdf", "page_size"), "pdf_variant": ("pdf", "variant"),
     "pdf_engine": ("pdf", "engine"),
     "wechat_theme": ("wechat", "theme"), "theme": ("wechat", "theme"), "primary_color": ("wechat", "primary_color"),

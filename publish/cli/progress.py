@@ -88,6 +88,8 @@ class Progress:
         parts = [f"converted {run.count('ok')}", f"up to date {run.count('skipped', 'up to date')}"]
         if drafts := run.count("skipped", "draft"):
             parts.append(f"drafts skipped {drafts}")
+        if uploaded := sum(len(o.uploaded) for o in run.outcomes):
+            parts.append(f"images uploaded {uploaded}")
         parts += [f"warnings {run.warnings}", f"failed {run.count('failed')}"]
         text = ", ".join(parts) + f" in {run.seconds:.2f} s"
         if run.peak_worker_mb:
@@ -119,7 +121,8 @@ def _line(outcome: Outcome) -> tuple[str, bool] | None:
     `path:line: error:` lines already, so they get no second line on stderr."""
     name = outcome.target.relative.as_posix()
     if outcome.status == "ok":
-        return "wrote " + ", ".join(str(diagnostics.shown(p)) for p in outcome.outputs), False
+        sent = f" (uploaded {len(outcome.uploaded)} image(s))" if outcome.uploaded else ""
+        return "wrote " + ", ".join(str(diagnostics.shown(p)) for p in outcome.outputs) + sent, False
     if outcome.reason == "draft":
         return f"skipped {outcome.target.path} (draft; use --drafts)", True
     if outcome.status == "skipped":

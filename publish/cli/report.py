@@ -74,6 +74,7 @@ def _article(outcome: Outcome) -> dict[str, Any]:
         "warnings": [_diagnostic(d) for d in outcome.warnings],
         "errors": [_diagnostic(d) for d in outcome.errors],
         "timings": {stage: round(s, 4) for stage, s in outcome.timings.items()},
+        "uploaded": list(outcome.uploaded),
     }
 
 

@@ -29,10 +29,12 @@ RUN_KEYS = frozenset({"sources", "formats", "out", "jobs"})
 #: Global keys an article may not change for itself: which files may be read and whether the
 #: network is used are decided by whoever runs `publish`, not by the (possibly untrusted) article.
 NOT_PER_ARTICLE = frozenset({"root", "site_root", "allow_remote", "remote_timeout", "pandoc_timeout",
-                              "drafts", "strict", "allow_front_matter_raw_html"})
+                              "drafts", "strict", "allow_front_matter_raw_html", "images", "upload"})
 
 #: Global keys that decide whether or how a run reports, never what an output contains.
-_NOT_IN_OUTPUT = frozenset({"strict", "drafts"})
+#: `images` and `upload` decide where images are sent (the URLs an output carries are decided by
+#: the upload cache, see `publish.batch.plan`), and `[images]` may hold a key.
+_NOT_IN_OUTPUT = frozenset({"strict", "drafts", "images", "upload"})
 
 Layer = dict[str, Any]
 """Global `Config` keys, plus one nested dict of options per exporter name."""
@@ -139,7 +141,8 @@ def _value(spec: options.Spec, value: Any, where: str, key: str, base: Path | No
         return options.coerce(spec, value, base, text)
     except options.Invalid as exc:
         label = f"[{table}] {key}" if table else key
-        raise BadValue(where, f"{label} = {options.shown(value)}", str(exc),
+        shown = "" if options.is_options(spec.hint) else f" = {options.shown(value)}"  # may hold a key
+        raise BadValue(where, f"{label}{shown}", str(exc),
                           (table, key) if table else (key,)) from None
 
 

@@ -9,7 +9,8 @@ config-file table, the front-matter override, `-O format.key=value` and one-line
         split_level: int = field(default=2, metadata=rule(1, 6, help="chapters at this level"))
 
 Understood hints: `bool`, `int`, `float`, `str`, `Path`, `Literal[...]` (matched in any case,
-stored as declared), `X | None`, `Mapping[str, X]`, `tuple[X, ...]`. `rule()` adds a range and/or a
+stored as declared), `X | None`, `Mapping[str, X]`, `tuple[X, ...]`, and another options record
+(a nested table such as `[images.s3]`). `rule()` adds a range and/or a
 `check(value) -> problem | None` and a help line. A relative `Path` is resolved against the
 folder of the file that sets it (`base`), so a config file works from any working folder.
 """
@@ -103,7 +104,7 @@ def coerce(spec: Spec, value: Any, base: Path | None = None, text: bool = False)
     """
     if text and isinstance(value, str):
         value = _from_text(spec.hint, value)
-    typed = _typed(spec.hint, value, base)
+    typed = _typed(spec.hint, value, base, text)
     _check_rule(spec.rule, typed)
     return typed
 
@@ -127,7 +128,7 @@ def describe(hint: Any) -> str:
     if origin is typing.Literal:
         choices = [c if isinstance(c, str) else shown(c) for c in typing.get_args(hint)]
         return "one of " + ", ".join(choices) if len(choices) > 2 else " or ".join(choices)
-    if origin in (Mapping, dict, typing.get_origin(Mapping[str, str])):
+    if origin in (Mapping, dict, typing.get_origin(Mapping[str, str])) or is_options(hint):
         return "a table of key = value"
     if origin is tuple:
         return "a list"
@@ -161,7 +162,7 @@ def _without_none(hint: Any) -> Any:
     return hint
 
 
-def _typed(hint: Any, value: Any, base: Path | None) -> Any:
+def _typed(hint: Any, value: Any, base: Path | None, text: bool = False) -> Any:
     """The value as `hint`, converting only what TOML cannot say (paths, tuples, any-case names)."""
     if value is None:
         if hint is Any or _without_none(hint) is not hint:
@@ -171,6 +172,8 @@ def _typed(hint: Any, value: Any, base: Path | None) -> Any:
     origin = typing.get_origin(hint)
     if hint is Any:
         return value
+    if is_options(hint):
+        return value if isinstance(value, hint) else _record(hint, value, base, text)
     if origin is typing.Literal:
         return _choice(typing.get_args(hint), value)
     if origin is not None and issubclass(origin, Mapping):
@@ -194,6 +197,28 @@ def _typed(hint: Any, value: Any, base: Path | None) -> Any:
     if hint in (bool, int, float, str) and (not isinstance(value, hint) or (hint is int and isinstance(value, bool))):
         raise Invalid(f"must be {describe(hint)}")
     return value
+
+
+def _record(kind: type, value: Any, base: Path | None, text: bool) -> Any:
+    """A nested table (`[images.s3]`) as its options record: every key checked by its own spec,
+    an unknown one named with the keys there are."""
+    if not isinstance(value, Mapping):
+        raise Invalid("must be a table of key = value")
+    known = specs(kind)
+    values: dict[str, Any] = {}
+    for raw_key, item in value.items():
+        key = str(raw_key).replace("-", "_")
+        if key not in known:
+            raise Invalid(f"has no key '{raw_key}' (keys: {', '.join(sorted(known))})")
+        try:
+            values[key] = coerce(known[key], item, base, text)
+        except Invalid as exc:  # a nested table's value is never shown whole: it may hold a key
+            raise Invalid(f"{key}: {exc}" if is_options(_without_none(known[key].hint))
+                          else f"{key} = {shown(item)}: {exc}") from None
+    try:
+        return kind(**values)
+    except (TypeError, ValueError) as exc:  # a rule across keys, in the record's __post_init__
+        raise Invalid(str(exc)) from None
 
 
 def _choice(choices: tuple[Any, ...], value: Any) -> Any:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from publish.config import options
+from publish.deliver.options import ImagesOptions
 from publish.errors import UsageError
 from publish.render.fonts import DEFAULT_CJK_FALLBACK, CjkFace
 
@@ -43,6 +44,10 @@ class Config:
     allow_front_matter_raw_html: bool = False
     #: The Noto CJK face for Han quoted in an article in another language.
     cjk_fallback: CjkFace = DEFAULT_CJK_FALLBACK
+    #: Where local images are hosted for the paste targets (`[images]`, `publish.deliver`).
+    images: ImagesOptions = field(default_factory=ImagesOptions)
+    #: `--upload`: send the images the host lacks during the build (else only cached URLs are used).
+    upload: bool = False
     exporters: Mapping[str, options.Record] = field(default_factory=dict,
                                                     metadata=options.rule(help="internal"))
 

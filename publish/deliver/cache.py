@@ -10,8 +10,12 @@ run keeps every upload that finished. A host key names the destination (`s3:buck
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from publish.errors import OutputError
@@ -19,6 +23,9 @@ from publish.runtime.atomic import locked, write_text_atomic
 
 FOLDER = ".publish"
 NAME = "uploads.json"
+#: Byte-range locks on this file, one byte per content hash, keep two workers from uploading the
+#: same image at the same time (`claim`).
+LOCKS = "uploads.lock"
 SCHEMA = 1
 
 
@@ -43,6 +50,20 @@ class UploadCache:
         if url is None and self._reload():
             url = self._hosts.get(host, {}).get(digest)
         return url
+
+    @contextlib.contextmanager
+    def claim(self, host: str, digest: str) -> Iterator[str | None]:
+        """Hold the right to upload `digest` (other processes wait), and give the URL if another
+        process uploaded it meanwhile: an image two articles share is sent once, not once per
+        worker. The lock is a POSIX byte-range lock, released when the block ends."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path.parent / LOCKS, os.O_RDWR | os.O_CREAT, 0o644)
+        offset = int(digest[:12], 16) % (1 << 31)
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX, 1, offset)
+            yield self.get(host, digest)
+        finally:
+            os.close(fd)  # releases the lock
 
     def put(self, host: str, digest: str, url: str) -> None:
         """Record an upload, on disk at once (merged with what other processes recorded)."""

@@ -51,17 +51,19 @@ class Paste:
 @dataclass(frozen=True, slots=True)
 class Shared:
     """What every exporter of an article starts from besides the article, read-only: options,
-    theme, the resolver and the run's articles. Each exporter gets its own `ExportContext` made
+    theme, the resolver, the run's articles and the hosted image URLs. Each exporter gets its own `ExportContext` made
     from it (`context`), so that what one format reports is never seen by another."""
 
     config: Config
     theme: Theme
     resolver: Resolver
     articles: frozenset[Path] = frozenset()
+    hosted: Mapping[str, str] | None = None
 
     def context(self, fmt: str) -> ExportContext:
         """A fresh context for one run of the exporter named `fmt`."""
-        return ExportContext(self.config, self.theme, self.resolver, articles=self.articles, fmt=fmt)
+        return ExportContext(self.config, self.theme, self.resolver, articles=self.articles, fmt=fmt,
+                             hosted=self.hosted)
 
 
 @dataclass(slots=True)
@@ -82,6 +84,11 @@ class ExportContext:
     articles: frozenset[Path] = frozenset()
     #: The format this context is for (its `--to` name): every warning says it came from there.
     fmt: str = ""
+    #: Local images already on the configured image host: root-relative POSIX path (the image's
+    #: `data-publish-src`, `publish.normalize.xref`) → URL. Filled by the hosting step before
+    #: export (`publish.deliver.hosting`); a paste target uses it after its own `image_url_map`.
+    #: None when no image host is configured (`[images] host = "none"`).
+    hosted: Mapping[str, str] | None = None
 
     def options_for(self, exporter: Exporter) -> Any:
         """The exporter's own options: the validated frozen record of its `options` class

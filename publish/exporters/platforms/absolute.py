@@ -2,7 +2,7 @@
 
 A pasted article lives on someone else's site: a relative link or a file path means nothing
 there. Links to other articles go to their web pages under `site_url` (`xref.href_for`); local
-images go through the platform's `image_url_map` (the WeChat lookup,
+images go through the platform's `image_url_map`, then the image host's URLs (the WeChat lookup,
 `publish.exporters.snippet.figures.mapped_url`).
 What cannot be made absolute is reported once, with the option that fixes it.
 """
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from publish.exporters.snippet.figures import mapped_url
+from publish.exporters.snippet.figures import UPLOAD_FIX, mapped_url
 from publish.model import Article
 from publish.normalize import xref
 from publish.runtime.resources import ResourceRefused, is_remote
@@ -43,8 +43,10 @@ def unlinked(ref: xref.ArticleRef, platform: str) -> Problem:
                    ref.written or str(ref.path), "platform-link", str(ref))
 
 
-def image_url(src: str, local: str | None, url_map: Mapping[str, str]) -> str | None:
-    """An absolute URL for an image: a remote `src` as is, a local one from `url_map`, else None.
+def image_url(src: str, local: str | None, url_map: Mapping[str, str],
+              hosted: Mapping[str, str] | None = None) -> str | None:
+    """An absolute URL for an image: a remote `src` as is, a local one from `url_map` or else
+    from the image host's `hosted` URLs, else None.
 
     `local` is the root-relative path normalize found (`data-publish-src`); a data URI is not
     a URL a platform keeps (Zhihu and the Markdown editors drop or refuse it).
@@ -57,13 +59,14 @@ def image_url(src: str, local: str | None, url_map: Mapping[str, str]) -> str | 
             raise ResourceRefused(src, "missing", "not found under the source root")
         return PurePosixPath(local)
 
-    return mapped_url(src, url_map, locate) if not src.startswith("data:") else None
+    return mapped_url(src, url_map, locate, hosted) if not src.startswith("data:") else None
 
 
-def unhosted(src: str, platform: str) -> Problem:
-    """The warning for a local image left out of the paste."""
-    return Problem(f"local image '{src}' is left out of the {platform} output (it has no URL)",
-                   f"upload it and add it to [{platform}.image_url_map] (\"{src}\" = \"https://…\")",
+def unhosted(src: str, platform: str, hosted: Mapping[str, str] | None = None) -> Problem:
+    """The warning for a local image left out of the paste (`hosted` None: no image host)."""
+    fix = (UPLOAD_FIX if hosted is not None
+           else f"upload it and add it to [{platform}.image_url_map] (\"{src}\" = \"https://…\")")
+    return Problem(f"local image '{src}' is left out of the {platform} output (it has no URL)", fix,
                    src, "platform-image")
 
 

@@ -123,9 +123,9 @@ def _node(node: Any, article: Article, options: PlatformOptions, problems: list[
     if t == "Image":
         attrs = dict(c[0][2])
         src = c[2][0]
-        url = absolute.image_url(src, attrs.get(xref.IMAGE_ATTR), options.image_url_map)
+        url = absolute.image_url(src, attrs.get(xref.IMAGE_ATTR), options.image_url_map, options.hosted)
         if url is None:
-            problems.append(absolute.unhosted(src, options.name))
+            problems.append(absolute.unhosted(src, options.name, options.hosted))
             return _Splice([])
         return {"t": "Image", "c": [["", [], []], _inlines(c[1], article, options, problems, escape_liquid),
                                     [url, c[2][1]]]}

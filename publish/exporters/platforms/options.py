@@ -50,10 +50,14 @@ class PlatformOptions:
     image_url_map: Mapping[str, str]
     theme: str | None
     highlight: str | None
+    #: The image host's URLs by root-relative path (`ExportContext.hosted`); None without a host.
+    hosted: Mapping[str, str] | None = None
 
 
 def read(exporter: Exporter, ctx: ExportContext) -> PlatformOptions:
-    """The exporter's checked options (`ctx.options_for`) with the global `site_url`."""
+    """The exporter's checked options (`ctx.options_for`) with the global `site_url` and the
+    hosted image URLs."""
     declared: MapOptions | DevtoOptions | JuejinOptions = ctx.options_for(exporter)
     return PlatformOptions(exporter.name, ctx.config.site_url, declared.image_url_map,
-                           getattr(declared, "theme", None) or None, getattr(declared, "highlight", None) or None)
+                           getattr(declared, "theme", None) or None, getattr(declared, "highlight", None) or None,
+                           ctx.hosted)

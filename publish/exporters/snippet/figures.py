@@ -1,8 +1,9 @@
 """Images as `<figure>` + caption, with sources that can survive a paste into WeChat.
 
 WeChat re-uploads remote images itself; local paths never work (doocs#305), so each one is either
-replaced from `image_url_map` (files the writer already uploaded), embedded as a compressed data
-URI (`images = "embed"`, ≤ 2 MB like wxpress), or reported by name. Every file is read through the
+replaced from `image_url_map` (files the writer already uploaded) or by its URL on the image host
+(`[images]`, `publish.deliver.hosting`), embedded as a compressed data URI (`images = "embed"`,
+≤ 2 MB like wxpress), or reported by name. Every file is read through the
 article's `Resolver`, so nothing outside the source root is embedded.
 """
 
@@ -25,6 +26,9 @@ from publish.runtime.resources import ResourceRefused, is_remote
 MAX_WIDTH = 1080
 MAX_BYTES = 2 * 1024 * 1024
 
+#: The fix of a local image without a URL when an image host is configured (`[images] host`).
+UPLOAD_FIX = "upload it with `publish upload`, or build with --upload"
+
 Fetch = Callable[[str], tuple[bytes, str]]
 """Loads an image reference through the resolver: (bytes, media type); raises `ResourceRefused`."""
 Locate = Callable[[str], Path]
@@ -41,16 +45,17 @@ class Problem:
 
 
 def rewrite(root: Element, url_map: Mapping[str, str], mode: ImageMode, caption: Caption, fetch: Fetch,
-            locate: Locate) -> list[Problem]:
-    """Rewrite image sources (`url_map` first, then by `mode`) and wrap stand-alone images in
-    figures captioned by `caption`; return what could not be fixed."""
+            locate: Locate, hosted: Mapping[str, str] | None = None) -> list[Problem]:
+    """Rewrite image sources (`url_map` first, then the image host's `hosted` URLs, then by
+    `mode`) and wrap stand-alone images in figures captioned by `caption`; return what could not
+    be fixed. `hosted` is None when no image host is configured (the warnings then say so)."""
     problems: list[Problem] = []
     for image in list(root.iter("img")):
         _size_to_style(image)
         src = image.get("src", "").strip()
         if not src or is_remote(src) or src.startswith("data:"):
             continue
-        mapped = mapped_url(src, url_map, locate)
+        mapped = mapped_url(src, url_map, locate, hosted or {})
         if mapped:
             image.set("src", mapped)
         elif mode == "embed":
@@ -61,6 +66,7 @@ def rewrite(root: Element, url_map: Mapping[str, str], mode: ImageMode, caption:
                                         "fix the path, or upload it and add it to image_url_map"))
         else:
             problems.append(Problem(src, f"local image '{src}' cannot be pasted into WeChat",
+                                    UPLOAD_FIX if hosted is not None else
                                     "upload it and add it to image_url_map, or use --wechat-images embed"))
     figures(root, caption)
     return problems
@@ -100,9 +106,11 @@ def _compress(data: bytes, media_type: str) -> tuple[bytes, str]:
     return out.getvalue(), media_type
 
 
-def mapped_url(src: str, url_map: Mapping[str, str], locate: Callable[[str], PurePath]) -> str | None:
-    """The uploaded URL for `src`: by the path as written, or by its path inside the source root
-    (shared with the other platforms' `image_url_map`, `publish.exporters.platforms.absolute`)."""
+def mapped_url(src: str, url_map: Mapping[str, str], locate: Callable[[str], PurePath],
+               hosted: Mapping[str, str] | None = None) -> str | None:
+    """The uploaded URL for `src`: from `url_map` by the path as written or by its path inside the
+    source root, else from the image host's `hosted` table by that path (shared with the other
+    platforms, `publish.exporters.platforms.absolute`): the writer's own map always wins."""
     plain = urllib.parse.unquote(src)
     for key in (src, plain, plain.removeprefix("./"), plain.lstrip("/")):
         if key in url_map:
@@ -111,7 +119,8 @@ def mapped_url(src: str, url_map: Mapping[str, str], locate: Callable[[str], Pur
         relative = locate(src)
     except ResourceRefused:
         return None
-    return url_map.get(relative.as_posix())
+    key = relative.as_posix()
+    return url_map.get(key) or (hosted or {}).get(key)
 
 
 def _size_to_style(image: Element) -> None:

@@ -26,7 +26,7 @@ class WechatExporter:
         from publish.exporters.wechat import snippet  # only when this format runs
 
         result = snippet.render(web_linked(article, ctx.config.site_url), ctx.options_for(self), ctx.resolver,
-                                ctx.config.cjk_fallback)
+                                ctx.config.cjk_fallback, ctx.hosted)
         for message, fix, kind, subject in result.warnings:  # a CSS rule's words are not the article's
             found = (subject,) if kind == "wechat-image" else quoted(message)
             ctx.warn(article, message, fix, line=article.source.line_of(*found), kind=kind, subject=subject)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,9 +25,10 @@ class Snippet:
 
 
 def render(article: Article, options: WechatOptions, resolver: Resolver,
-           cjk_fallback: str = DEFAULT_CJK_FALLBACK) -> Snippet:
+           cjk_fallback: str = DEFAULT_CJK_FALLBACK, hosted: Mapping[str, str] | None = None) -> Snippet:
     """The WeChat snippet of `article`: one root `<section>`, every style inline; `cjk_fallback`
-    is the global option (the CJK face of the font stack when the article is not CJK)."""
+    is the global option (the CJK face of the font stack when the article is not CJK); `hosted`
+    the image host's URLs (`ExportContext.hosted`), None when no host is configured."""
     language = article.metadata.language
     chinese = language.lower().startswith("zh")
     css = theme.stylesheet(options.theme, language, options.primary_color, options.css, cjk_fallback)
@@ -37,7 +38,7 @@ def render(article: Article, options: WechatOptions, resolver: Resolver,
     links.rewrite(root, "引用链接" if chinese else "References")
     base = article.path.parent
     problems = figures.rewrite(root, options.image_url_map, options.images, options.caption,
-                               _fetch(resolver, base), _locate(resolver, base))
+                               _fetch(resolver, base), _locate(resolver, base), hosted)
     lists.rewrite(root)
     code.rewrite(root, theme.code_style(css))
     blocks.rewrite(root, chinese)

@@ -149,11 +149,11 @@ def _images(root: Element, options: PlatformOptions, problems: list[absolute.Pro
         if image.get("eeimg"):
             continue
         src = image.get("src", "")
-        url = absolute.image_url(src, xref.image_source(image.attrib), options.image_url_map)
+        url = absolute.image_url(src, xref.image_source(image.attrib), options.image_url_map, options.hosted)
         if url is not None and url.startswith("//"):
             url = "https:" + url
         if url is None or not url.startswith("https://"):
-            problems.append(absolute.unhosted(src, "zhihu") if url is None else absolute.Problem(
+            problems.append(absolute.unhosted(src, "zhihu", options.hosted) if url is None else absolute.Problem(
                 f"image '{src}' is left out of the Zhihu output: Zhihu fetches only https images",
                 "serve it over https, or add an https URL to [zhihu.image_url_map]", src, "platform-image"))
             parent = image.getparent()
