@@ -283,3 +283,36 @@ def test_an_expired_token_is_fetched_again_once() -> None:
     assert [s.path.partition("?")[0] for s in server.requests] == [
         "/cgi-bin/stable_token", "/cgi-bin/media/uploadimg", "/cgi-bin/media/uploadimg",
         "/cgi-bin/stable_token", "/cgi-bin/media/uploadimg"]
+
+
+def _picgo(received: list[str]):  # type: ignore[no-untyped-def]
+    """PicGo's local server: `{"list": [path]}` → `{"success": true, "result": [url]}`."""
+    def handler(seen: Seen) -> tuple[int, dict[str, str], bytes]:
+        path = json.loads(seen.body)["list"][0]
+        received.append(path)
+        url = f"https://img.example.com/{len(received)}-{Path(path).name}"
+        return 200, {"Content-Type": "application/json"}, json.dumps({"success": True, "result": [url]}).encode()
+    return handler
+
+
+def test_with_an_image_host_devto_gets_hosted_urls_and_wechat_its_own(posts: Path, platforms: Platforms) -> None:
+    """The "done when" of issue #23: every image present in both drafts, dev.to's on the image
+    host, WeChat's on WeChat's; a second run uploads nothing anywhere and updates both drafts."""
+    received: list[str] = []
+    with Loopback(_picgo(received)) as picgo:
+        (posts.parent / "publish.toml").write_text(f'[images]\nhost = "picgo"\n[images.picgo]\nurl = "{picgo.url}/upload"\n')
+        first = _draft(posts, platforms)
+        assert first.returncode == 0, first.stderr
+        body = {a["title"]: a for a in platforms.devto.articles.values()}["你好，草稿"]["body_markdown"]
+        assert len(re.findall(r"!\[[^]]*\]\(https://img\.example\.com/", body)) == 3
+        assert sorted(Path(p).suffix for p in received) == [".gif", ".jpg", ".png"]
+        content = {a["title"]: a for a in platforms.wechat.drafts.values()}["你好，草稿"]["content"]
+        assert len(_sources(content)) == 3
+        assert all(src.startswith("http://mmbiz.qpic.cn/") for src in _sources(content))
+
+        uploads, drafts = len(platforms.wechat.uploads), len(platforms.wechat.drafts)
+        second = _draft(posts, platforms)
+        assert second.returncode == 0, second.stderr
+        assert len(received) == 3 and len(platforms.wechat.uploads) == uploads
+        assert len(platforms.wechat.drafts) == drafts and len(platforms.devto.articles) == 2
+        assert platforms.devto.calls(platforms.devto_server, "PUT") == 2

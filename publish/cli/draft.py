@@ -35,7 +35,7 @@ from publish.model import Diagnostic, Source
 from publish.normalize import xref
 from publish.outcome import Outcome
 from publish.runtime.resources import Resolver
-from publish.source.discover import expand
+from publish.source.discover import Target, expand
 from publish.source.load import load
 
 if TYPE_CHECKING:
@@ -95,36 +95,32 @@ def _run(sources: tuple[Path, ...], to: str, out: Path | None, dry_run: bool, jo
         raise UsageError("no Markdown files found in " + ", ".join(map(str, sources)),
                          "name .md or .markdown files, or folders that hold them")
     out_dir = (out or file.out or Path("dist")).absolute()
-    # Built without --strict: the formats warn about what a paste would lose and a draft does not
-    # (`_HANDLED`); --strict is applied below, to the warnings that still matter.
-    plan = batch.plan(batch.Request(targets=targets, formats=platforms, out_dir=out_dir,
-                                    layers=Layers(file=file.layer, cli={**cli, "strict": False}),
-                                    jobs=jobs or file.jobs or batch.default_jobs()))
-    display = Progress(choose_mode(quiet), plan.total, single=plan.single)
-    try:
-        built = batch.run(plan, display.started, lambda outcome: display.finished(_for_drafts(outcome, platforms)))
-    finally:
-        display.close()
-    built = dataclasses.replace(built, outcomes=tuple(_for_drafts(o, platforms) for o in built.outcomes))
-    display.summary(built)
-    if built.interrupted:
-        return 128 + built.interrupted
+    built: dict[str, dict[Path, Outcome]] = {}
+    for group, layer in _builds(platforms, cli, config, dry_run):
+        run = _build(targets, group, Layers(file=file.layer, cli=layer), out_dir, jobs or file.jobs, quiet)
+        if run.interrupted:
+            return 128 + run.interrupted
+        for platform in group:
+            built[platform] = {o.target.path: o for o in run.outcomes}
     say: Callable[[str], None] = (lambda _line: None) if quiet else click.echo
     shared = _Run(layers, out_dir, dry_run, clients, say)
-    ready = [o for o in built.outcomes if o.status == "ok" or o.reason == "up to date"]
-    failed = built.count("failed")
-    for index, outcome in enumerate(ready, 1):
-        if config.strict and outcome.warnings:
-            click.echo(f"{outcome.target.path}: error: {len(outcome.warnings)} warning(s) with --strict: no draft "
-                       "is sent — fix them, or run without --strict", err=True)
-            failed += 1
-            continue
+    failed = 0
+    for index, target in enumerate(targets, 1):
         for platform in platforms:
+            outcome = built[platform][target.path]
+            if outcome.status == "failed" or (outcome.status == "skipped" and outcome.reason != "up to date"):
+                failed += outcome.status == "failed"
+                continue
+            if config.strict and outcome.warnings:
+                click.echo(f"{target.path}: error: {len(outcome.warnings)} warning(s) with --strict: no "
+                           f"{PLATFORMS[platform]} draft is sent — fix them, or run without --strict", err=True)
+                failed += 1
+                continue
             try:
                 message = _deliver(outcome, platform, shared)
             except DeliveryError as exc:
                 stops_run = bool(getattr(exc, "stops_run", False))  # the account, not this article
-                where = "publish" if stops_run else exc.location() if exc.path else outcome.target.path
+                where = "publish" if stops_run else exc.location() if exc.path else target.path
                 click.echo(f"{where}: error: {exc}", err=True)
                 if stops_run:
                     return EXIT_FAILED  # nothing more is sent
@@ -133,8 +129,36 @@ def _run(sources: tuple[Path, ...], to: str, out: Path | None, dry_run: bool, jo
             if message is None:
                 failed += 1
                 continue
-            say(f"[{index}/{len(ready)}] {outcome.target.relative.as_posix()} → {PLATFORMS[platform]}: {message}")
+            say(f"[{index}/{len(targets)}] {target.relative.as_posix()} → {PLATFORMS[platform]}: {message}")
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _builds(platforms: list[str], cli: Layer, config: Config, dry_run: bool) -> list[tuple[list[str], Layer]]:
+    """The builds the drafts need, each with its command-line layer: without --strict (applied
+    to the warnings that matter, after the build), and, with an image host configured, WeChat's
+    snippet without hosted URLs (a draft keeps only images on WeChat's own host, uploaded here)
+    while dev.to's Markdown gets every image hosted (`--upload`, except in a dry run)."""
+    base: Layer = {**cli, "strict": False}
+    if config.images.host == "none":
+        return [(platforms, base)]
+    layers = {"wechat": {**base, "images": dataclasses.replace(config.images, host="none")},
+              "devto": {**base, "upload": not dry_run}}
+    return [([platform], layers[platform]) for platform in platforms]
+
+
+def _build(targets: list[Target], platforms: list[str], layers: Layers, out_dir: Path, jobs: int | None,
+           quiet: bool) -> batch.Run:
+    """The platforms' formats built as `publish --to …` builds them, with its progress."""
+    plan = batch.plan(batch.Request(targets=targets, formats=platforms, out_dir=out_dir, layers=layers,
+                                    jobs=jobs or batch.default_jobs()))
+    display = Progress(choose_mode(quiet), plan.total, single=plan.single)
+    try:
+        run = batch.run(plan, display.started, lambda outcome: display.finished(_for_drafts(outcome, platforms)))
+    finally:
+        display.close()
+    run = dataclasses.replace(run, outcomes=tuple(_for_drafts(o, platforms) for o in run.outcomes))
+    display.summary(run)
+    return run
 
 
 #: What the formats warn about for a paste that a draft takes care of: WeChat's local images are
