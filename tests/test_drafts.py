@@ -316,3 +316,16 @@ def test_with_an_image_host_devto_gets_hosted_urls_and_wechat_its_own(posts: Pat
         assert len(received) == 3 and len(platforms.wechat.uploads) == uploads
         assert len(platforms.wechat.drafts) == drafts and len(platforms.devto.articles) == 2
         assert platforms.devto.calls(platforms.devto_server, "PUT") == 2
+
+
+@pytest.mark.slow
+def test_an_article_without_images_gets_a_drawn_cover_once(tmp_path: Path, platforms: Platforms) -> None:
+    (tmp_path / "plain.md").write_text("---\ntitle: 没有图片的文章\n---\n\n只有文字。\n", encoding="utf-8")
+    args = ["draft", tmp_path / "plain.md", "--to", "wechat", "--out", tmp_path / "out", *platforms.args()]
+    assert run_cli(args, cwd=tmp_path, env=platforms.env()).returncode == 0
+    (cover,) = platforms.wechat.materials.values()
+    picture = Image.open(io.BytesIO(cover))
+    assert (picture.format, picture.size) == ("PNG", (900, 383))
+    assert run_cli(args, cwd=tmp_path, env=platforms.env()).returncode == 0
+    assert platforms.wechat.calls(platforms.wechat_server, "/cgi-bin/material/add_material") == 1
+    assert platforms.wechat.calls(platforms.wechat_server, "/cgi-bin/draft/update") == 1
