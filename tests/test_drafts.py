@@ -329,3 +329,15 @@ def test_an_article_without_images_gets_a_drawn_cover_once(tmp_path: Path, platf
     assert run_cli(args, cwd=tmp_path, env=platforms.env()).returncode == 0
     assert platforms.wechat.calls(platforms.wechat_server, "/cgi-bin/material/add_material") == 1
     assert platforms.wechat.calls(platforms.wechat_server, "/cgi-bin/draft/update") == 1
+
+
+def test_a_cover_that_is_no_image_falls_back_to_the_first_image(posts: Path, platforms: Platforms) -> None:
+    (posts / "img/bad.png").write_bytes(b"not a picture at all")
+    (posts / "one.md").write_text(ARTICLE_ONE.replace("author: 张三\n", "author: 张三\ncover: img/bad.png\n"),
+                                  encoding="utf-8")
+    result = run_cli(["draft", posts / "one.md", "--to", "wechat", "--out", posts.parent / "out", *platforms.args()],
+                     cwd=posts.parent, env=platforms.env())
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"one\.md:5: warning: WeChat draft: image 'img/bad\.png' \(the cover\) cannot be used", result.stderr)
+    (cover,) = platforms.wechat.materials.values()
+    assert Image.open(io.BytesIO(cover)).size == (320, 200)  # red.png, the first image

@@ -65,15 +65,19 @@ def for_wechat(data: bytes, name: str, resolver: Resolver, base: Path) -> Prepar
                    lossless=kind in _LOSSLESS)
 
 
+def is_image(data: bytes) -> bool:
+    """Whether `for_wechat` can read `data`, from its header only (Pillow's or an SVG root's)."""
+    return _kind(data) is not None
+
+
 def change(data: bytes) -> str:
     """What `for_wechat` will do to `data`, read from its header only (for `--dry-run`): "" when
     it is sent as it is."""
-    if _is_svg(data):
-        return "SVG → PNG"
-    try:
-        kind = Image.open(io.BytesIO(data)).format or "?"
-    except (OSError, Image.DecompressionBombError, ValueError):
+    kind = _kind(data)
+    if kind is None:
         return "not an image"
+    if kind == "SVG":
+        return "SVG → PNG"
     if kind not in _KEPT:
         return f"{kind} → {'PNG' if kind in _LOSSLESS else 'JPG/PNG'}"
     return f"recompressed to ≤ 1 MB {kind}" if len(data) > MAX_BYTES else ""
@@ -114,6 +118,15 @@ def _flattened(picture: Image.Image) -> Image.Image:
     ground = Image.new("RGB", rgba.size, (255, 255, 255))
     ground.paste(rgba, mask=rgba.getchannel("A"))
     return ground
+
+
+def _kind(data: bytes) -> str | None:
+    if _is_svg(data):
+        return "SVG"
+    try:
+        return Image.open(io.BytesIO(data)).format or "?"
+    except (OSError, Image.DecompressionBombError, ValueError):
+        return None
 
 
 def _mb(size: int) -> str:

@@ -136,7 +136,7 @@ def plan(source: Source, key: str, snippet: str, fields: Mapping[str, Any], ctx:
 def describe(job: Job) -> list[str]:
     """`--dry-run`: what `send` would upload and send, one line each."""
     action = f"update draft {job.existing.id}" if job.existing else "create a draft"
-    lines = [(f"WeChat: would {action}: title {len(job.fields['title'])}/{LIMITS['title']} characters, "
+    lines = [(f"would {action}: title {len(job.fields['title'])}/{LIMITS['title']} characters, "
              f"digest {len(job.fields.get('digest') or '')}/{LIMITS['digest']}, "
              f"content ~{len(_content_estimate(job)):,} characters")]
     for image in job.images:
@@ -221,19 +221,23 @@ def _cover_id(job: Job, client: WechatClient, ctx: Context, *, fresh: bool) -> s
 
 
 def _cover(source: Source, title: str, found: list[BodyImage], ctx: Context, problems: list[Diagnostic]) -> Cover:
+    """The front matter's `cover` if it is an image inside the root, else the first image of the
+    body that is one, else the generated cover (drawn only if WeChat lacks it)."""
     named = source.metadata.cover
     if named:
         try:
             data = _read(named, ctx.resolver, source.path.parent)
+            if not images.is_image(data):
+                raise ValueError("not an image")
             hashed = digest(data)
             return Cover(named, hashed, ctx.cache.get(ctx.hosts[1], hashed), data)
         except (ResourceRefused, ValueError) as exc:
             detail = exc.detail if isinstance(exc, ResourceRefused) else str(exc)
-            problems.append(_image_problem(source, source.line_of(named), named, f"(the cover) cannot be read ({detail})",
+            problems.append(_image_problem(source, source.line_of(named), named, f"(the cover) cannot be used ({detail})",
                                            "fix `cover` in the front matter", ctx.strict))
-    if found:
-        first = found[0]
-        return Cover(first.src, first.digest, ctx.cache.get(ctx.hosts[1], first.digest), first.data)
+    for image in found:
+        if images.is_image(image.data):
+            return Cover(image.src, image.digest, ctx.cache.get(ctx.hosts[1], image.digest), image.data)
     hashed = digest(f"generated cover\n{title}\n{ctx.cover_style}".encode())
     return Cover("generated from the title", hashed, ctx.cache.get(ctx.hosts[1], hashed))
 
