@@ -158,6 +158,12 @@ def test_first_run_then_rerun(posts: Path, platforms: Platforms) -> None:
     assert set(wechat.drafts) == set(drafts) and set(devto.articles) == ids
     assert devto.calls(platforms.devto_server, "PUT") == 2 and devto.calls(platforms.devto_server, "POST") == 2
     assert "updated" in second.stdout
+    requests = len(platforms.wechat_server.requests) + len(platforms.devto_server.requests)
+    looked = _draft(posts, platforms, "--dry-run")
+    assert looked.returncode == 0, looked.stderr
+    assert "would update draft DRAFT_" in looked.stdout and "would update article 10" in looked.stdout
+    assert "img/anim.gif: already on WeChat (cached)" in looked.stdout
+    assert len(platforms.wechat_server.requests) + len(platforms.devto_server.requests) == requests
 
     # no secret anywhere: the outputs, the caches, the messages
     written = "".join(p.read_text(encoding="utf-8", errors="replace")

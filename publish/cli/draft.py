@@ -220,7 +220,7 @@ def _deliver(outcome: Outcome, platform: str, run: _Run) -> str | None:
     options = _options(config, "wechat")
     ctx = wechat_draft.Context(
         resolver=Resolver.for_config(target.root, config), cache=UploadCache(run.out_dir),
-        drafts=Drafts(run.out_dir), hosts=wechat_draft.hosts(os.environ.get("WECHAT_APP_ID", "").strip()),
+        drafts=Drafts(run.out_dir), hosts=wechat_draft.hosts(_app_id(run)),
         strict=config.strict, draw_cover=_cover_drawer(source, config, options),
         cover_style=f"{options.theme} {options.primary_color}")
     fields = wechat_draft.fields(source, xref.page_url(source, config.site_url), options.open_comment)
@@ -233,6 +233,15 @@ def _deliver(outcome: Outcome, platform: str, run: _Run) -> str | None:
         return None
     _, done = wechat_draft.send(job, run.clients["wechat"], ctx, _warn)
     return f"{done} — in the draft box (草稿箱) at https://mp.weixin.qq.com"
+
+
+def _app_id(run: _Run) -> str:
+    """The account whose upload cache is read: the client's, or in a dry run the environment's
+    (without it, every image shows as one to upload)."""
+    from publish.deliver import wechat
+
+    client = run.clients.get("wechat")
+    return client.credentials.app_id if client is not None else os.environ.get(wechat.APP_ID_VAR, "").strip()
 
 
 def _cover_drawer(source: Source, config: Config, options: Any) -> Callable[[str], Prepared]:
