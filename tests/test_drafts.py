@@ -347,3 +347,22 @@ def test_a_cover_that_is_no_image_falls_back_to_the_first_image(posts: Path, pla
     assert re.search(r"one\.md:5: warning: WeChat draft: image 'img/bad\.png' \(the cover\) cannot be used", result.stderr)
     (cover,) = platforms.wechat.materials.values()
     assert Image.open(io.BytesIO(cover)).size == (320, 200)  # red.png, the first image
+
+
+@pytest.mark.parametrize(("code", "message", "says", "stops_run"), [
+    (40164, "invalid ip 198.51.100.4 ipv6 ::ffff:198.51.100.4, not in whitelist", "add 198.51.100.4 at mp.weixin.qq.com", True),
+    (40164, "not in whitelist", "IP白名单", True),
+    (40001, "invalid credential", "check WECHAT_APP_SECRET and WECHAT_APP_ID", True),
+    (42001, "access_token expired", "check WECHAT_APP_SECRET", True),
+    (40125, "invalid appsecret", "check WECHAT_APP_SECRET", True),
+    (45009, "reach max api daily quota limit", "try again tomorrow", True),
+    (40007, "invalid media_id", "a new draft is created", False),
+    (45003, "title size out of limit", "shorten the title", False),
+])
+def test_each_errcode_says_what_to_do(code: int, message: str, says: str, stops_run: bool) -> None:
+    from publish.deliver.wechat import refused
+
+    error = refused(code, message, "the new draft")
+    assert says in str(error) and f"errcode {code}" in str(error)
+    assert error.stops_run is stops_run
+    assert "\n" not in str(error)
