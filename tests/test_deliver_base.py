@@ -9,6 +9,7 @@ import json
 import multiprocessing
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -147,3 +148,28 @@ def test_concurrent_writers_keep_each_others_entries(tmp_path: Path) -> None:
     store = UploadCache(tmp_path)
     assert all(store.get("h", f"{w}-{i}") == f"https://x/{w}/{i}" for w in range(4) for i in range(20))
     assert not [p for p in (tmp_path / ".publish").iterdir() if p.name != "uploads.json"]  # no temp left
+
+
+def _claim_and_put(out: str, ready: Any, url: str) -> None:
+    store = UploadCache(Path(out))
+    with store.claim("h", "ab" * 32) as done:
+        ready.set()
+        assert done is None
+        time.sleep(0.5)  # an upload in flight
+        store.put("h", "ab" * 32, url)
+
+
+def test_a_claimed_image_is_waited_for_and_then_found(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("fork")
+    ready = context.Event()
+    first = context.Process(target=_claim_and_put, args=(str(tmp_path), ready, "https://x/ab"))
+    first.start()
+    assert ready.wait(10)
+    start = time.monotonic()
+    with UploadCache(tmp_path).claim("h", "ab" * 32) as done:
+        assert done == "https://x/ab"  # the other process's upload, not a second one
+    assert time.monotonic() - start > 0.2
+    first.join(10)
+    assert first.exitcode == 0
+    with UploadCache(tmp_path).claim("h", "cd" * 32) as other:  # another image: not blocked
+        assert other is None

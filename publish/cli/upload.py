@@ -22,7 +22,7 @@ from publish.cli.flags import cli_layer, project_file, shared
 from publish.config.files import Layer, Layers
 from publish.deliver import hosting
 from publish.deliver.hosting import LocalImage, Uploader
-from publish.deliver.hosts import Upload
+from publish.deliver.upload import Upload
 from publish.errors import DeliveryError, PublishError, UsageError
 from publish.model import Diagnostic
 from publish.runtime import diagnostics

@@ -13,9 +13,10 @@ import os
 import shlex
 import signal
 import subprocess
+from pathlib import Path
 
-from publish.deliver.hosts import Upload, staged
 from publish.deliver.options import CommandOptions
+from publish.deliver.upload import Upload, staged
 from publish.errors import DeliveryError
 
 
@@ -27,7 +28,7 @@ class CommandHost:
         self.timeout = timeout
 
     def upload(self, image: Upload) -> str:
-        program = self.argv[0] if self.argv else "?"
+        program = Path(self.argv[0]).name if self.argv else "?"
         with staged(image) as path:
             argv = [arg.replace("{path}", str(path)) for arg in self.argv]
             try:

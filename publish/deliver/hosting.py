@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import functools
 import mimetypes
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from publish.deliver import hosts
 from publish.deliver.cache import UploadCache, digest
-from publish.deliver.hosts import Host, Upload
+from publish.deliver.hosts import Host
 from publish.deliver.options import ImagesOptions
+from publish.deliver.upload import Upload
 from publish.errors import DeliveryError
 from publish.model import Article, Diagnostic
 from publish.normalize import xref
@@ -73,7 +75,7 @@ class Uploader:
     @staticmethod
     def read(image: LocalImage, resolver: Resolver) -> Upload:
         """The image's bytes through the resolver (`ResourceRefused` outside the root)."""
-        resource = resolver.fetch(image.path, resolver.root)
+        resource = resolver.fetch(urllib.parse.quote(image.path), resolver.root)  # a path, not a URL
         suffix = PurePosixPath(image.path).suffix.lower()
         media_type = mimetypes.guess_type("x" + suffix)[0] or resource.media_type
         return Upload(resource.data, digest(resource.data), media_type, suffix)

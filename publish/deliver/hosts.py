@@ -8,30 +8,13 @@ finds every URL in the cache imports neither boto3 nor requests.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
+import hashlib
+import urllib.parse
 from typing import Protocol
 
 from publish.deliver.options import ImagesOptions
-
-
-@dataclass(frozen=True, slots=True)
-class Upload:
-    """One image to send: its bytes, their sha256, media type and file extension (`.png`)."""
-
-    data: bytes
-    digest: str
-    media_type: str
-    suffix: str
-
-    @property
-    def name(self) -> str:
-        """Content-addressed: the same image always has the same name on the host."""
-        return self.digest[:16] + self.suffix
+from publish.deliver.upload import Upload
 
 
 class Host(Protocol):
@@ -48,10 +31,17 @@ def host_key(options: ImagesOptions) -> str:
         s3 = options.s3
         return f"s3:{s3.bucket}/{s3.prefix}@{s3.endpoint_url or s3.region or 'aws'} {s3.public_url}".rstrip()
     if options.host == "picgo":
-        return f"picgo:{options.picgo.url}"
-    if options.host == "command":
-        return f"command:{options.command.run}"
+        return f"picgo:{shown_url(options.picgo.url)}"
+    if options.host == "command":  # the command line may carry a token: only its hash is kept
+        return f"command:{hashlib.sha256(options.command.run.encode()).hexdigest()[:16]}"
     return "none"
+
+
+def shown_url(url: str) -> str:
+    """`url` without its query and user info, which may hold a key (PicList's `?key=`)."""
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit((parts.scheme, parts.hostname or "", parts.path, "", "")) if not parts.port \
+        else urllib.parse.urlunsplit((parts.scheme, f"{parts.hostname}:{parts.port}", parts.path, "", ""))
 
 
 @functools.cache
@@ -70,14 +60,3 @@ def make(options: ImagesOptions) -> Host:
 
         return CommandHost(options.command, options.timeout)
     raise ValueError("no image host is configured")  # callers check `host != "none"` first
-
-
-@contextlib.contextmanager
-def staged(image: Upload) -> Iterator[Path]:
-    """The image as a file of its own, for hosts that read a path (PicGo, a command): the very
-    bytes that were hashed, named by their hash, never the author's file itself (which could be
-    swapped for a link to somewhere else between the check and the read)."""
-    with tempfile.TemporaryDirectory(prefix="publish-upload-") as folder:
-        path = Path(folder) / image.name
-        path.write_bytes(image.data)
-        yield path

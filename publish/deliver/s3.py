@@ -18,8 +18,8 @@ import botocore.config
 import botocore.exceptions
 
 from publish.deliver import http
-from publish.deliver.hosts import Upload
 from publish.deliver.options import S3Options
+from publish.deliver.upload import Upload
 from publish.errors import DeliveryError
 
 #: Objects are named by their content: they never change, so readers may cache them for ever.
@@ -72,7 +72,7 @@ class S3Host:
             said = http.redact(type(exc).__name__, self._secrets)
             timed_out = isinstance(exc, (botocore.exceptions.ConnectTimeoutError,
                                          botocore.exceptions.ReadTimeoutError))
-            raise DeliveryError(f"s3: cannot upload ({'timed out' if timed_out else said})",
+            raise DeliveryError(f"s3: {'timed out' if timed_out else f'cannot upload ({said})'}",
                                 "check [images.s3] endpoint_url and the network") from None
         return self.public_url(key)
 

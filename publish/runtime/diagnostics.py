@@ -52,6 +52,7 @@ TITLES: Mapping[str, str] = {
     "wechat-image": "images the WeChat editor cannot take",
     "wechat-css": "styles the WeChat editor drops",
     "platform-image": "local images without a URL left out{in}",
+    "image-upload": "images the image host did not take",
     "platform-iframe": "embeds left out{in}",
     "zhihu-check": "rules the Zhihu snippet breaks",
     "zhihu-table": "table cells flattened to text on Zhihu",
