@@ -124,13 +124,14 @@ def _sources(content: str) -> list[str]:
 def test_first_run_then_rerun(posts: Path, platforms: Platforms) -> None:
     """One draft per article on each platform with every image on WeChat's host; a rerun uploads
     nothing and updates the same drafts."""
-    first = _draft(posts, platforms)
+    first = _draft(posts, platforms, "--site-url", "https://blog.example.com")
     assert first.returncode == 0, first.stderr
     wechat, devto = platforms.wechat, platforms.devto
     assert len(wechat.drafts) == 2 and len(devto.articles) == 2
     by_title = {a["title"]: a for a in wechat.drafts.values()}
     one, two = by_title["你好，草稿"], by_title["Second post"]
     assert (one["digest"], one["author"], one["need_open_comment"]) == ("一篇测试文章", "张三", 0)
+    assert one["content_source_url"] == "https://blog.example.com/one.html"
     assert len(_sources(one["content"])) == 3
     assert all(src.startswith("http://mmbiz.qpic.cn/") for src in _sources(one["content"]))
     assert _sources(two["content"]) == ["https://mmbiz.qpic.cn/mmbiz_png/already/0"]
@@ -143,6 +144,7 @@ def test_first_run_then_rerun(posts: Path, platforms: Platforms) -> None:
     articles = {a["title"]: a for a in devto.articles.values()}
     assert articles["你好，草稿"]["published"] is False
     assert articles["你好，草稿"]["tags"] == ["python", "writing"]
+    assert articles["你好，草稿"]["canonical_url"] == "https://blog.example.com/one.html"
     assert "结束。" in articles["你好，草稿"]["body_markdown"]
     assert "---" not in articles["Second post"]["body_markdown"].splitlines()[0]
     assert re.search(r"one\.md → WeChat: draft created", first.stdout)
@@ -151,7 +153,7 @@ def test_first_run_then_rerun(posts: Path, platforms: Platforms) -> None:
     sent = {path: wechat.calls(platforms.wechat_server, path) for path in
             ("/cgi-bin/media/uploadimg", "/cgi-bin/material/add_material", "/cgi-bin/draft/add")}
     drafts, ids = dict(wechat.drafts), set(devto.articles)
-    second = _draft(posts, platforms)
+    second = _draft(posts, platforms, "--site-url", "https://blog.example.com")
     assert second.returncode == 0, second.stderr
     assert {path: wechat.calls(platforms.wechat_server, path) for path in sent} == sent
     assert wechat.calls(platforms.wechat_server, "/cgi-bin/draft/update") == 2
@@ -159,7 +161,7 @@ def test_first_run_then_rerun(posts: Path, platforms: Platforms) -> None:
     assert devto.calls(platforms.devto_server, "PUT") == 2 and devto.calls(platforms.devto_server, "POST") == 2
     assert "updated" in second.stdout
     requests = len(platforms.wechat_server.requests) + len(platforms.devto_server.requests)
-    looked = _draft(posts, platforms, "--dry-run")
+    looked = _draft(posts, platforms, "--dry-run", "--site-url", "https://blog.example.com")
     assert looked.returncode == 0, looked.stderr
     assert "would update draft DRAFT_" in looked.stdout and "would update article 10" in looked.stdout
     assert "img/anim.gif: already on WeChat (cached)" in looked.stdout
@@ -366,3 +368,18 @@ def test_each_errcode_says_what_to_do(code: int, message: str, says: str, stops_
     assert says in str(error) and f"errcode {code}" in str(error)
     assert error.stops_run is stops_run
     assert "\n" not in str(error)
+
+
+def test_limits_are_counted_one_line_each() -> None:
+    from publish.deliver.wechat_limits import check_limits
+    from publish.model import Metadata, Source
+
+    source = Source(Path("post.md"), Path("."), Path("post.md"), "body", 1, Metadata("t", "zh-CN"), "0")
+    found = check_limits(source, {"title": "标" * 33, "author": "作" * 17, "digest": "摘" * 129}, "<p>x</p>" * 2500)
+    assert [d.message for d in found] == [
+        "WeChat: the title is 33 characters; a draft's title may have at most 32",
+        "WeChat: the author is 17 characters; a draft's author may have at most 16",
+        "WeChat: the digest is 129 characters; a draft's digest may have at most 128",
+        "WeChat: the content is 20,000 characters (20,000 bytes) with its styles; a draft takes fewer than "
+        "20,000 characters and under 1 MB"]
+    assert check_limits(source, {"title": "标" * 32, "author": "作" * 16, "digest": "摘" * 128}, "<p>x</p>") == []
