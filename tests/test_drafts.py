@@ -380,6 +380,6 @@ def test_limits_are_counted_one_line_each() -> None:
         "WeChat: the title is 33 characters; a draft's title may have at most 32",
         "WeChat: the author is 17 characters; a draft's author may have at most 16",
         "WeChat: the digest is 129 characters; a draft's digest may have at most 128",
-        "WeChat: the content is 20,000 characters (20,000 bytes) with its styles; a draft takes fewer than "
-        "20,000 characters and under 1 MB"]
+        ("WeChat: the content is 20,000 characters (20,000 bytes) with its styles; a draft takes fewer than "
+        "20,000 characters and under 1 MB")]
     assert check_limits(source, {"title": "标" * 32, "author": "作" * 16, "digest": "摘" * 128}, "<p>x</p>") == []
