@@ -104,6 +104,16 @@ def _run(sources: tuple[Path, ...], to: str, out: Path | None, dry_run: bool, jo
             built[platform] = {o.target.path: o for o in run.outcomes}
     say: Callable[[str], None] = (lambda _line: None) if quiet else click.echo
     shared = _Run(layers, out_dir, dry_run, clients, say)
+    try:
+        return _deliver_all(targets, platforms, built, config.strict, shared)
+    except KeyboardInterrupt:
+        click.echo("publish: interrupted — the drafts made so far are recorded; run again to finish", err=True)
+        return 130
+
+
+def _deliver_all(targets: list[Target], platforms: list[str], built: dict[str, dict[Path, Outcome]], strict: bool,
+                 shared: _Run) -> int:
+    """Each built article to each platform, in command-line order; the exit code."""
     failed = 0
     for index, target in enumerate(targets, 1):
         for platform in platforms:
@@ -111,7 +121,7 @@ def _run(sources: tuple[Path, ...], to: str, out: Path | None, dry_run: bool, jo
             if outcome.status == "failed" or (outcome.status == "skipped" and outcome.reason != "up to date"):
                 failed += outcome.status == "failed"
                 continue
-            if config.strict and outcome.warnings:
+            if strict and outcome.warnings:
                 click.echo(f"{target.path}: error: {len(outcome.warnings)} warning(s) with --strict: no "
                            f"{PLATFORMS[platform]} draft is sent — fix them, or run without --strict", err=True)
                 failed += 1
@@ -129,7 +139,7 @@ def _run(sources: tuple[Path, ...], to: str, out: Path | None, dry_run: bool, jo
             if message is None:
                 failed += 1
                 continue
-            say(f"[{index}/{len(targets)}] {target.relative.as_posix()} → {PLATFORMS[platform]}: {message}")
+            shared.say(f"[{index}/{len(targets)}] {target.relative.as_posix()} → {PLATFORMS[platform]}: {message}")
     return EXIT_FAILED if failed else EXIT_OK
 
 
