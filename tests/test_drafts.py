@@ -383,3 +383,38 @@ def test_limits_are_counted_one_line_each() -> None:
         ("WeChat: the content is 20,000 characters (20,000 bytes) with its styles; a draft takes fewer than "
         "20,000 characters and under 1 MB")]
     assert check_limits(source, {"title": "标" * 32, "author": "作" * 16, "digest": "摘" * 128}, "<p>x</p>") == []
+
+
+def test_a_lost_answer_to_a_create_is_not_sent_again() -> None:
+    """A read timeout after draft/add (or dev.to's POST) may mean it was made: sending it again
+    would make a duplicate, so it is one error line instead; a 503 (nothing made) is retried."""
+    wechat = FakeWechat()
+    wechat.materials["MATERIAL_X"] = b""
+    slow_once = {"draft": True}
+
+    def handler(seen: Seen) -> tuple[int, dict[str, str], bytes]:
+        reply = wechat.handle(seen)
+        if seen.path.startswith("/cgi-bin/draft/add") and slow_once.pop("draft", False):
+            time.sleep(1.0)  # made, but the answer comes too late
+        return reply
+
+    def fast() -> Any:
+        return http.session(timeout=(1.0, 0.3), retries=2, backoff=0.01)
+
+    with Loopback(handler) as server:
+        client = WechatClient(fast(), Credentials(wechat.app_id, wechat.secret), server.url, http.creating(fast()))
+        with pytest.raises(DeliveryError, match="the new draft failed: timed out"):
+            client.add_draft({"title": "t", "content": "c", "thumb_media_id": "MATERIAL_X"})
+    assert wechat.calls(server, "/cgi-bin/draft/add") == 1 and len(wechat.drafts) == 1
+
+    busy = {"n": 0}
+
+    def unavailable_once(seen: Seen) -> tuple[int, dict[str, str], bytes]:
+        busy["n"] += 1
+        return (503, {}, b"busy") if busy["n"] == 1 else devto.handle(seen)
+
+    devto = FakeDevto()
+    with Loopback(unavailable_once) as server:
+        client_devto = DevtoClient(fast(), devto.key, server.url, http.creating(fast()))
+        assert client_devto.create({"title": "t", "body_markdown": "b", "published": False}).id == 1001
+    assert busy["n"] == 2 and len(devto.articles) == 1

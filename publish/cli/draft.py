@@ -198,9 +198,10 @@ def _clients(platforms: list[str], config: Config) -> dict[str, Any]:
     made: dict[str, Any] = {}
     if "wechat" in platforms:
         made["wechat"] = wechat.WechatClient(http.session(), wechat.Credentials.from_env(),
-                                             _options(config, "wechat").api_base)
+                                             _options(config, "wechat").api_base, http.creating(http.session()))
     if "devto" in platforms:
-        made["devto"] = devto.DevtoClient(http.session(), devto.api_key(), _options(config, "devto").api_base)
+        made["devto"] = devto.DevtoClient(http.session(), devto.api_key(), _options(config, "devto").api_base,
+                                          http.creating(http.session()))
     return made
 
 

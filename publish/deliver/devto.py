@@ -73,8 +73,11 @@ class Posted:
 class DevtoClient:
     """One account's requests, in one run."""
 
-    def __init__(self, session: requests.Session, key: str, api_base: str = API_BASE) -> None:
+    def __init__(self, session: requests.Session, key: str, api_base: str = API_BASE,
+                 creating: requests.Session | None = None) -> None:
         self.session = session
+        #: For `create`: see `http.creating`.
+        self.creating = creating or session
         self.key = key
         self.api_base = api_base.rstrip("/")
 
@@ -87,7 +90,8 @@ class DevtoClient:
 
     def _send(self, method: str, path: str, call: str, fields: Mapping[str, Any]) -> Posted:
         try:
-            response = self.session.request(method, self.api_base + path, json={"article": dict(fields)},
+            session = self.creating if method == "POST" else self.session
+            response = session.request(method, self.api_base + path, json={"article": dict(fields)},
                                             headers={"api-key": self.key, "Accept": "application/vnd.forem.api-v1+json"})
         except requests.RequestException as exc:
             raise DeliveryError(f"dev.to: {call} failed: {reason(exc)}",

@@ -105,3 +105,14 @@ def reason(exc: requests.RequestException) -> str:
     if isinstance(exc, requests.HTTPError) and exc.response is not None:
         return f"HTTP {exc.response.status_code}"
     return f"request failed ({type(exc).__name__})"
+
+
+def creating(made: requests.Session) -> requests.Session:
+    """`made`, never sending a request again once it was sent and only its answer was lost (a
+    read timeout): for a POST that creates something (a draft, an article), where a second try
+    would make a duplicate. Refused connections, 429 and 5xx, which mean nothing was made, are
+    still retried."""
+    for adapter in made.adapters.values():
+        if isinstance(adapter, HTTPAdapter) and isinstance(adapter.max_retries, Retry):
+            adapter.max_retries = adapter.max_retries.new(read=0)
+    return made

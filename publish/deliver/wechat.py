@@ -96,8 +96,11 @@ def refused(code: int, message: str, call: str) -> Refused:
 class WechatClient:
     """One account's API calls, in one run; the token is fetched on the first call and kept here."""
 
-    def __init__(self, session: requests.Session, credentials: Credentials, api_base: str = API_BASE) -> None:
+    def __init__(self, session: requests.Session, credentials: Credentials, api_base: str = API_BASE,
+                 creating: requests.Session | None = None) -> None:
         self.session = session
+        #: For the calls that create (a draft, a cover material): see `http.creating`.
+        self.creating = creating or session
         self.credentials = credentials
         self.api_base = api_base.rstrip("/")
         self._token: str | None = None
@@ -117,12 +120,12 @@ class WechatClient:
     def add_cover(self, name: str, data: bytes, media_type: str) -> str:
         """A permanent image material → its `media_id`, the draft's `thumb_media_id`."""
         reply = self._call("/cgi-bin/material/add_material", "the cover upload", params={"type": "image"},
-                           files={"media": (name, data, media_type)})
+                           files={"media": (name, data, media_type)}, once=True)
         return _field(reply, "media_id", "the cover upload")
 
     def add_draft(self, article: Mapping[str, Any]) -> str:
         """A new draft with one article → the draft's `media_id`."""
-        reply = self._call("/cgi-bin/draft/add", "the new draft", json={"articles": [article]})
+        reply = self._call("/cgi-bin/draft/add", "the new draft", json={"articles": [article]}, once=True)
         return _field(reply, "media_id", "the new draft")
 
     def update_draft(self, media_id: str, article: Mapping[str, Any]) -> None:
@@ -132,28 +135,30 @@ class WechatClient:
 
     def _token_now(self) -> str:
         if self._token is None:
-            reply = self._send("/cgi-bin/stable_token", "the access token", {}, json={
+            reply = self._send(self.session, "/cgi-bin/stable_token", "the access token", {}, json={
                 "grant_type": "client_credential", "appid": self.credentials.app_id,
                 "secret": self.credentials.secret})
             self._token = _field(reply, "access_token", "the access token")
         return self._token
 
-    def _call(self, path: str, call: str, *, params: Mapping[str, str] | None = None,
+    def _call(self, path: str, call: str, *, params: Mapping[str, str] | None = None, once: bool = False,
               **body: Any) -> dict[str, Any]:
+        session = self.creating if once else self.session
         try:
-            return self._send(path, call, {**(params or {}), "access_token": self._token_now()}, **body)
+            return self._send(session, path, call, {**(params or {}), "access_token": self._token_now()}, **body)
         except Refused as exc:
             if exc.code not in _TOKEN_EXPIRED:
                 raise
             self._token = None  # expired during the run: once more with a fresh one
-            return self._send(path, call, {**(params or {}), "access_token": self._token_now()}, **body)
+            return self._send(session, path, call, {**(params or {}), "access_token": self._token_now()}, **body)
 
-    def _send(self, path: str, call: str, params: Mapping[str, str], **body: Any) -> dict[str, Any]:
+    def _send(self, session: requests.Session, path: str, call: str, params: Mapping[str, str],
+              **body: Any) -> dict[str, Any]:
         if "json" in body:  # UTF-8 as is: WeChat counts an escaped "\\u4f5c" as six characters
             body = {"data": json.dumps(body.pop("json"), ensure_ascii=False).encode("utf-8"),
                     "headers": {"Content-Type": "application/json; charset=utf-8"}, **body}
         try:
-            response = self.session.post(self.api_base + path, params=params, **body)
+            response = session.post(self.api_base + path, params=params, **body)
             data = response.json()
         except requests.RequestException as exc:
             raise DeliveryError(f"WeChat: {call} failed: {reason(exc)}",
