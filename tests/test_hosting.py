@@ -243,6 +243,19 @@ def test_image_url_map_still_wins_over_the_host(blog: Path, picgo: tuple[Loopbac
     assert "https://img.example.test/picgo/" in devto
 
 
+def test_the_devto_cover_is_hosted_too(blog: Path, picgo: tuple[Loopback, dict[str, bytes]]) -> None:
+    server, store = picgo
+    _picgo_config(blog, server.url)
+    _png(blog / "posts" / "img" / "cover.png", "white", (100, 42))
+    (blog / "posts" / "covered.md").write_text("---\ntitle: Covered\ncover: img/cover.png\n---\n\nText.\n",
+                                               encoding="utf-8")
+    result = _publish(blog, "posts/covered.md", "--to", "devto", "--upload")
+    assert result.returncode == 0, result.stderr
+    name = _digest16(blog / "posts/img/cover.png") + ".png"
+    assert list(store) == [name]
+    assert f'cover_image: "https://img.example.test/picgo/{name}"' in (blog / "dist" / "covered.devto.md").read_text()
+
+
 def test_a_host_that_times_out_is_a_warning_and_the_article_goes_on(blog: Path) -> None:
     store: dict[str, bytes] = {}
     with Loopback(_picgo_handler(store, delay=3)) as server:

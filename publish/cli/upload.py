@@ -107,7 +107,7 @@ def _images(target: Target, layers: Layers, quiet: bool, drafts: bool) -> list[t
         if diagnostic.kind in _IMAGE_KINDS and not quiet:
             _echo(diagnostic)
     found = []
-    for image in hosting.local_images(article):
+    for image in hosting.local_images(article, resolver):
         try:
             found.append((image, Uploader.read(image, resolver), article.path))
         except (ResourceRefused, OSError):

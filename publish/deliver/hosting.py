@@ -44,9 +44,13 @@ class LocalImage:
     line: int | None
 
 
-def local_images(article: Article) -> list[LocalImage]:
-    """Every local image normalize found inside the source root, once each, in document order."""
+def local_images(article: Article, resolver: Resolver) -> list[LocalImage]:
+    """Every local image normalize found inside the source root, once each, in document order,
+    after the front matter's `cover` (dev.to's `cover_image`)."""
     found: dict[str, LocalImage] = {}
+    cover = xref.cover_source(article.source, resolver)
+    if cover is not None and article.metadata.cover:
+        found[cover] = LocalImage(cover, article.metadata.cover, article.source.line_of(article.metadata.cover))
     for node in walk(article.ast["blocks"]):
         if node["t"] != "Image":
             continue
@@ -129,7 +133,7 @@ def host_images(article: Article, resolver: Resolver, uploader: Uploader, *, upl
     urls: dict[str, str] = {}
     sent: list[str] = []
     warned: list[Diagnostic] = []
-    for image in local_images(article):
+    for image in local_images(article, resolver):
         try:
             data = uploader.read(image, resolver)
         except (ResourceRefused, OSError):  # normalize warned about it already

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import urllib.parse
 from typing import Protocol
 
 from publish.deliver.options import ImagesOptions
+from publish.deliver.secrets import shown_url
 from publish.deliver.upload import Upload
 
 
@@ -35,13 +35,6 @@ def host_key(options: ImagesOptions) -> str:
     if options.host == "command":  # the command line may carry a token: only its hash is kept
         return f"command:{hashlib.sha256(options.command.run.encode()).hexdigest()[:16]}"
     return "none"
-
-
-def shown_url(url: str) -> str:
-    """`url` without its query and user info, which may hold a key (PicList's `?key=`)."""
-    parts = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit((parts.scheme, parts.hostname or "", parts.path, "", "")) if not parts.port \
-        else urllib.parse.urlunsplit((parts.scheme, f"{parts.hostname}:{parts.port}", parts.path, "", ""))
 
 
 @functools.cache

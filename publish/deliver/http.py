@@ -10,13 +10,13 @@ other side, so retrying a POST whose answer was lost does no harm.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
-from urllib.parse import quote, quote_plus
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
+
+from publish.deliver.secrets import MASK, redact
 
 #: (connect, read) seconds for every request that does not pass its own `timeout`.
 TIMEOUT: tuple[float, float] = (5.0, 30.0)
@@ -26,12 +26,10 @@ RETRIES = 3
 BACKOFF = 0.5
 #: The longest wait between two attempts, whatever `Retry-After` asks for.
 MAX_WAIT = 30.0
+__all__ = ["MASK", "TIMEOUT", "reason", "redact", "session"]
+
 #: Statuses worth another try: rate limited, or the server's own trouble.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-
-#: What a redacted secret becomes.
-MASK = "***"
-
 
 class _BoundedRetry(Retry):
     """urllib3's `Retry` with the server's `Retry-After` capped: a rate limiter asking for an hour
@@ -75,16 +73,6 @@ def session(*, timeout: tuple[float, float] = TIMEOUT, retries: int = RETRIES, b
     made.mount("https://", adapter)
     made.headers["User-Agent"] = user_agent
     return made
-
-
-def redact(text: str, secrets: Iterable[str | None]) -> str:
-    """`text` with every secret (and its URL-encoded forms, as it appears in a query string)
-    replaced by `MASK`: for any message built from a request, a response or an exception."""
-    forms = {form for secret in secrets if secret
-             for form in (secret, quote(secret, safe=""), quote_plus(secret, safe=""))}
-    for form in sorted(forms, key=len, reverse=True):  # longest first: one secret inside another
-        text = text.replace(form, MASK)
-    return text
 
 
 def reason(exc: requests.RequestException) -> str:

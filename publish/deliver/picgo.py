@@ -14,8 +14,8 @@ from typing import Any
 import requests
 
 from publish.deliver import http
-from publish.deliver.hosts import shown_url
 from publish.deliver.options import PicgoOptions
+from publish.deliver.secrets import shown_url
 from publish.deliver.upload import Upload, staged
 from publish.errors import DeliveryError
 

@@ -44,6 +44,7 @@ from typing import Any
 
 from publish.model import PandocAst, Source
 from publish.pandoc.nodes import splice
+from publish.runtime.resources import Resolver, ResourceRefused, is_external_link
 
 ARTICLE_ATTR = "data-publish-article"
 IMAGE_ATTR = "data-publish-src"
@@ -153,3 +154,15 @@ def rewrite_ast_links(ast: PandocAst, resolve: Callable[[ArticleRef], str | None
 def image_source(attributes: Mapping[str, str]) -> str | None:
     """The root-relative path normalize found for an `<img>`, from its attributes (or None)."""
     return attributes.get(IMAGE_ATTR)
+
+
+def cover_source(source: Source, resolver: Resolver) -> str | None:
+    """The root-relative path of the front matter's `cover` when it is a local file inside the
+    root, the form `image_source` gives for body images (normalize marks only the body)."""
+    cover = source.metadata.cover
+    if not cover or cover.startswith("data:") or is_external_link(cover):
+        return None
+    try:
+        return resolver.locate(cover, source.path.parent).relative_to(resolver.root.resolve()).as_posix()
+    except (ResourceRefused, ValueError):
+        return None

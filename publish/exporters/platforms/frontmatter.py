@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from publish.exporters.platforms import absolute
 from publish.exporters.platforms.options import PlatformOptions
 from publish.model import Article
+from publish.normalize import xref
 from publish.pandoc.nodes import stringify
 
 MAX_TAGS = 4
@@ -50,12 +51,12 @@ def devto(article: Article, options: PlatformOptions) -> Header:
         lines.append(("canonical_url", canonical))
     cover = article.metadata.cover
     if cover:
-        url = absolute.image_url(cover, None, options.image_url_map)
+        local = xref.cover_source(article.source, options.resolver) if options.resolver is not None else None
+        url = absolute.image_url(cover, local, options.image_url_map, options.hosted)
         if url is None:
             problems.append(absolute.Problem(
                 f"the cover '{cover}' is left out of dev.to's cover_image (it has no URL)",
-                f"upload it and add it to [devto.image_url_map] (\"{cover}\" = \"https://…\")",
-                cover, "platform-image"))
+                absolute.unhosted(cover, "devto", options.hosted).fix, cover, "platform-image"))
         else:
             lines.append(("cover_image", url))
     return Header(block(lines), tuple(problems))

@@ -11,6 +11,7 @@ from publish.config.options import rule
 
 if TYPE_CHECKING:
     from publish.exporters import ExportContext, Exporter
+    from publish.runtime.resources import Resolver
 
 _MAP_HELP = "local image path = URL of the copy already uploaded to this platform"
 
@@ -52,6 +53,8 @@ class PlatformOptions:
     highlight: str | None
     #: The image host's URLs by root-relative path (`ExportContext.hosted`); None without a host.
     hosted: Mapping[str, str] | None = None
+    #: The article's resolver, for images normalize did not mark (the front matter's cover).
+    resolver: Resolver | None = None
 
 
 def read(exporter: Exporter, ctx: ExportContext) -> PlatformOptions:
@@ -60,4 +63,4 @@ def read(exporter: Exporter, ctx: ExportContext) -> PlatformOptions:
     declared: MapOptions | DevtoOptions | JuejinOptions = ctx.options_for(exporter)
     return PlatformOptions(exporter.name, ctx.config.site_url, declared.image_url_map,
                            getattr(declared, "theme", None) or None, getattr(declared, "highlight", None) or None,
-                           ctx.hosted)
+                           ctx.hosted, ctx.resolver)
