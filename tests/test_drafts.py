@@ -314,6 +314,8 @@ def test_with_an_image_host_devto_gets_hosted_urls_and_wechat_its_own(posts: Pat
         body = {a["title"]: a for a in platforms.devto.articles.values()}["你好，草稿"]["body_markdown"]
         assert len(re.findall(r"!\[[^]]*\]\(https://img\.example\.com/", body)) == 3
         assert sorted(Path(p).suffix for p in received) == [".gif", ".jpg", ".png"]
+        second_post = {a["title"]: a for a in platforms.devto.articles.values()}["Second post"]
+        assert second_post["main_image"].startswith("https://img.example.com/")  # its cover, hosted
         content = {a["title"]: a for a in platforms.wechat.drafts.values()}["你好，草稿"]["content"]
         assert len(_sources(content)) == 3
         assert all(src.startswith("http://mmbiz.qpic.cn/") for src in _sources(content))
