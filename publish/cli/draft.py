@@ -54,6 +54,7 @@ PLATFORMS = {"wechat": "WeChat", "devto": "dev.to"}
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for the build.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @shared
+@click.option("--drafts", is_flag=True, help="Also send articles marked `draft: true` in folder runs.")
 @click.option("--allow-remote", is_flag=True, help="Fetch remote images to upload them to WeChat.")
 @click.option("--wechat-theme", help="WeChat snippet theme (default, elegant, tech).")
 @click.option("--primary-color", help="WeChat theme primary colour, e.g. '#0f766e'.")
