@@ -175,14 +175,16 @@ def test_first_run_then_rerun(posts: Path, platforms: Platforms) -> None:
 
 
 def test_a_deleted_draft_is_created_again(posts: Path, platforms: Platforms) -> None:
-    """40007 on update (the draft was published or deleted): a new draft, recorded."""
+    """40007 on update (the draft was published or deleted), 404 on dev.to: a new draft, recorded."""
     assert _draft(posts, platforms).returncode == 0
     platforms.wechat.drafts.clear()
+    platforms.devto.articles.clear()
     again = _draft(posts, platforms)
     assert again.returncode == 0, again.stderr
-    assert len(platforms.wechat.drafts) == 2
-    recorded = json.loads((posts.parent / "out/.publish/drafts.json").read_text())["platforms"]["wechat"]
-    assert set(recorded["one.md"].values()) & set(platforms.wechat.drafts)
+    assert len(platforms.wechat.drafts) == 2 and len(platforms.devto.articles) == 2
+    recorded = json.loads((posts.parent / "out/.publish/drafts.json").read_text())["platforms"]
+    assert recorded["wechat"]["one.md"]["id"] in platforms.wechat.drafts
+    assert int(recorded["devto"]["one.md"]["id"]) in platforms.devto.articles
 
 
 def test_dry_run_sends_nothing(posts: Path, platforms: Platforms) -> None:
