@@ -173,3 +173,11 @@ def test_a_claimed_image_is_waited_for_and_then_found(tmp_path: Path) -> None:
     assert first.exitcode == 0
     with UploadCache(tmp_path).claim("h", "cd" * 32) as other:  # another image: not blocked
         assert other is None
+
+
+def test_urllib3_retry_logs_never_carry_the_query(caplog: pytest.LogCaptureFixture) -> None:
+    with Loopback(_flaky(1)) as server, caplog.at_level("DEBUG", logger="urllib3"):
+        reply = http.session(backoff=0.01).post(server.url + "/upload?key=s3cr3t&x=1")
+    assert reply.status_code == 200
+    assert "Retry" in caplog.text  # urllib3 did log the retry…
+    assert "s3cr3t" not in caplog.text  # …without the key

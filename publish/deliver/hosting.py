@@ -96,9 +96,9 @@ class Uploader:
         with self.cache.claim(self.key, upload.digest) as done:
             if done is not None:
                 return done, False
-            if self._host is None:
-                self._host = hosts.make(self.options)
             try:
+                if self._host is None:
+                    self._host = hosts.make(self.options)
                 url = self._host.upload(upload)
             except DeliveryError as exc:
                 self.failures += 1

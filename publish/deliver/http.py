@@ -10,6 +10,8 @@ other side, so retrying a POST whose answer was lost does no harm.
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any
 
 import requests
@@ -30,6 +32,23 @@ __all__ = ["MASK", "TIMEOUT", "reason", "redact", "session"]
 
 #: Statuses worth another try: rate limited, or the server's own trouble.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+class _NoQuery(logging.Filter):
+    """urllib3 logs the URL of each request it retries, query string included, and a query is
+    where keys and tokens travel (PicList's `?key=`, WeChat's `?access_token=`). Once anything
+    configures logging (ebooklib calls `basicConfig` on import) that line would reach stderr, so
+    the query is cut from urllib3's records before any handler sees them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = _QUERY.sub("?…", record.getMessage())
+        record.args = ()
+        return True
+
+
+_QUERY = re.compile(r"\?[^\s'\"]+")
+for _name in ("urllib3.connectionpool", "urllib3.util.retry", "urllib3.poolmanager"):
+    logging.getLogger(_name).addFilter(_NoQuery())
+
 
 class _BoundedRetry(Retry):
     """urllib3's `Retry` with the server's `Retry-After` capped: a rate limiter asking for an hour

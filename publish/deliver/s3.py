@@ -32,9 +32,14 @@ class S3Host:
 
     def __init__(self, options: S3Options, timeout: float) -> None:
         self.options = options
-        session = boto3.session.Session(region_name=options.region)
-        credentials = session.get_credentials()
-        frozen = credentials.get_frozen_credentials() if credentials is not None else None
+        try:
+            session = boto3.session.Session(region_name=options.region)
+            credentials = session.get_credentials()
+            frozen = credentials.get_frozen_credentials() if credentials is not None else None
+        except botocore.exceptions.BotoCoreError as exc:  # a missing profile, a broken config file
+            raise DeliveryError(f"s3: cannot read the AWS credentials ({type(exc).__name__})",
+                                "check AWS_PROFILE and ~/.aws/config, or set AWS_ACCESS_KEY_ID and "
+                                "AWS_SECRET_ACCESS_KEY") from None
         self._secrets = tuple(s for s in (getattr(frozen, "access_key", None), getattr(frozen, "secret_key", None),
                                           getattr(frozen, "token", None)) if s)
         config = botocore.config.Config(connect_timeout=http.TIMEOUT[0], read_timeout=timeout,
@@ -69,11 +74,7 @@ class S3Host:
             raise DeliveryError(f"s3: the store refused the upload to bucket '{bucket}' ({code})",
                                 _fix(code)) from None
         except botocore.exceptions.BotoCoreError as exc:
-            said = http.redact(type(exc).__name__, self._secrets)
-            timed_out = isinstance(exc, (botocore.exceptions.ConnectTimeoutError,
-                                         botocore.exceptions.ReadTimeoutError))
-            raise DeliveryError(f"s3: {'timed out' if timed_out else f'cannot upload ({said})'}",
-                                "check [images.s3] endpoint_url and the network") from None
+            raise DeliveryError(f"s3: {_reason(exc)}", "check [images.s3] endpoint_url and the network") from None
         return self.public_url(key)
 
     def _exists(self, bucket: str, key: str) -> bool:
@@ -94,3 +95,12 @@ def _fix(code: str) -> str:
     if code in ("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "403"):
         return "check the credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or AWS_PROFILE) and their rights"
     return "check [images.s3] and the store's own error log"
+
+
+def _reason(exc: Exception) -> str:
+    """Why a request failed, by the exception's class only (its text holds the URL)."""
+    if isinstance(exc, (botocore.exceptions.ConnectTimeoutError, botocore.exceptions.ReadTimeoutError)):
+        return "timed out"
+    if isinstance(exc, botocore.exceptions.EndpointConnectionError):
+        return "cannot connect to the endpoint"
+    return f"cannot upload ({type(exc).__name__})"
