@@ -1,10 +1,11 @@
 """`publish draft SOURCES --to wechat,devto`: build the platforms' formats, then create or update
 one draft per article on each platform, and say where it is.
 
-The formats are built exactly as `publish SOURCES --to wechat,devto` builds them (the batch, its
-manifest, its progress); this command then hands their output, as data, to the platform clients
-in `publish.deliver`. Nothing goes over the network before every option and credential is
-checked, and nothing at all with `--dry-run`. A refusal that concerns the account (credentials,
+The formats are built as `publish SOURCES --to wechat,devto` builds them (the batch, its
+manifest, its progress; with an image host, dev.to's with `--upload` and WeChat's without hosted
+URLs, see `_builds`); this command then hands their output, as data, to the platform clients in
+`publish.deliver`. Nothing goes over the network before every option and credential is checked,
+and nothing but the image host's cache is read with `--dry-run`. A refusal that concerns the account (credentials,
 IP whitelist, quota) stops the run at once: one line, exit 1, nothing sent after it.
 """
 
