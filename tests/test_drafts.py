@@ -311,6 +311,8 @@ def test_with_an_image_host_devto_gets_hosted_urls_and_wechat_its_own(posts: Pat
     received: list[str] = []
     with Loopback(_picgo(received)) as picgo:
         (posts.parent / "publish.toml").write_text(f'[images]\nhost = "picgo"\n[images.picgo]\nurl = "{picgo.url}/upload"\n')
+        assert _draft(posts, platforms, "--dry-run").returncode == 0
+        assert picgo.requests == [] and platforms.wechat_server.requests == []
         first = _draft(posts, platforms)
         assert first.returncode == 0, first.stderr
         body = {a["title"]: a for a in platforms.devto.articles.values()}["你好，草稿"]["body_markdown"]
