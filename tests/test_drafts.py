@@ -404,11 +404,11 @@ def test_a_lost_answer_to_a_create_is_not_sent_again() -> None:
             time.sleep(1.0)  # made, but the answer comes too late
         return reply
 
-    def fast() -> Any:
-        return http.session(timeout=(1.0, 0.3), retries=2, backoff=0.01)
+    def fast(read_retries: int = 2) -> Any:
+        return http.session(timeout=(1.0, 0.3), retries=2, backoff=0.01, read_retries=read_retries)
 
     with Loopback(handler) as server:
-        client = WechatClient(fast(), Credentials(wechat.app_id, wechat.secret), server.url, http.creating(fast()))
+        client = WechatClient(fast(), Credentials(wechat.app_id, wechat.secret), server.url, fast(read_retries=0))
         with pytest.raises(DeliveryError, match="the new draft failed: timed out"):
             client.add_draft({"title": "t", "content": "c", "thumb_media_id": "MATERIAL_X"})
     assert wechat.calls(server, "/cgi-bin/draft/add") == 1 and len(wechat.drafts) == 1
@@ -421,6 +421,6 @@ def test_a_lost_answer_to_a_create_is_not_sent_again() -> None:
 
     devto = FakeDevto()
     with Loopback(unavailable_once) as server:
-        client_devto = DevtoClient(fast(), devto.key, server.url, http.creating(fast()))
+        client_devto = DevtoClient(fast(), devto.key, server.url, fast(read_retries=0))
         assert client_devto.create({"title": "t", "body_markdown": "b", "published": False}).id == 1001
     assert busy["n"] == 2 and len(devto.articles) == 1

@@ -65,6 +65,7 @@ def main() -> None:
     publish sora.md --to pdf,epub       one article, two formats, into dist/
     publish posts/ --to all --out site  every *.md below posts/
     publish check posts/                lint without writing anything
+    publish upload posts/               upload local images to the [images] host
     publish draft posts/ --to wechat,devto   a draft of each article on WeChat and dev.to
     publish doctor                      check fonts, pandoc, WeasyPrint, Java
     """

@@ -200,10 +200,10 @@ def _clients(platforms: list[str], config: Config) -> dict[str, Any]:
     made: dict[str, Any] = {}
     if "wechat" in platforms:
         made["wechat"] = wechat.WechatClient(http.session(), wechat.Credentials.from_env(),
-                                             _options(config, "wechat").api_base, http.creating(http.session()))
+                                             _options(config, "wechat").api_base, http.session(read_retries=0))
     if "devto" in platforms:
         made["devto"] = devto.DevtoClient(http.session(), devto.api_key(), _options(config, "devto").api_base,
-                                          http.creating(http.session()))
+                                          http.session(read_retries=0))
     return made
 
 

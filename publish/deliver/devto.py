@@ -76,7 +76,8 @@ class DevtoClient:
     def __init__(self, session: requests.Session, key: str, api_base: str = API_BASE,
                  creating: requests.Session | None = None) -> None:
         self.session = session
-        #: For `create`: see `http.creating`.
+        #: For `create`: a session with `read_retries=0`, since a create whose
+        #: answer was lost may have been made, and sending it again would make a duplicate.
         self.creating = creating or session
         self.key = key
         self.api_base = api_base.rstrip("/")

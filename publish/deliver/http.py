@@ -24,6 +24,9 @@ from publish.deliver.secrets import MASK, redact
 TIMEOUT: tuple[float, float] = (5.0, 30.0)
 #: Retries after the first attempt (connect, read and status failures together).
 RETRIES = 3
+#: Of those, retries after a read timeout: the server has the request and is slow, so sending
+#: the same upload again and again mostly multiplies the wait (Wechatsync #208: a 6-minute hang).
+READ_RETRIES = 1
 #: Backoff factor: the waits are 0, 2×, 4×… this many seconds (urllib3's formula), jittered.
 BACKOFF = 0.5
 #: The longest wait between two attempts, whatever `Retry-After` asks for.
@@ -73,15 +76,16 @@ class _Session(requests.Session):
 
 
 def session(*, timeout: tuple[float, float] = TIMEOUT, retries: int = RETRIES, backoff: float = BACKOFF,
-            user_agent: str = "publish") -> requests.Session:
+            user_agent: str = "publish", read_retries: int = READ_RETRIES) -> requests.Session:
     """A session for one host or platform: a default timeout, bounded retries with backoff.
 
     `retries=0` sends each request once (a test of a host that times out, or a caller that
-    retries itself). A final 429/5xx after the retries is returned as the response, not raised,
+    retries itself); a request that times out waiting for its answer is tried `read_retries`
+    times more at most, so the worst wait is about `(1 + read_retries) × read timeout`. A final 429/5xx after the retries is returned as the response, not raised,
     so the caller can read the platform's own error body.
     """
     retry = _BoundedRetry(
-        total=retries, connect=retries, read=retries, status=retries, other=0, redirect=5,
+        total=retries, connect=retries, read=min(read_retries, retries), status=retries, other=0, redirect=5,
         backoff_factor=backoff, backoff_max=MAX_WAIT, backoff_jitter=backoff / 2,
         status_forcelist=RETRY_STATUSES, allowed_methods=None,  # POST and PUT too: uploads
         respect_retry_after_header=True, raise_on_status=False, raise_on_redirect=False,
@@ -112,14 +116,3 @@ def reason(exc: requests.RequestException) -> str:
     if isinstance(exc, requests.HTTPError) and exc.response is not None:
         return f"HTTP {exc.response.status_code}"
     return f"request failed ({type(exc).__name__})"
-
-
-def creating(made: requests.Session) -> requests.Session:
-    """`made`, never sending a request again once it was sent and only its answer was lost (a
-    read timeout): for a POST that creates something (a draft, an article), where a second try
-    would make a duplicate. Refused connections, 429 and 5xx, which mean nothing was made, are
-    still retried."""
-    for adapter in made.adapters.values():
-        if isinstance(adapter, HTTPAdapter) and isinstance(adapter.max_retries, Retry):
-            adapter.max_retries = adapter.max_retries.new(read=0)
-    return made

@@ -61,11 +61,12 @@ class CommandOptions:
 
 @dataclass(frozen=True, slots=True)
 class ImagesOptions:
-    """`[images]`: the host and its table. `timeout` bounds each upload (a request, or the
-    command); `none` keeps today's behaviour: local images warn in the paste targets."""
+    """`[images]`: the host and its table. `timeout` bounds each attempt at an upload (the wait
+    for a host's answer, or the command's run); `none` keeps today's behaviour: local images warn
+    in the paste targets."""
 
     host: Host = field(default="none", metadata=rule(help="where local images are uploaded"))
-    timeout: float = field(default=60.0, metadata=rule(1, 3600, help="seconds per upload"))
+    timeout: float = field(default=30.0, metadata=rule(1, 3600, help="seconds per upload attempt"))
     s3: S3Options = field(default_factory=S3Options, metadata=rule(help="[images.s3]"))
     picgo: PicgoOptions = field(default_factory=PicgoOptions, metadata=rule(help="[images.picgo]"))
     command: CommandOptions = field(default_factory=CommandOptions, metadata=rule(help="[images.command]"))

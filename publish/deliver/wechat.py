@@ -99,7 +99,8 @@ class WechatClient:
     def __init__(self, session: requests.Session, credentials: Credentials, api_base: str = API_BASE,
                  creating: requests.Session | None = None) -> None:
         self.session = session
-        #: For the calls that create (a draft, a cover material): see `http.creating`.
+        #: For the calls that create (a draft, a cover material): a session with `read_retries=0`, since a create whose
+        #: answer was lost may have been made, and sending it again would make a duplicate.
         self.creating = creating or session
         self.credentials = credentials
         self.api_base = api_base.rstrip("/")
