@@ -66,6 +66,7 @@ def main() -> None:
     publish posts/ --to all --out site  every *.md below posts/
     publish check posts/                lint without writing anything
     publish upload posts/               upload local images to the [images] host
+    publish draft posts/ --to wechat,devto   a draft of each article on WeChat and dev.to
     publish doctor                      check fonts, pandoc, WeasyPrint, Java
     """
 
@@ -98,6 +99,6 @@ def doctor() -> None:
 
 
 # the commands register themselves on `main` when imported
-from publish.cli import book, build, check, serve, typography, upload
+from publish.cli import book, build, check, draft, serve, typography, upload
 
-__all__ = ["book", "build", "check", "main", "serve", "typography", "upload"]
+__all__ = ["book", "build", "check", "draft", "main", "serve", "typography", "upload"]

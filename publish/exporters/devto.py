@@ -8,7 +8,7 @@ from publish.exporters import Paste
 from publish.exporters.platforms import frontmatter
 from publish.exporters.platforms.exporter import MarkdownPlatform
 from publish.exporters.platforms.markdown import MathForm
-from publish.exporters.platforms.options import PlatformOptions
+from publish.exporters.platforms.options import DevtoOptions, PlatformOptions
 from publish.model import Article
 
 
@@ -20,6 +20,7 @@ class DevtoExporter(MarkdownPlatform):
     paste: ClassVar[Paste] = Paste("text", "dev.to", "Paste it whole, front matter included, into the basic Markdown editor at dev.to/new; it stays a draft (published: false) until you publish it.")
     escape_liquid: ClassVar[bool] = True
     math: ClassVar[MathForm] = "katex"
+    options: ClassVar[type[DevtoOptions]] = DevtoOptions
 
     def header(self, article: Article, opts: PlatformOptions) -> frontmatter.Header:
         return frontmatter.devto(article, opts)

@@ -99,6 +99,17 @@ def href_for(ref: ArticleRef, current: PurePosixPath, *, suffix: str = ".html",
     return None
 
 
+def page_url(source: Source, site_url: str | None) -> str | None:
+    """The article's own web page under `site_url`: its front-matter `permalink`, else its path
+    (a dev.to `canonical_url`, a WeChat draft's 原文链接); None without a `site_url`."""
+    if not site_url:
+        return None
+    permalink = source.metadata.extra.get("permalink")
+    if isinstance(permalink, str) and permalink.strip():
+        return f"{site_url.rstrip('/')}/{permalink.strip().lstrip('/')}"
+    return href_for(ArticleRef(source_path(source)), PurePosixPath("."), site_url=site_url, relative=False)
+
+
 _ANCHOR = re.compile(r"<a\b([^>]*?)\s" + ARTICLE_ATTR + r'="([^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)
 _HREF = re.compile(r'\shref="([^"]*)"')
 

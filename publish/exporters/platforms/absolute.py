@@ -79,10 +79,4 @@ def unhosted(src: str, platform: str, hosted: Mapping[str, str] | None = None) -
 
 def canonical_url(article: Article, site_url: str | None) -> str | None:
     """The article's own web page under `site_url`: its front-matter `permalink`, else its path."""
-    if not site_url:
-        return None
-    permalink = article.metadata.extra.get("permalink")
-    if isinstance(permalink, str) and permalink.strip():
-        return f"{site_url.rstrip('/')}/{permalink.strip().lstrip('/')}"
-    return xref.href_for(xref.ArticleRef(xref.source_path(article.source)), PurePosixPath("."),
-                         site_url=site_url, relative=False)
+    return xref.page_url(article.source, site_url)

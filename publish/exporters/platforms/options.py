@@ -26,6 +26,14 @@ class MapOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class DevtoOptions(MapOptions):
+    """`[devto]`: the image map, and where `publish draft` finds dev.to's API."""
+
+    api_base: str = field(default="https://dev.to", metadata=rule(
+        help="`publish draft`: where dev.to's API answers (a proxy, or a test server)"))
+
+
+@dataclass(frozen=True, slots=True)
 class JuejinOptions:
     """`[juejin]`: the image map, and the theme lines its front matter may carry."""
 
@@ -52,7 +60,7 @@ class PlatformOptions:
 def read(exporter: Exporter, ctx: ExportContext) -> PlatformOptions:
     """The exporter's checked options (`ctx.options_for`) with the global `site_url` and the
     hosted image URLs."""
-    declared: MapOptions | JuejinOptions = ctx.options_for(exporter)
+    declared: MapOptions | DevtoOptions | JuejinOptions = ctx.options_for(exporter)
     return PlatformOptions(exporter.name, ctx.config.site_url, declared.image_url_map,
                            getattr(declared, "theme", None) or None, getattr(declared, "highlight", None) or None,
                            ctx.hosted, ctx.resolver)

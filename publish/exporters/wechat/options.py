@@ -27,3 +27,6 @@ class WechatOptions(ThemeColours):
     caption: Caption = field(default="title", metadata=rule(help="figure captions from the title, alt, or none"))
     include_title: bool = field(default=False, metadata=rule(help="start the snippet with the title"))
     copy: bool = field(default=False, metadata=rule(help="put the snippet on the clipboard after the build"))
+    api_base: str = field(default="https://api.weixin.qq.com", metadata=rule(
+        help="`publish draft`: where WeChat's API answers (a proxy, or a test server)"))
+    open_comment: bool = field(default=False, metadata=rule(help="`publish draft`: open comments on the draft"))
