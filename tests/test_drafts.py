@@ -381,14 +381,26 @@ def test_limits_are_counted_one_line_each() -> None:
     from publish.model import Metadata, Source
 
     source = Source(Path("post.md"), Path("."), Path("post.md"), "body", 1, Metadata("t", "zh-CN"), "0")
-    found = check_limits(source, {"title": "标" * 33, "author": "作" * 17, "digest": "摘" * 129}, "<p>x</p>" * 2500)
+    found = check_limits(source, {"title": "标" * 33, "author": "作" * 17, "digest": "摘" * 129}, "<p>文字</p>" * 10_000)
     assert [d.message for d in found] == [
         "WeChat: the title is 33 characters; a draft's title may have at most 32",
         "WeChat: the author is 17 characters; a draft's author may have at most 16",
         "WeChat: the digest is 129 characters; a draft's digest may have at most 128",
-        ("WeChat: the content is 20,000 characters (20,000 bytes) with its styles; a draft takes fewer than "
-        "20,000 characters and under 1 MB")]
+        "WeChat: the article is 20,000 characters long; a draft takes fewer than 20,000"]
     assert check_limits(source, {"title": "标" * 32, "author": "作" * 16, "digest": "摘" * 128}, "<p>x</p>") == []
+
+
+def test_styles_do_not_count_as_characters_but_count_toward_the_megabyte() -> None:
+    """The editor's 2万字 are the words a reader sees: a long article in a rich theme (styles on
+    every element) goes through; a snippet over 1 MB does not."""
+    from publish.deliver.wechat_limits import check_limits
+    from publish.model import Metadata, Source
+
+    source = Source(Path("post.md"), Path("."), Path("post.md"), "body", 1, Metadata("t", "zh-CN"), "0")
+    styled = '<p style="margin: 0 0 1.5em; color: #333; line-height: 1.75; font-size: 15px">这是一段正文。</p>'
+    assert check_limits(source, {"title": "t"}, styled * 2_000) == []  # 14,000 characters, ~190 KB
+    too_big = check_limits(source, {"title": "t"}, f'<p style="{"x" * 1_100_000}">短</p>')
+    assert [d.message for d in too_big] == ["WeChat: the content is 1,100,019 bytes with its styles; a draft takes under 1 MB"]
 
 
 def test_a_lost_answer_to_a_create_is_not_sent_again() -> None:
