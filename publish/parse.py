@@ -70,6 +70,7 @@ def parse_each(bodies: Sequence[str], timeout: float = 60.0) -> list[PandocAst |
     by a reader (`read_each.lua`) that parses each text alone: footnote and reference-link
     labels, and an unclosed fence, stay in their chapter. A body that call could not read is
     None, for the caller to `parse` alone: that call finds its line, or its runaway footnote.
+    When the call fails as a whole (a runaway body holds it up to `timeout`), every body is None.
     """
     request = json.dumps({"format": READER.removesuffix("+east_asian_line_breaks"), "texts": list(bodies)},
                          ensure_ascii=False)

@@ -60,7 +60,7 @@ def normalized(source: Source, config: Config, resolver: Resolver | None = None,
     return article
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Reading:
     """A source through the text transforms, `text` ready for pandoc: `normalized` in two
     halves, for a caller that parses many sources in one pandoc call (a book's chapters,

@@ -86,3 +86,10 @@ def test_a_body_pandoc_rejects_is_left_for_parse_alone() -> None:
     read = parse.parse_each(["fine\n", "text\n\n{#id}\n    code\n", "also fine\n"])
     assert read[1] is None
     assert read[0] == parse.parse("fine\n", Path("x.md")) and read[2] == parse.parse("also fine\n", Path("x.md"))
+
+
+@pytest.mark.slow
+def test_a_runaway_body_leaves_every_body_to_be_read_alone() -> None:
+    """One self-citing footnote stops the whole call at its timeout: each body is then `parse`d
+    alone, which finds the runaway and reads that article without footnotes."""
+    assert parse.parse_each(["fine\n", "a[^1]\n\n[^1]: see [^1]\n"], timeout=2) == [None, None]
