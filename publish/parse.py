@@ -1,10 +1,11 @@
-"""Stage 2, parse: one pandoc call per article, Markdown → pandoc JSON AST."""
+"""Stage 2, parse: one pandoc call per article, Markdown → pandoc JSON AST (a book's chapters: one
+call for many, each still read alone)."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from publish.errors import SourceError
@@ -25,6 +26,8 @@ READER = ("commonmark_x-autolink_bare_uris-yaml_metadata_block"
 
 #: Tabs in code are kept as typed (a Makefile recipe needs its tab); block structure is unaffected.
 _READER_ARGS = ["--preserve-tabs"]
+#: The custom reader `parse_each` runs: each document of a list read alone, in one process.
+_READ_EACH = Path(__file__).resolve().parent / "pandoc" / "read_each.lua"
 
 def parse(body: str, path: Path, body_line: int = 1, timeout: float = 60.0,
           warn: Callable[[str, str], None] | None = None) -> PandocAst:
@@ -58,6 +61,31 @@ def parse(body: str, path: Path, body_line: int = 1, timeout: float = 60.0,
         raise SourceError(path, "pandoc cannot parse the Markdown here",
                           "check the syntax on this line (attributes, fences, HTML)", line) from exc
     return _json(output)
+
+
+def parse_each(bodies: Sequence[str], timeout: float = 60.0) -> list[PandocAst | None]:
+    """Many Markdown bodies → their ASTs, as `parse` would give each, in one pandoc call.
+
+    Starting pandoc costs more than reading a chapter, so a book's chapters are read together
+    by a reader (`read_each.lua`) that parses each text alone: footnote and reference-link
+    labels, and an unclosed fence, stay in their chapter. A body that call could not read is
+    None, for the caller to `parse` alone: that call finds its line, or its runaway footnote.
+    When the call fails as a whole (a runaway body holds it up to `timeout`), every body is None.
+    """
+    request = json.dumps({"format": READER.removesuffix("+east_asian_line_breaks"), "texts": list(bodies)},
+                         ensure_ascii=False)
+    try:
+        output = run_pandoc(request, [f"--from={_READ_EACH}+east_asian_line_breaks", "--to=json",
+                                      *_READER_ARGS], timeout)
+    except PandocFailed:
+        return [None] * len(bodies)
+    book = _json(output)
+    read: list[PandocAst | None] = [None] * len(bodies)
+    for div in book["blocks"]:
+        (key, classes, _), blocks = div["c"]
+        if "unread" not in classes:
+            read[int(key) - 1] = {**book, "meta": {}, "blocks": blocks}
+    return read
 
 
 def _json(output: str) -> PandocAst:

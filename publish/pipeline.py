@@ -7,6 +7,7 @@ import dataclasses
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,7 @@ from publish.deliver import hosting
 from publish.deliver.hosting import Hosted
 from publish.errors import ExportError, LostText, PublishError
 from publish.exporters import Exported, Exporter, Output, Shared, run
-from publish.model import Article, Diagnostic, Source
+from publish.model import Article, Diagnostic, PandocAst, Source
 from publish.normalize import headings
 from publish.outcome import Outcome, Status, error_diagnostic, verdict
 from publish.render import body, preview
@@ -51,19 +52,46 @@ def normalized(source: Source, config: Config, resolver: Resolver | None = None,
     (a book's chapters), so each is read once.
     """
     clock = clock or _Clock(None)
+    reading = read(source, config, resolver, foreign_ids)
+    ast = reading.parse()
+    clock.lap("parse")
+    article = reading.finish(ast)
+    clock.lap("normalize")
+    return article
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A source through the text transforms, `text` ready for pandoc: `normalized` in two
+    halves, for a caller that parses many sources in one pandoc call (a book's chapters,
+    `parse.parse_each`) and finishes each with the AST it got."""
+
+    source: Source
+    ctx: normalize.Context
+    text: str
+
+    def parse(self) -> PandocAst:
+        """Stage 2 for this source alone."""
+        ctx = self.ctx
+        return parse.parse(self.text, self.source.path, self.source.body_line, ctx.config.pandoc_timeout,
+                           warn=lambda message, fix: ctx.report("warning", message, fix, kind="pandoc-footnotes"))
+
+    def finish(self, ast: PandocAst) -> Article:
+        """The AST transforms on `ast` (what pandoc made of `text`): the normalized article."""
+        ast = normalize.after_parse(ast, self.ctx)
+        ast_json = json.dumps(ast, ensure_ascii=False)  # the article keeps it as text: read-only
+        return Article(source=self.source, metadata=self.source.metadata, ast_json=ast_json,
+                       headings=headings.collect(ast), body=self.text,
+                       diagnostics=self.source.diagnostics + tuple(self.ctx.diagnostics))
+
+
+def read(source: Source, config: Config, resolver: Resolver | None = None,
+         foreign_ids: dict[Path, frozenset[str]] | None = None) -> Reading:
+    """The first half of `normalized`: the text transforms, in the source's own context."""
     ctx = normalize.Context(source, config, resolver or Resolver.for_config(source.root, config))
     if foreign_ids is not None:
         ctx.foreign_ids = foreign_ids
-    text = normalize.before_parse(source.body, ctx)
-    ast = parse.parse(text, source.path, source.body_line, config.pandoc_timeout,
-                      warn=lambda message, fix: ctx.report("warning", message, fix, kind="pandoc-footnotes"))
-    clock.lap("parse")
-    ast = normalize.after_parse(ast, ctx)
-    clock.lap("normalize")
-    ast_json = json.dumps(ast, ensure_ascii=False)  # the article keeps it as text: read-only
-    return Article(source=source, metadata=source.metadata, ast_json=ast_json,
-                   headings=headings.collect(ast), body=text,
-                   diagnostics=source.diagnostics + tuple(ctx.diagnostics))
+    return Reading(source, ctx, normalize.before_parse(source.body, ctx))
 
 
 def reads_html(exporter: Exporter, config: Config) -> bool:

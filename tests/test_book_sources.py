@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 from conftest import configured
 
+from publish import parse
 from publish.book import assemble, build, layout, preprocess, summary
 from publish.errors import SourceError
 from publish.model import Article, Diagnostic
@@ -203,6 +204,35 @@ def test_chapters_become_one_article_with_unique_ids_and_links_inside_it() -> No
                      "it goes to the chapter's start — check the heading's text in that chapter")]
     assert "借用规则允许多个不可变引用" in book.body
 
+
+
+def test_chapters_are_parsed_in_one_pandoc_call_per_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Starting pandoc costs more than parsing a chapter: a small book is one call per thread,
+    and each chapter still reads alone (the same AST as its own call gives)."""
+    calls: list[list[str]] = []
+    real = parse.run_pandoc
+
+    def counted(source: str, args: list[str], timeout: float) -> str:
+        calls.append(args)
+        return real(source, args, timeout)
+
+    monkeypatch.setattr(parse, "run_pandoc", counted)
+    parts = build.chapters(layout.find(ZH), configured(), jobs=1)
+    assert len(calls) == 1
+    chapters = [p.article for p in parts if p.article is not None]
+    assert len(chapters) == 6
+    alone = build.chapters(layout.find(ZH), configured(), jobs=6)
+    assert len(calls) == 1 + 6
+    assert [a.ast_json for a in chapters] == [p.article.ast_json for p in alone if p.article is not None]
+
+
+def test_a_chapter_pandoc_rejects_is_an_error_at_its_own_line(tmp_path: Path) -> None:
+    book = tmp_path / "b"
+    shutil.copytree(ZH, book)
+    (book / "src" / "ch01-01.md").write_text("# 安装\n\n正文。\n\n{#id}\n    code\n", encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        build.chapters(layout.find(book), configured(), jobs=1)
+    assert raised.value.location().endswith("src/ch01-01.md:6")  # where pandoc stopped, as for an article
 
 def test_numbers_can_be_turned_off_and_english_books_say_chapter() -> None:
     _, book = _book(EN)

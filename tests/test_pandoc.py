@@ -10,7 +10,7 @@ import pytest
 from publish import parse
 from publish.errors import SourceError
 from publish.pandoc import command
-from publish.pandoc.nodes import stringify
+from publish.pandoc.nodes import stringify, walk
 
 READER = [f"--from={parse.READER}", "--to=json", *parse._READER_ARGS]
 
@@ -65,3 +65,31 @@ def test_a_reader_error_keeps_pandocs_position_so_the_article_line_is_found() ->
     with pytest.raises(SourceError) as failed:
         parse.parse("text\n\n{#id}\n    code\n", Path("post.md"), body_line=5)
     assert failed.value.line == 8
+
+
+def test_many_bodies_are_read_in_one_call_each_alone() -> None:
+    """A book's chapters in one pandoc call: the same ASTs as one call each. Labels repeat from
+    chapter to chapter, a fence left open stays in its chapter, tabs and CJK line joins as `parse`."""
+    bodies = ["中文\n换行 x[^1] [ref]\n\n[^1]: 一\n\n[ref]: https://one.example\n\n```\nunclosed\n",
+              "y[^1] [ref]\n\n[^1]: 二\n\n```make\nall:\n\tcc x.c\n```\n",
+              "z [ref]\n\n[ref]: https://three.example\n"]
+    each = parse.parse_each(bodies)
+    assert each == [parse.parse(body, Path("x.md")) for body in bodies]
+    notes = [[stringify(n["c"]) for n in walk(ast["blocks"]) if n["t"] == "Note"] for ast in each if ast]
+    assert notes == [["一"], ["二"], []]
+    links = [[n["c"][2][0] for n in walk(ast["blocks"]) if n["t"] == "Link"] for ast in each if ast]
+    assert links == [["https://one.example"], [], ["https://three.example"]]
+    assert "\tcc x.c" in stringify(each[1]["blocks"]) if each[1] else False
+
+
+def test_a_body_pandoc_rejects_is_left_for_parse_alone() -> None:
+    read = parse.parse_each(["fine\n", "text\n\n{#id}\n    code\n", "also fine\n"])
+    assert read[1] is None
+    assert read[0] == parse.parse("fine\n", Path("x.md")) and read[2] == parse.parse("also fine\n", Path("x.md"))
+
+
+@pytest.mark.slow
+def test_a_runaway_body_leaves_every_body_to_be_read_alone() -> None:
+    """One self-citing footnote stops the whole call at its timeout: each body is then `parse`d
+    alone, which finds the runaway and reads that article without footnotes."""
+    assert parse.parse_each(["fine\n", "a[^1]\n\n[^1]: see [^1]\n"], timeout=2) == [None, None]

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from publish import verify
+from publish import parse, verify
 from publish.book import assemble, preprocess
 from publish.book.assemble import Part
 from publish.book.layout import Layout
@@ -28,7 +28,7 @@ from publish.exporters import Exported, Exporter, Shared, run
 from publish.model import Article, Diagnostic, Metadata, Source
 from publish.normalize.headings import slug
 from publish.outcome import error_diagnostic
-from publish.pipeline import normalized, outputs_for, reads_html
+from publish.pipeline import Reading, outputs_for, read, reads_html
 from publish.render import body
 from publish.runtime import diagnostics, offload
 from publish.runtime.atomic import write_atomic
@@ -81,9 +81,11 @@ class _Span:
 def chapters(layout: Layout, config: Config, jobs: int = 1, progress: Progress | None = None) -> list[Part]:
     """Every SUMMARY entry in order; each chapter through load, includes, parse and normalize.
 
-    The chapters are independent until assembly, so `jobs` threads prepare them at once (each
-    spends most of its time in its own pandoc process). The first chapter that cannot be read
-    stops the book: a `SourceError` at its SUMMARY line or in its file."""
+    Starting pandoc costs more than parsing a chapter, so the chapters are parsed a batch at a
+    time (`parse.parse_each`: each chapter still read alone), and `jobs` threads prepare the
+    batches at once (each spends much of its time in its pandoc process). Everything else sees
+    one chapter: its source, its normalize context, its diagnostics at its own lines. The first
+    chapter that cannot be read stops the book: a `SourceError` at its SUMMARY line or in its file."""
     resolver = Resolver.for_config(layout.root, config)
     entries = [e for e in layout.summary.entries if e.kind != "separator" and not e.draft]
     todo = [e for e in entries if e.kind == "chapter"]
@@ -91,20 +93,50 @@ def chapters(layout: Layout, config: Config, jobs: int = 1, progress: Progress |
     lock = threading.Lock()
     # Another file's heading ids, for normalize's check of `other.md#anchor`: read once per file;
     # a chapter's are not read at all, as the assembly checks those against its real ids.
-    ids: dict[Path, frozenset[str]] = {_chapter_path(layout, e, resolver).resolve(): _ANY_ID for e in todo}
+    paths = [_chapter_path(layout, e, resolver) for e in todo]
+    ids: dict[Path, frozenset[str]] = {path.resolve(): _ANY_ID for path in paths}
 
-    def prepare(entry: Entry) -> Article:
+    def prepare(batch: list[tuple[Entry, Path]]) -> list[Article]:
         nonlocal done
-        article = _prepare(layout, entry, config, resolver, ids)
-        with lock:
-            done += 1
-            if progress is not None:
-                progress(done, len(todo), entry)
-        return article
+        readings = [_read(path, config, resolver, ids) for _, path in batch]
+        asts = parse.parse_each([r.text for r in readings], config.pandoc_timeout)
+        articles = []
+        for (entry, _), reading, ast in zip(batch, readings, asts, strict=True):
+            articles.append(reading.finish(ast if ast is not None else reading.parse()))
+            with lock:
+                done += 1
+                if progress is not None:
+                    progress(done, len(todo), entry)
+        return articles
 
+    batches = _batches(list(zip(todo, paths, strict=True)), max(1, jobs))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        articles = dict(zip(map(id, todo), pool.map(prepare, todo), strict=True))
+        prepared = [a for batch in pool.map(prepare, batches) for a in batch]
+    articles = dict(zip(map(id, todo), prepared, strict=True))
     return [Part(e, articles.get(id(e))) for e in entries]
+
+
+#: About this much Markdown in one pandoc call: a few calls for a book (one per thread at
+#: least), each far below pandoc's memory bound.
+BATCH_BYTES = 256 * 1024
+
+
+def _batches(chapters: list[tuple[Entry, Path]], jobs: int) -> list[list[tuple[Entry, Path]]]:
+    """The chapters in reading order, cut into runs of about equal size: at least one per
+    thread, and none much above `BATCH_BYTES`."""
+    sizes = [path.stat().st_size for _, path in chapters]
+    count = min(len(chapters), max(jobs, -(-sum(sizes) // BATCH_BYTES)))
+    if count <= 1:
+        return [chapters] if chapters else []
+    share = sum(sizes) / count
+    batches: list[list[tuple[Entry, Path]]] = [[]]
+    filled = 0
+    for chapter, size in zip(chapters, sizes, strict=True):
+        if batches[-1] and filled + size / 2 > share * len(batches) and len(batches) < count:
+            batches.append([])
+        batches[-1].append(chapter)
+        filled += size
+    return batches
 
 
 def _chapter_path(layout: Layout, entry: Entry, resolver: Resolver) -> Path:
@@ -119,14 +151,13 @@ def _chapter_path(layout: Layout, entry: Entry, resolver: Resolver) -> Path:
     return file
 
 
-def _prepare(layout: Layout, entry: Entry, config: Config, resolver: Resolver,
-             ids: dict[Path, frozenset[str]] | None = None) -> Article:
-    file = _chapter_path(layout, entry, resolver)
+def _read(file: Path, config: Config, resolver: Resolver, ids: dict[Path, frozenset[str]]) -> Reading:
+    """One chapter loaded, its includes expanded, through the text transforms: ready to parse."""
     source = load(file, resolver.root, file.relative_to(resolver.root) if file.is_relative_to(resolver.root) else None)
     expanded = preprocess.code_blocks(preprocess.expand(source.body, file, resolver, source.body_line))
     if expanded != source.body:
         source = dataclasses.replace(source, body=expanded)
-    return normalized(source, config, resolver, foreign_ids=ids)
+    return read(source, config, resolver, foreign_ids=ids)
 
 
 def book_article(layout: Layout, parts: Sequence[Part], config: Config,

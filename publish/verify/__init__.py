@@ -13,6 +13,7 @@ is read as HTML (the main file, `<stem><suffix>`), which fits every HTML-like fo
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -40,7 +41,7 @@ def read_text(exporter: Exporter, output: Output) -> str:
 
 def verify(article: Article, produced: Sequence[tuple[Exporter, Output]]) -> list[Diagnostic]:
     """One warning per output that lost a run of `MIN_RUN` letters or `MAX_SHARE` of the article."""
-    lines = expected.lines(article.body)
+    lines = _expected(article.body)
     total = sum(line.size for line in lines)
     found: list[Diagnostic] = []
     # Every format carries the title in a place of its own (the platform's title field for a
@@ -58,6 +59,12 @@ def verify(article: Article, produced: Sequence[tuple[Exporter, Output]]) -> lis
         if shown:
             found.append(_warning(article, exporter, shown, size, len(lost)))
     return found
+
+
+@functools.lru_cache(maxsize=2)
+def _expected(body: str) -> tuple[expected.Line, ...]:
+    """The source's words, read once per body: a book guards each format as soon as it is made."""
+    return tuple(expected.lines(body))
 
 
 def _warning(article: Article, exporter: Exporter, runs: list[match.Run], size: int,

@@ -115,6 +115,7 @@ def compile_pdf(root: Path, inputs: dict[str, str], variant: list[str], tags: bo
     """
     import typst
 
+    _forget_if_large()
     try:
         pdf, warnings = _compiler().compile_with_warnings(
             input=str(root / "main.typ"), root=str(root), format="pdf", sys_inputs=inputs,
@@ -126,15 +127,24 @@ def compile_pdf(root: Path, inputs: dict[str, str], variant: list[str], tags: bo
                             int(where.group(2)) if where else None) from None
     assert isinstance(pdf, bytes)
     if (root / "main.typ").stat().st_size > LARGE:
-        _forget()
+        _LARGE_KEPT.append(True)
     return pdf, [str(getattr(w, "message", w)) for w in warnings]
 
 
-#: Typst source above this size is forgotten after its compile (`_forget`): about as long as the
+#: Typst source above this size is forgotten after its compile, before the next (`_forget`): about as long as the
 #: Markdown it came from, so only long articles pay for the forgetting.
 LARGE = 48 * 1024
 #: How many compiles typst-py keeps Typst's memoized results for (`comemo::evict(10)` after each).
 _KEPT_FOR = 10
+#: Not empty while a large document's results are kept: forgotten before the next compile, so a
+#: process that compiles one book and exits never pays for the forgetting.
+_LARGE_KEPT: list[bool] = []
+
+
+def _forget_if_large() -> None:
+    if _LARGE_KEPT:
+        _LARGE_KEPT.clear()
+        _forget()
 
 
 def _forget() -> None:
@@ -161,6 +171,7 @@ def undecodable(root: Path, path: str) -> str | None:
     """
     import typst
 
+    _forget_if_large()
     try:
         _compiler().compile(input=f"#image({json.dumps(path)})".encode(), root=str(root), format="pdf",
                             sys_inputs={}, pdf_tags=False, timestamp=0)

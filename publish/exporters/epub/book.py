@@ -154,7 +154,10 @@ def cut(article: Article, resolver: Resolver, split_level: int, warn: Warn,
           site_url: str | None = None,
           in_run: Callable[[xref.ArticleRef], bool] = lambda ref: False) -> Content:
     """Clean the article body, split it into chapters after a title page, fix notes, links, images."""
-    body = xhtml.parse_body(article.html)
+    # A raw node of any kind is taken for the author's HTML: `"RawBlock"` with its quotes can
+    # only be a node's type in pandoc's JSON (a quote in text is escaped).
+    authored = '"RawBlock"' in article.ast_json or '"RawInline"' in article.ast_json
+    body = xhtml.parse_body(article.html, authored)
     xhtml.clean(body, lambda message, fix, ref: warn(message, fix, ref, "epub-element"))
     math.to_mathml(article, body)
     notes = take_footnotes(body)
