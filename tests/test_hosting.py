@@ -415,3 +415,52 @@ def test_bad_images_options_are_one_line(blog: Path, table: str, said: str) -> N
     assert result.returncode == 2
     assert said in result.stderr and "k3y" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# -- the author's raw HTML <img> (written to set a width) -----------------------------------------
+
+def _raw_post(blog: Path) -> Path:
+    """posts/sub/raw.md: a sized raw <img> block, one inline, and one reaching outside the root."""
+    _png(blog / "posts" / "img" / "c.png", "yellow", (50, 20))
+    post = blog / "posts" / "sub" / "raw.md"
+    post.write_text("---\ntitle: Raw\n---\n\nSized.\n\n<p align=\"center\"><img src=\"../img/c.png\" width=\"300\" "
+                    "alt=\"Gamma\"></p>\n\nInline <img src='../img/b.jpg' width=\"20\"> too.\n\n"
+                    "<img src=\"../../private.png\" width=\"100\">\n", encoding="utf-8")
+    return post
+
+
+def test_raw_html_images_are_hosted_for_every_paste_target(blog: Path) -> None:
+    env = _command_config(blog)
+    _raw_post(blog)
+    with (blog / "publish.toml").open("a", encoding="utf-8") as config:
+        config.write('[juejin]\nimage_url_map = { "img/b.jpg" = "https://mine.example.test/b.jpg" }\n')
+    result = _publish(blog, "posts/sub/raw.md", "--root", "posts", "--to", PASTE, "--upload", env=env)
+    assert result.returncode == 0, result.stderr
+    c, b = _digest16(blog / "posts/img/c.png") + ".png", _digest16(blog / "posts/img/b.jpg") + ".jpg"
+    assert sorted(_calls(blog)) == sorted([c, b])  # the one outside the root is never sent
+    assert "raw.md:11: warning: raw <img> '../../private.png' will not be loaded" in result.stderr
+    outputs = {name: (blog / "dist" / f"raw.{name}").read_text(encoding="utf-8")
+               for name in ("wechat.html", "zhihu.html", "juejin.md", "csdn.md", "devto.md")}
+    for name, text in outputs.items():
+        assert f"https://img.example.test/cmd/{c}" in text, name
+        assert "../img/c.png" not in text and "data-publish-src" not in text, name
+        expected_b = "https://mine.example.test/b.jpg" if name == "juejin.md" else f"https://img.example.test/cmd/{b}"
+        assert expected_b in text and "../img/b.jpg" not in text, name  # image_url_map still wins
+    assert 'width="300"' in outputs["juejin.md"]  # the width the author set is why it is raw HTML
+    stored = {p.read_bytes() for p in (blog / "store").glob("*.*") if p.suffix != ".log"}
+    assert (blog / "private.png").read_bytes() not in stored
+
+
+def test_a_raw_html_image_outside_the_root_is_refused_and_never_uploaded(blog: Path) -> None:
+    env = _command_config(blog)
+    post = _raw_post(blog)
+    post.write_text(post.read_text(encoding="utf-8").replace("../img/", "../../private.png#"), encoding="utf-8")
+    result = _publish(blog, "upload", "posts/sub/raw.md", "--root", "posts", env=env)
+    assert "private.png" in result.stderr and "outside the source root" in result.stderr
+    assert "uploaded 0" in result.stdout and _calls(blog) == []
+    # a mark the author writes, even in trusted raw HTML, is not normalize's: removed, never read
+    post.write_text('---\ntitle: Raw\n---\n\n<img src="x.png" data-publish-src="../private.png">\n'
+                    '<img data-publish-src="img/a.png" src="../../private.png">\n', encoding="utf-8")
+    again = _publish(blog, "upload", "posts/sub/raw.md", "--root", "posts", "--raw-html", "trusted", env=env)
+    assert again.returncode == 0, again.stderr
+    assert "uploaded 0" in again.stdout and _calls(blog) == []
