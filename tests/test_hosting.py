@@ -464,3 +464,19 @@ def test_a_raw_html_image_outside_the_root_is_refused_and_never_uploaded(blog: P
     again = _publish(blog, "upload", "posts/sub/raw.md", "--root", "posts", "--raw-html", "trusted", env=env)
     assert again.returncode == 0, again.stderr
     assert "uploaded 0" in again.stdout and _calls(blog) == []
+
+
+def test_upload_for_formats_that_use_no_hosted_url_says_so_once_and_sends_nothing(blog: Path) -> None:
+    env = _command_config(blog)
+    result = _publish(blog, "posts", "--to", "html,docx", "--upload", env=env)
+    assert result.returncode == 0, result.stderr
+    said = [line for line in result.stderr.splitlines() if "--upload" in line]
+    assert said == [("publish: warning: --upload has nothing to do for html, docx: only the paste targets "
+                    "(wechat, zhihu, juejin, csdn, devto) carry hosted image URLs, and no image was sent — "
+                    "add one to --to, or run `publish upload SOURCES` to upload without building")]
+    assert _calls(blog) == []
+    with_paste = _publish(blog, "posts/two.md", "--to", "html,zhihu", "--upload", env=env)
+    assert "--upload has nothing" not in with_paste.stderr and len(_calls(blog)) == 1
+    _config(blog, "")
+    no_host = _publish(blog, "posts/two.md", "--to", "zhihu", "--upload")
+    assert "publish: warning: --upload has nothing to do: no image host is configured" in no_host.stderr
