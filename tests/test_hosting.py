@@ -480,3 +480,28 @@ def test_upload_for_formats_that_use_no_hosted_url_says_so_once_and_sends_nothin
     _config(blog, "")
     no_host = _publish(blog, "posts/two.md", "--to", "zhihu", "--upload")
     assert "publish: warning: --upload has nothing to do: no image host is configured" in no_host.stderr
+
+
+def test_serve_reads_the_upload_cache_of_the_output_folder_and_never_uploads(
+        blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from serving import Serving
+
+    env = _command_config(blog)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)  # the server's environment: the host would work if called
+    (blog / "publish.toml").write_text("upload = true\n" + (blog / "publish.toml").read_text(encoding="utf-8"),
+                                       encoding="utf-8")
+    assert _publish(blog, "upload", "posts/two.md", env=env).returncode == 0
+    assert len(_calls(blog)) == 1
+    post = blog / "posts" / "two.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n![Beta](img/b.jpg)\n", encoding="utf-8")
+    server = Serving(["posts/two.md", "--to", "zhihu"], cwd=blog, tmpdir=tmp_path / "tmp")
+    try:
+        state = server.ready("two", ["zhihu"])
+        zhihu = server.text("/two.zhihu.html")
+    finally:
+        server.kill()
+    assert f"https://img.example.test/cmd/{_digest16(blog / 'posts/img/a.png')}.png" in zhihu
+    assert "img/a.png" not in json.dumps(state["diagnostics"])
+    assert "img/b.jpg" in json.dumps(state["diagnostics"])  # not uploaded: it warns, as a build without --upload
+    assert len(_calls(blog)) == 1
