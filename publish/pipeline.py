@@ -118,13 +118,15 @@ Configure = Callable[[Source], Config]
 def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme: Theme,
             out_dir: Path, configure: Configure | None = None,
             helpers: Mapping[str, Helper] | None = None, articles: frozenset[Path] = frozenset(),
-            write: bool = True) -> Outcome:
+            write: bool = True, uploads: Path | None = None) -> Outcome:
     """Prepare one article once and run every exporter on it; files are written only on success.
 
     `configure`, when given, turns the loaded source into its config (front-matter overrides);
     the theme then follows that config. `helpers` run their formats in processes of their own
     (`publish.runtime.offload`); the others run here, meanwhile. `articles` are the sources the run converts
     (see `ExportContext.articles`). `write=False` is `publish check`: everything but the writing.
+    `uploads` is the output folder whose upload cache gives the hosted image URLs, when it is not
+    `out_dir` (`publish serve` builds into a private folder but reads the configured one's).
     A `PublishError` marks the source failed, as an error diagnostic (the other sources go on);
     any other exception is a bug and propagates. What the exporters' libraries log becomes
     warnings too. Each exporter reports into a context of its own; their diagnostics are merged
@@ -152,7 +154,8 @@ def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme
             status, reason = "skipped", "draft"
         else:
             formats, references, uploaded = _export(target, source, exporters, config, theme, out_dir,
-                                                    helpers or {}, articles, write, found, timings)
+                                                    helpers or {}, articles, write, found, timings,
+                                                    uploads or out_dir)
     except PublishError as exc:
         status, formats, stage = "failed", {}, "export" if isinstance(exc, ExportError) else "source"
         found.append(error_diagnostic(exc, target.path))
@@ -164,7 +167,7 @@ def convert(target: Target, exporters: Sequence[Exporter], config: Config, theme
 
 def _export(target: Target, source: Source, exporters: Sequence[Exporter], config: Config, theme: Theme,
             out_dir: Path, helpers: Mapping[str, Helper], articles: frozenset[Path], write: bool,
-            found: list[Diagnostic], timings: dict[str, float],
+            found: list[Diagnostic], timings: dict[str, float], uploads: Path,
             ) -> tuple[dict[str, list[Path]], tuple[Reference, ...], tuple[str, ...]]:
     """Stages 2–7 of `convert` for a source that is not a skipped draft: the files by format,
     every resource the article read (for the manifest), and the images it uploaded."""
@@ -172,7 +175,7 @@ def _export(target: Target, source: Source, exporters: Sequence[Exporter], confi
     clock = _Clock(timings)
     article = normalized(source, config, resolver, clock)
     found.extend(article.diagnostics)
-    hosted = _hosted(article, exporters, config, resolver, out_dir)
+    hosted = _hosted(article, exporters, config, resolver, uploads)
     if hosted.urls is not None:
         clock.lap("upload")
     found.extend(hosted.diagnostics)

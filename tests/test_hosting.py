@@ -415,3 +415,93 @@ def test_bad_images_options_are_one_line(blog: Path, table: str, said: str) -> N
     assert result.returncode == 2
     assert said in result.stderr and "k3y" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# -- the author's raw HTML <img> (written to set a width) -----------------------------------------
+
+def _raw_post(blog: Path) -> Path:
+    """posts/sub/raw.md: a sized raw <img> block, one inline, and one reaching outside the root."""
+    _png(blog / "posts" / "img" / "c.png", "yellow", (50, 20))
+    post = blog / "posts" / "sub" / "raw.md"
+    post.write_text("---\ntitle: Raw\n---\n\nSized.\n\n<p align=\"center\"><img src=\"../img/c.png\" width=\"300\" "
+                    "alt=\"Gamma\"></p>\n\nInline <img src='../img/b.jpg' width=\"20\"> too.\n\n"
+                    "<img src=\"../../private.png\" width=\"100\">\n", encoding="utf-8")
+    return post
+
+
+def test_raw_html_images_are_hosted_for_every_paste_target(blog: Path) -> None:
+    env = _command_config(blog)
+    _raw_post(blog)
+    with (blog / "publish.toml").open("a", encoding="utf-8") as config:
+        config.write('[juejin]\nimage_url_map = { "img/b.jpg" = "https://mine.example.test/b.jpg" }\n')
+    result = _publish(blog, "posts/sub/raw.md", "--root", "posts", "--to", PASTE, "--upload", env=env)
+    assert result.returncode == 0, result.stderr
+    c, b = _digest16(blog / "posts/img/c.png") + ".png", _digest16(blog / "posts/img/b.jpg") + ".jpg"
+    assert sorted(_calls(blog)) == sorted([c, b])  # the one outside the root is never sent
+    assert "raw.md:11: warning: raw <img> '../../private.png' will not be loaded" in result.stderr
+    outputs = {name: (blog / "dist" / f"raw.{name}").read_text(encoding="utf-8")
+               for name in ("wechat.html", "zhihu.html", "juejin.md", "csdn.md", "devto.md")}
+    for name, text in outputs.items():
+        assert f"https://img.example.test/cmd/{c}" in text, name
+        assert "../img/c.png" not in text and "data-publish-src" not in text, name
+        expected_b = "https://mine.example.test/b.jpg" if name == "juejin.md" else f"https://img.example.test/cmd/{b}"
+        assert expected_b in text and "../img/b.jpg" not in text, name  # image_url_map still wins
+    assert 'width="300"' in outputs["juejin.md"]  # the width the author set is why it is raw HTML
+    stored = {p.read_bytes() for p in (blog / "store").glob("*.*") if p.suffix != ".log"}
+    assert (blog / "private.png").read_bytes() not in stored
+
+
+def test_a_raw_html_image_outside_the_root_is_refused_and_never_uploaded(blog: Path) -> None:
+    env = _command_config(blog)
+    post = _raw_post(blog)
+    post.write_text(post.read_text(encoding="utf-8").replace("../img/", "../../private.png#"), encoding="utf-8")
+    result = _publish(blog, "upload", "posts/sub/raw.md", "--root", "posts", env=env)
+    assert "private.png" in result.stderr and "outside the source root" in result.stderr
+    assert "uploaded 0" in result.stdout and _calls(blog) == []
+    # a mark the author writes, even in trusted raw HTML, is not normalize's: removed, never read
+    post.write_text('---\ntitle: Raw\n---\n\n<img src="x.png" data-publish-src="../private.png">\n'
+                    '<img data-publish-src="img/a.png" src="../../private.png">\n', encoding="utf-8")
+    again = _publish(blog, "upload", "posts/sub/raw.md", "--root", "posts", "--raw-html", "trusted", env=env)
+    assert again.returncode == 0, again.stderr
+    assert "uploaded 0" in again.stdout and _calls(blog) == []
+
+
+def test_upload_for_formats_that_use_no_hosted_url_says_so_once_and_sends_nothing(blog: Path) -> None:
+    env = _command_config(blog)
+    result = _publish(blog, "posts", "--to", "html,docx", "--upload", env=env)
+    assert result.returncode == 0, result.stderr
+    said = [line for line in result.stderr.splitlines() if "--upload" in line]
+    assert said == [("publish: warning: --upload has nothing to do for html, docx: only the paste targets "
+                    "(wechat, zhihu, juejin, csdn, devto) carry hosted image URLs, and no image was sent — "
+                    "add one to --to, or run `publish upload SOURCES` to upload without building")]
+    assert _calls(blog) == []
+    with_paste = _publish(blog, "posts/two.md", "--to", "html,zhihu", "--upload", env=env)
+    assert "--upload has nothing" not in with_paste.stderr and len(_calls(blog)) == 1
+    _config(blog, "")
+    no_host = _publish(blog, "posts/two.md", "--to", "zhihu", "--upload")
+    assert "publish: warning: --upload has nothing to do: no image host is configured" in no_host.stderr
+
+
+def test_serve_reads_the_upload_cache_of_the_output_folder_and_never_uploads(
+        blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from serving import Serving
+
+    env = _command_config(blog)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)  # the server's environment: the host would work if called
+    (blog / "publish.toml").write_text("upload = true\n" + (blog / "publish.toml").read_text(encoding="utf-8"),
+                                       encoding="utf-8")
+    assert _publish(blog, "upload", "posts/two.md", env=env).returncode == 0
+    assert len(_calls(blog)) == 1
+    post = blog / "posts" / "two.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n![Beta](img/b.jpg)\n", encoding="utf-8")
+    server = Serving(["posts/two.md", "--to", "zhihu"], cwd=blog, tmpdir=tmp_path / "tmp")
+    try:
+        state = server.ready("two", ["zhihu"])
+        zhihu = server.text("/two.zhihu.html")
+    finally:
+        server.kill()
+    assert f"https://img.example.test/cmd/{_digest16(blog / 'posts/img/a.png')}.png" in zhihu
+    assert "img/a.png" not in json.dumps(state["diagnostics"])
+    assert "img/b.jpg" in json.dumps(state["diagnostics"])  # not uploaded: it warns, as a build without --upload
+    assert len(_calls(blog)) == 1

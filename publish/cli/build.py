@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -78,10 +79,11 @@ def _run(ctx: click.Context, sources: tuple[Path, ...], *, to: str | None, out: 
     if not sources:  # click's own message, as when no config file could have named them
         raise click.MissingParameter(ctx=ctx, param=next(p for p in ctx.command.params if p.name == "sources"))
     names = formats(to.split(",") if to is not None else list(file.formats) or ["html"])
-    for name in names:  # fail fast on a typo, before any slow work
-        registry.load(name)
+    loaded = [registry.load(name) for name in names]  # fail fast on a typo, before any slow work
     layers = Layers(file=file.layer, cli=cli)
     config = layers.config()
+    if not quiet:
+        _idle_upload(loaded, config)
     load_theme(config.theme)
     targets = list(expand(sources, config.root))
     if not targets:
@@ -103,6 +105,25 @@ def _run(ctx: click.Context, sources: tuple[Path, ...], *, to: str | None, out: 
         return 128 + run.interrupted
     _after_build(run, config)
     return EXIT_FAILED if run.count("failed") else EXIT_OK
+
+
+def _idle_upload(exporters: Sequence[registry.Exporter], config: Config) -> None:
+    """Say once when `--upload` (or `upload = true`) has nothing to do, rather than nothing.
+
+    It does not upload then: hosted URLs are used only by the paste targets, while a PDF, EPUB,
+    DOCX or HTML page carries its images itself, so sending them would put the author's pictures
+    on a public host that no output links to. `publish upload` is the command that only uploads.
+    """
+    if not config.upload:
+        return
+    if config.images.host == "none":
+        click.echo("publish: warning: --upload has nothing to do: no image host is configured — set [images] "
+                   'host = "s3", "picgo" or "command" in publish.toml (see README, Image hosts)', err=True)
+    elif not any(getattr(exporter, "paste", None) for exporter in exporters):
+        asked = ", ".join(exporter.name for exporter in exporters)
+        click.echo(f"publish: warning: --upload has nothing to do for {asked}: only the paste targets "
+                   "(wechat, zhihu, juejin, csdn, devto) carry hosted image URLs, and no image was sent — add "
+                   "one to --to, or run `publish upload SOURCES` to upload without building", err=True)
 
 
 def _after_build(run: batch.Run, config: Config) -> None:

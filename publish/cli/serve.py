@@ -49,7 +49,8 @@ def _run(ctx: click.Context, sources: tuple[Path, ...], to: str | None, port: in
     for name in names:  # fail fast on a typo
         registry.load(name)
     options = project.Options(sources=sources, formats=tuple(names), config_path=file.path,
-                              cli={"drafts": True}, host=host, port=port, open_browser=open_browser)
+                              cli={"drafts": True}, host=host, port=port, open_browser=open_browser,
+                              out=(file.out or Path("dist")).absolute())
     loaded = project.load(options)
     if not loaded.targets:
         raise UsageError("no Markdown files found in " + ", ".join(map(str, sources)),

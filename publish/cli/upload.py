@@ -30,8 +30,9 @@ from publish.runtime.resources import Resolver, ResourceRefused
 from publish.source.discover import Target, expand
 from publish.source.load import load
 
-#: Normalize's warnings about images, shown here too: they say why an image is not uploaded.
-_IMAGE_KINDS = frozenset({"missing-image", "image-refused"})
+#: Normalize's warnings about images, shown here too: they say why an image is not uploaded
+#: (`resource-refused`: a raw HTML `<img>` or the cover that will not be loaded).
+_IMAGE_KINDS = frozenset({"missing-image", "image-refused", "resource-refused"})
 
 
 @main.command()

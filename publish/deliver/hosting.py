@@ -17,6 +17,7 @@ import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from publish.deliver import hosts
 from publish.deliver.cache import UploadCache, digest
@@ -46,22 +47,30 @@ class LocalImage:
 
 
 def local_images(article: Article, resolver: Resolver) -> list[LocalImage]:
-    """Every local image normalize found inside the source root, once each, in document order,
-    after the front matter's `cover` (dev.to's `cover_image`)."""
+    """Every local image normalize found inside the source root (Markdown or raw HTML `<img>`),
+    once each, in document order, after the front matter's `cover` (dev.to's `cover_image`)."""
     found: dict[str, LocalImage] = {}
     cover = xref.cover_source(article.source, resolver)
     if cover is not None and article.metadata.cover:
         found[cover] = LocalImage(cover, article.metadata.cover, article.source.line_of(article.metadata.cover))
     for node in walk(article.ast["blocks"]):
-        if node["t"] != "Image":
-            continue
-        path = dict(node["c"][0][2]).get(xref.IMAGE_ATTR)
-        if path:  # a rendered diagram goes up as its PNG twin: no paste target keeps SVG
-            path = generated.raster(path)
-        if path and path not in found:
-            src = node["c"][2][0]
-            found[path] = LocalImage(path, src, article.source.line_of(src))
+        for path, src in _marked(node):
+            if path:  # a rendered diagram goes up as its PNG twin: no paste target keeps SVG
+                path = generated.raster(path)
+            if path and path not in found:
+                found[path] = LocalImage(path, src, article.source.line_of(src))
     return list(found.values())
+
+
+def _marked(node: dict[str, Any]) -> list[tuple[str | None, str]]:
+    """The (root-relative path, src as written) of the images in one node: a Markdown image, or
+    each `<img>` of the author's raw HTML (normalize marks both alike, `xref`)."""
+    if node["t"] == "Image":
+        return [(dict(node["c"][0][2]).get(xref.IMAGE_ATTR), node["c"][2][0])]
+    if node["t"] in ("RawInline", "RawBlock") and node["c"][0] == "html":
+        return [(xref.raw_attribute(tag, xref.IMAGE_ATTR), xref.raw_attribute(tag, "src") or "")
+                for tag in xref.RAW_IMG.findall(node["c"][1])]
+    return []
 
 
 @dataclass(slots=True)

@@ -8,7 +8,6 @@ out) is never read; `/img/a.png` means the site root; nothing remote is fetched 
 from __future__ import annotations
 
 import os
-import re
 import urllib.parse
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -27,7 +26,6 @@ if TYPE_CHECKING:
 ARTICLE_SUFFIXES = (".md", ".markdown")
 #: Relative links to these are pages of the built site, not files of the source tree.
 _PAGE_SUFFIXES = ("", ".html", ".htm", ".php")
-_RAW_IMG = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _WITH_IDS = frozenset({"Header", "Div", "Span", "CodeBlock", "Table", "Figure"})
 
 
@@ -38,8 +36,7 @@ def run(ast: PandocAst, ctx: Context) -> PandocAst:
         if node["t"] in _WITH_IDS:
             ids.add(node["c"][1][0] if node["t"] == "Header" else node["c"][0][0])
         elif node["t"] in ("RawInline", "RawBlock") and node["c"][0] == "html":
-            for src in _RAW_IMG.findall(node["c"][1]):
-                _check_image(src, ctx, "raw <img>")
+            node["c"][1] = xref.RAW_IMG.sub(lambda tag: _raw_image(tag.group(), ctx), node["c"][1])
     if ctx.source.metadata.cover:
         _check_image(ctx.source.metadata.cover, ctx, "cover image")
     return dict(map_inlines(ast, lambda inlines: _rewrite(inlines, ctx, ids)))
@@ -166,17 +163,27 @@ def _image(node: dict[str, Any], ctx: Context) -> list[Inline]:
     return [node]
 
 
-def _check_image(src: str, ctx: Context, what: str) -> None:
-    """Warn about an image normalize cannot rewrite (raw HTML, front matter) that will not load."""
+def _raw_image(tag: str, ctx: Context) -> str:
+    """A raw `<img>` tag marked like a Markdown image when its file is inside the source root, so
+    that the hosting step and every format find it the same way (see `xref`); else unmarked."""
+    src = xref.raw_attribute(tag, "src")
+    path = _check_image(src.strip(), ctx, "raw <img>") if src else None
+    return xref.mark_raw_image(tag, None if path is None else path.relative_to(ctx.resolver.root).as_posix())
+
+
+def _check_image(src: str, ctx: Context, what: str) -> Path | None:
+    """The file of an image normalize cannot rewrite (raw HTML, front matter) when it is local and
+    inside the root; a warning when it will not load; None for remote and data: images."""
     local = _under_site_url(src, ctx)
     if local is None and (src.startswith("data:") or is_external_link(src) and not src.startswith("file:")):
-        return
+        return None
     try:
-        ctx.resolver.locate(local or src, ctx.source.path.parent)
+        return ctx.resolver.locate(local or src, ctx.source.path.parent)
     except ResourceRefused as refused:
         ctx.report("warning", f"{what} {src!r} will not be loaded: {refused.detail}",
                    "keep images inside the source folder", line=ctx.source.line_of(src), kind="resource-refused",
                    subject=src)
+        return None
 
 
 def _under_site_url(src: str, ctx: Context) -> str | None:

@@ -29,6 +29,9 @@ written (the HTML beside the source still works) and gains
 `resolver.fetch(src, resolver.root)` with that value (`image_source` reads it from HTML attributes):
 this works whatever the base URL, including `/img/a.png` site-root paths. Images outside the root
 were dropped (alt text kept); missing ones have no attribute; remote ones are left untouched.
+The author's raw HTML `<img src>` (written to set a width) is marked the same way, inside its
+start tag (`RAW_IMG`, `raw_attribute`): one written outside the root keeps no mark and is never
+read; a mark the author wrote is removed first, so only normalize's marks are ever seen.
 
 **Chapters of a book.** `publish book` joins many articles into one (`publish.book.assemble`);
 the heading that opens each chapter, or a part, has the class `publish-chapter` (a part's also
@@ -39,6 +42,7 @@ the running header after it (`chapter_headings`).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html as html_lib
 import posixpath
 import re
@@ -156,6 +160,35 @@ def rewrite_ast_links(ast: PandocAst, resolve: Callable[[ArticleRef], str | None
         return [{"t": "Link", "c": [[ident, classes, kept], splice(inlines, link), [href, title]]}]
 
     return splice(ast, link), unresolved
+
+
+#: A raw HTML `<img>` start tag; a quoted attribute value may hold a `>`.
+RAW_IMG = re.compile(r"""<img\b(?:[^>"']|"[^"]*"|'[^']*')*>""", re.IGNORECASE)
+
+
+@functools.cache
+def _attribute(name: str) -> re.Pattern[str]:
+    """One attribute of a start tag, its value double-, single- or unquoted."""
+    return re.compile(rf"""\s{re.escape(name)}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+
+
+def raw_attribute(tag: str, name: str) -> str | None:
+    """The value (entities decoded) of attribute `name` in one raw HTML start tag, or None."""
+    match = _attribute(name).search(tag)
+    return None if match is None else html_lib.unescape(next(g for g in match.groups() if g is not None))
+
+
+def mark_raw_image(tag: str, path: str | None) -> str:
+    """A raw `<img>` tag without any mark but normalize's own for `path` (None: no mark)."""
+    tag = _attribute(IMAGE_ATTR).sub("", tag)
+    if path is None:
+        return tag
+    return f'{tag[:4]} {IMAGE_ATTR}="{html_lib.escape(path)}"{tag[4:]}'
+
+
+def unmark_raw_image(tag: str) -> str:
+    """A raw `<img>` tag without normalize's mark, for an output a reader pastes elsewhere."""
+    return mark_raw_image(tag, None)
 
 
 def image_source(attributes: Mapping[str, str]) -> str | None:

@@ -140,7 +140,7 @@ class Builder:
 
         def configure(source: Source) -> Config:
             loaded.append(source.metadata)
-            return project.layers.for_article(source)
+            return replace(project.layers.for_article(source), upload=False)  # a preview never uploads
 
         start = time.perf_counter()
         result = self._run(project, target, formats, configure)
@@ -157,7 +157,7 @@ class Builder:
             base = project.layers.config()
             exporters = [self._exporter(name) for name in formats]
             return convert(target, exporters, base, load_theme(base.theme), self.out_dir,
-                           configure=configure)
+                           configure=configure, uploads=project.uploads)
         except PublishError as exc:
             return Outcome(target, "failed", diagnostics=(error_diagnostic(exc, target.path),))
         except Exception as exc:  # noqa: BLE001 - a bug in publish or a plugin: the server goes on

@@ -21,6 +21,9 @@ class Options:
     host: str = "127.0.0.1"
     port: int = 8000
     open_browser: bool = False
+    #: The output folder `publish build` writes: its upload cache gives the paste targets their
+    #: hosted image URLs (serve reads it, and never uploads).
+    out: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +33,7 @@ class Project:
     targets: tuple[Target, ...]
     formats: tuple[str, ...]
     layers: Layers
+    uploads: Path | None = None
 
     def target(self, key: str) -> Target | None:
         return next((t for t in self.targets if key_of(t) == key), None)
@@ -54,7 +58,7 @@ def load(options: Options) -> Project:
     file = files.load(options.config_path) if options.config_path is not None else None
     layers = Layers(file=file.layer if file is not None else {}, cli=options.cli)
     targets = tuple(expand(options.sources, layers.config().root))
-    return Project(targets, options.formats, layers)
+    return Project(targets, options.formats, layers, options.out)
 
 
 def with_targets(project: Project, options: Options) -> Project:

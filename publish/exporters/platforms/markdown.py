@@ -11,6 +11,7 @@ would start a Liquid tag in prose becomes `&#123;`. What cannot be carried is a 
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 from dataclasses import dataclass
@@ -188,11 +189,12 @@ def raw_html(text: str, options: PlatformOptions, problems: list[absolute.Proble
         if src is None:
             return tag
         written = next(g for g in src.groups() if g is not None)
-        url = absolute.image_url(written, None, options.image_url_map)
+        local = xref.raw_attribute(tag, xref.IMAGE_ATTR)  # normalize found it inside the root
+        url = absolute.image_url(written, local, options.image_url_map, options.hosted)
         if url is None:
-            problems.append(absolute.unhosted(written, options.name))
+            problems.append(absolute.unhosted(written, options.name, options.hosted))
             return ""
-        return tag[:src.start()] + f' src="{url}"' + tag[src.end():]
+        return xref.unmark_raw_image(tag[:src.start()] + f' src="{html_lib.escape(url)}"' + tag[src.end():])
 
     def iframe(match: re.Match[str]) -> str:
         src = _SRC.search(match.group())
