@@ -153,7 +153,7 @@ def _builds(platforms: list[str], cli: Layer, config: Config, dry_run: bool) -> 
     base: Layer = {**cli, "strict": False}
     if config.images.host == "none":
         return [(platforms, base)]
-    layers = {"wechat": {**base, "images": dataclasses.replace(config.images, host="none")},
+    layers = {"wechat": {**base, "images": {**cli.get("images", {}), "host": "none"}},
               "devto": {**base, "upload": not dry_run}}
     return [([platform], layers[platform]) for platform in platforms]
 
