@@ -25,4 +25,8 @@ def mark(html: str, tag: str) -> str:
     """`html` with shared punctuation in CJK context wrapped in `<span lang="tag">`."""
     if not _CONTEXT.search(html):
         return html
-    return map_prose(html, _LITERAL, lambda text: _CONTEXT.sub(lambda m: f'<span lang="{tag}">{m.group(0)}</span>', text))
+
+    def wrap(match: re.Match[str]) -> str:
+        return f'<span lang="{tag}">{match.group(0)}</span>'
+
+    return map_prose(html, _LITERAL, lambda text: _CONTEXT.sub(wrap, text))
