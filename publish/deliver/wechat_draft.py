@@ -61,7 +61,7 @@ class Cover:
 
 
 @dataclass(slots=True)
-class Job:
+class DraftPlan:
     """What one article's draft needs, before anything is sent."""
 
     source: Source
@@ -102,7 +102,7 @@ def fields(source: Source, page_url: str | None, open_comment: bool) -> dict[str
             "only_fans_can_comment": 0}
 
 
-def plan(source: Source, key: str, snippet: str, fields: Mapping[str, Any], ctx: Context) -> Job:
+def plan(source: Source, key: str, snippet: str, fields: Mapping[str, Any], ctx: Context) -> DraftPlan:
     """Everything the draft needs, read and checked; nothing sent. A limit exceeded is an error
     (the draft is not sent); an image that cannot be read is a warning (an error with `strict`)."""
     base = source.path.parent
@@ -123,12 +123,12 @@ def plan(source: Source, key: str, snippet: str, fields: Mapping[str, Any], ctx:
         hashed = digest(data)
         found.append(BodyImage(src, line, data, hashed, ctx.cache.get(ctx.hosts[0], hashed)))
     cover = _cover(source, fields["title"], found, ctx, problems)
-    job = Job(source, key, snippet, dict(fields), found, cover, ctx.drafts.get(PLATFORM, key), problems)
+    job = DraftPlan(source, key, snippet, dict(fields), found, cover, ctx.drafts.get(PLATFORM, key), problems)
     job.diagnostics.extend(check_limits(source, job.fields, _content_estimate(job)))
     return job
 
 
-def describe(job: Job) -> list[str]:
+def describe(job: DraftPlan) -> list[str]:
     """`--dry-run`: what `send` would upload and send, one line each."""
     action = f"update draft {job.existing.id}" if job.existing else "create a draft"
     lines = [(f"would {action}: title {len(job.fields['title'])}/{LIMITS['title']} characters, "
@@ -146,7 +146,7 @@ def describe(job: Job) -> list[str]:
     return lines
 
 
-def send(job: Job, client: WechatClient, ctx: Context, warn: Callable[[Diagnostic], None]) -> tuple[Draft, str]:
+def send(job: DraftPlan, client: WechatClient, ctx: Context, warn: Callable[[Diagnostic], None]) -> tuple[Draft, str]:
     """Upload what is missing, then create or update the draft and record it: (the draft, what
     was done). A `Refused` that stops the run propagates; one image that fails is a warning."""
     base = job.source.path.parent
@@ -182,7 +182,7 @@ def send(job: Job, client: WechatClient, ctx: Context, warn: Callable[[Diagnosti
     return draft, f"{action}: {uploaded} image(s) uploaded, {cached} already there"
 
 
-def _post(job: Job, client: WechatClient, ctx: Context, article: dict[str, Any]) -> tuple[Draft, str]:
+def _post(job: DraftPlan, client: WechatClient, ctx: Context, article: dict[str, Any]) -> tuple[Draft, str]:
     """Update the recorded draft, or create one; a stale media id (40007: the draft was deleted
     or published, or the cover material was removed) creates a new draft, uploading the cover again."""
     article["thumb_media_id"] = _cover_id(job, client, ctx, fresh=False)
@@ -204,7 +204,7 @@ def _post(job: Job, client: WechatClient, ctx: Context, article: dict[str, Any])
     return Draft(media_id), f"draft created ({was}media_id {media_id})"
 
 
-def _cover_id(job: Job, client: WechatClient, ctx: Context, *, fresh: bool) -> str:
+def _cover_id(job: DraftPlan, client: WechatClient, ctx: Context, *, fresh: bool) -> str:
     cover = job.cover
     if cover.media_id and not fresh:
         return cover.media_id
@@ -259,7 +259,7 @@ def _image_problem(source: Source, line: int | None, src: str, what: str, fix: s
 
 
 
-def _content_estimate(job: Job) -> str:
+def _content_estimate(job: DraftPlan) -> str:
     return wechat_snippet.with_sources(job.snippet, {i.src: i.url or "x" * _URL_ALLOWANCE for i in job.images})
 
 
