@@ -13,7 +13,7 @@ from publish.cli import main
 from publish.config import files
 from publish.config.files import Layers
 from publish.config.record import Config
-from publish.errors import SourceError, UsageError
+from publish.errors import OptionError, SourceError, UsageError
 from publish.exporters.pdf import PdfOptions
 from publish.source.load import load_bytes
 
@@ -132,6 +132,24 @@ def test_exporter_tables_merge_key_by_key() -> None:
     settings = Layers(file={"pdf": {"page_size": "A5", "variant": "pdf/a-3b"}},
                         cli={"pdf": {"page_size": "Letter"}})
     assert settings.config().exporters["pdf"] == PdfOptions(page_size="Letter", variant="pdf/a-3b")
+
+
+def test_global_tables_merge_key_by_key_like_a_formats() -> None:
+    """`[images]` and `[typography]` are tables like `[pdf]`: `-O images.host=none` keeps the
+    file's other `[images]` keys (and its nested `[images.picgo]`) instead of resetting them."""
+    file = files.validate({"images": {"host": "picgo", "timeout": 5, "picgo": {"url": "http://127.0.0.1:9/up"}},
+                           "typography": {"autocorrect": True}}, "publish.toml")
+    cli = files.validate({"images": {"host": "none"}}, "publish", text=True)
+    config = Layers(file=file, cli=cli).config()
+    assert (config.images.host, config.images.timeout, config.images.picgo.url) == ("none", 5.0, "http://127.0.0.1:9/up")
+    assert config.typography.autocorrect is True
+
+
+def test_a_config_files_global_table_is_checked_whole_where_it_is_written() -> None:
+    with pytest.raises(OptionError) as caught:
+        files.validate({"images": {"host": "s3"}}, "publish.toml")
+    assert (caught.value.where, caught.value.what) == (
+        "publish.toml", '[images] options do not fit together: host = "s3" needs [images.s3] bucket')
 
 
 def _source(tmp_path: Path, front: str) -> Any:

@@ -403,11 +403,12 @@ def test_an_article_cannot_choose_where_its_images_go(blog: Path) -> None:
 
 
 @pytest.mark.parametrize(("table", "said"), [
-    ('host = "s3"', 'images — host = "s3" needs [images.s3] bucket'),
-    ('host = "ftp"', 'images — host = "ftp": must be one of none, s3, picgo, command'),
-    ('[images.s3]\nbuckit = "x"', "images — s3: has no key 'buckit' (keys: bucket, endpoint_url, prefix, public_url, region)"),
-    ('[images.s3]\npublic_url = "https://cdn/x"', "images — s3: public_url = \"https://cdn/x\": must hold {key}"),
-    ('[images.picgo]\nkey = "k3y"\nurl = "ftp://x"', "images — picgo: url = \"ftp://x\": must be an http(s) URL"),
+    ('host = "s3"', '[images] options do not fit together: host = "s3" needs [images.s3] bucket — fix one'),
+    ('host = "ftp"', '[images] host = "ftp" — must be one of none, s3, picgo, command'),
+    ('hots = "s3"', "unknown key 'hots' in [images] — options of images: command, host, picgo, s3, timeout"),
+    ('[images.s3]\nbuckit = "x"', "[images] s3 — has no key 'buckit' (keys: bucket, endpoint_url, prefix, public_url, region)"),
+    ('[images.s3]\npublic_url = "https://cdn/x"', "[images] s3 — public_url = \"https://cdn/x\": must hold {key}"),
+    ('[images.picgo]\nkey = "k3y"\nurl = "ftp://x"', "[images] picgo — url = \"ftp://x\": must be an http(s) URL"),
 ])
 def test_bad_images_options_are_one_line(blog: Path, table: str, said: str) -> None:
     _config(blog, f"[images]\n{table}\n")

@@ -25,9 +25,10 @@ from publish.config import themes
 from publish.config.themes import load_theme
 from publish.errors import OutputError, PublishError
 from publish.model import Diagnostic
-from publish.runtime.atomic import locked, write_text_atomic
+from publish.runtime.atomic import locked
 from publish.runtime.dependencies import Reference, fingerprint
 from publish.runtime.resources import Resolver
+from publish.runtime.state_files import read_table, write_table
 from publish.source.discover import Target
 
 NAME = ".publish-manifest.json"
@@ -189,9 +190,7 @@ class Manifest:
                     merged[key] = self.sources[key]
                 else:
                     merged.pop(key, None)
-            data = json.dumps({"schema": SCHEMA, "sources": dict(sorted(merged.items()))},
-                              ensure_ascii=False, indent=1, sort_keys=True)
-            write_text_atomic(self.path, data)
+            write_table(self.path, SCHEMA, "sources", merged)
 
     def _outputs_present(self, entry: Entry) -> bool:
         for rel, size in entry.outputs.items():
@@ -223,12 +222,5 @@ def _relative(path: Path, out_dir: Path) -> str:
 
 def _read(path: Path) -> dict[str, dict[str, Any]]:
     """The manifest's sources; a missing, corrupt or older-schema file means "build everything"."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA or not isinstance(data.get("sources"), dict):
-        return {}
-    sources: dict[str, dict[str, Any]] = data["sources"]
-    return sources
+    return read_table(path, SCHEMA, "sources")
 

@@ -18,8 +18,7 @@ from publish.cli.progress import Progress, choose_mode
 from publish.config.files import Layer, Layers
 from publish.config.record import Config
 from publish.config.themes import load_theme
-from publish.errors import UsageError
-from publish.source.discover import expand
+from publish.source.discover import articles
 
 
 @main.command()
@@ -85,10 +84,7 @@ def _run(ctx: click.Context, sources: tuple[Path, ...], *, to: str | None, out: 
     if not quiet:
         _idle_upload(loaded, config)
     load_theme(config.theme)
-    targets = list(expand(sources, config.root))
-    if not targets:
-        raise UsageError("no Markdown files found in " + ", ".join(map(str, sources)),
-                         "name .md or .markdown files, or folders that hold them")
+    targets = articles(sources, config.root)
     plan = batch.plan(batch.Request(
         targets=targets, formats=names, out_dir=(out or file.out or Path("dist")).absolute(), layers=layers,
         jobs=jobs or file.jobs or batch.default_jobs(), force=force,

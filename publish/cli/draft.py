@@ -36,7 +36,7 @@ from publish.model import Diagnostic, Source
 from publish.normalize import xref
 from publish.outcome import Outcome
 from publish.runtime.resources import Resolver
-from publish.source.discover import Target, expand
+from publish.source.discover import Target, articles
 from publish.source.load import load
 
 if TYPE_CHECKING:
@@ -92,10 +92,7 @@ def _run(sources: tuple[Path, ...], to: str, out: Path | None, dry_run: bool, jo
     config = layers.config()
     load_theme(config.theme)
     clients = {} if dry_run else _clients(platforms, config)  # credentials checked before any work
-    targets = list(expand(sources, config.root))
-    if not targets:
-        raise UsageError("no Markdown files found in " + ", ".join(map(str, sources)),
-                         "name .md or .markdown files, or folders that hold them")
+    targets = articles(sources, config.root)
     out_dir = (out or file.out or Path("dist")).absolute()
     built: dict[str, dict[Path, Outcome]] = {}
     for group, layer in _builds(platforms, cli, config, dry_run):
@@ -153,7 +150,7 @@ def _builds(platforms: list[str], cli: Layer, config: Config, dry_run: bool) -> 
     base: Layer = {**cli, "strict": False}
     if config.images.host == "none":
         return [(platforms, base)]
-    layers = {"wechat": {**base, "images": dataclasses.replace(config.images, host="none")},
+    layers = {"wechat": {**base, "images": {**cli.get("images", {}), "host": "none"}},
               "devto": {**base, "upload": not dry_run}}
     return [([platform], layers[platform]) for platform in platforms]
 

@@ -27,7 +27,7 @@ from publish.errors import DeliveryError, PublishError, UsageError
 from publish.model import Diagnostic
 from publish.runtime import diagnostics
 from publish.runtime.resources import Resolver, ResourceRefused
-from publish.source.discover import Target, expand
+from publish.source.discover import Target, articles
 from publish.source.load import load
 
 #: Normalize's warnings about images, shown here too: they say why an image is not uploaded
@@ -71,10 +71,7 @@ def _run(sources: tuple[Path, ...], out: Path | None, dry_run: bool, quiet: bool
     if base.images.host == "none":
         raise UsageError("no image host is configured",
                          'set [images] host = "s3", "picgo" or "command" in publish.toml (see README, Image hosts)')
-    targets = list(expand(sources, base.root))
-    if not targets:
-        raise UsageError("no Markdown files found in " + ", ".join(map(str, sources)),
-                         "name .md or .markdown files, or folders that hold them")
+    targets = articles(sources, base.root)
     uploader = Uploader.for_out(base.images, (out or file.out or Path("dist")).absolute())
     tally = _Tally()
     seen: set[str] = set()

@@ -103,18 +103,22 @@ def validate(data: Mapping[str, Any], where: str, base: Path | None = None,
     hints = options.specs(Config)
     for raw_key, value in data.items():
         key = raw_key.replace("-", "_")
-        if key in GLOBAL_KEYS and not (per_article and key in NOT_PER_ARTICLE):
+        barred = per_article and key in NOT_PER_ARTICLE
+        if key in GLOBAL_KEYS and not barred:
             layer[key] = _value(hints[key], value, where, key, base, text)
-        elif isinstance(value, Mapping) and key in SECTIONS:
+        elif isinstance(value, Mapping) and key in SECTIONS and not barred:
             layer[key] = _table(key, SECTIONS[key], value, where, base, text)
+            if not (text or per_article):  # a config file's table is whole: check it where it is written
+                _record(key, SECTIONS[key], layer[key], where)
         elif isinstance(value, Mapping) and key in registry.available():
             layer[key] = _exporter_layer(key, value, where, base, text)
         else:
             allowed = sorted((GLOBAL_KEYS - NOT_PER_ARTICLE) if per_article else GLOBAL_KEYS | RUN_KEYS)
+            sections = [n for n in SECTIONS if not (per_article and n in NOT_PER_ARTICLE)]
             kind = "a format" if isinstance(value, Mapping) else "a key"
             raise OptionError(where, f"unknown key '{raw_key}'",
                               f"it is not {kind} publish knows; keys: {', '.join(allowed)}; "
-                              f"tables: {', '.join(f'[{n}]' for n in (*SECTIONS, *registry.available()))}",
+                              f"tables: {', '.join(f'[{n}]' for n in (*sections, *registry.available()))}",
                               (raw_key,))
     return layer
 
@@ -171,11 +175,15 @@ def exporter_record(name: str, values: Mapping[str, Any], where: str = "publish"
     """The frozen options record of format `name` from validated `values` (defaults for the rest);
     None for an exporter without options."""
     kind = exporter_options(name)
-    if kind is None:
-        return None
+    return None if kind is None else _record(name, kind, values, where)
+
+
+def _record(name: str, kind: type[options.Record], values: Mapping[str, Any], where: str) -> options.Record:
+    """The record of table `[name]` from its validated `values`, or the rule across its keys that
+    they break (the record's `__post_init__`) as one line."""
     try:
         return kind(**values)
-    except (TypeError, ValueError) as exc:  # a rule across keys, in the class's __post_init__
+    except (TypeError, ValueError) as exc:
         raise OptionError(where, f"[{name}] options do not fit together: {exc}", "fix one of them") from None
 
 
@@ -196,7 +204,8 @@ class Layers:
                     merged[key] = value
                 else:
                     tables.setdefault(key, {}).update(value)
-        sections: dict[str, Any] = {name: SECTIONS[name](**tables.pop(name)) for name in SECTIONS if name in tables}
+        sections: dict[str, Any] = {name: _record(name, SECTIONS[name], tables.pop(name), "publish")
+                                    for name in SECTIONS if name in tables}
         records = {name: exporter_record(name, values) for name, values in tables.items()}
         return Config(**merged, **sections, exporters={k: v for k, v in records.items() if v is not None})
 

@@ -59,7 +59,7 @@ class Config:
     typography: TypographyOptions = field(default_factory=TypographyOptions,
                                           metadata=options.rule(help="[typography]"))
     #: Where local images are hosted for the paste targets (`[images]`, `publish.deliver`).
-    images: ImagesOptions = field(default_factory=ImagesOptions)
+    images: ImagesOptions = field(default_factory=ImagesOptions, metadata=options.rule(help="[images]"))
     #: `--upload`: send the images the host lacks during the build (else only cached URLs are used).
     upload: bool = False
     exporters: Mapping[str, options.Record] = field(default_factory=dict,
@@ -72,6 +72,10 @@ class Config:
             raise UsageError(*str(exc).split(": ", 1)) from None
 
 
-#: Tables of global options that are not a format's: `[typography]` → its record.
-SECTIONS: Mapping[str, type[options.Record]] = {"typography": TypographyOptions}
+#: Tables of global options that are not a format's (`[typography]`, `[images]`): the `Config` fields
+#: whose type is an options record. Like a format's table, each is checked key by key and merged
+#: key by key across the layers (`publish.config.files`); a record inside one (`[images.s3]`) is
+#: one value.
+SECTIONS: Mapping[str, type[options.Record]] = {
+    name: spec.hint for name, spec in options.specs(Config).items() if options.is_options(spec.hint)}
 GLOBAL_KEYS = frozenset(f.name for f in fields(Config)) - {"exporters"} - SECTIONS.keys()

@@ -13,13 +13,13 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
-import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from publish.errors import OutputError
-from publish.runtime.atomic import locked, write_text_atomic
+from publish.runtime.atomic import locked
+from publish.runtime.state_files import read_table, write_table
 
 FOLDER = ".publish"
 NAME = "uploads.json"
@@ -74,9 +74,7 @@ class UploadCache:
                 merged = _read(self.path)
                 for name, entries in self._hosts.items():
                     merged.setdefault(name, {}).update(entries)
-                text = json.dumps({"schema": SCHEMA, "hosts": merged}, ensure_ascii=False, indent=1,
-                                  sort_keys=True)
-                write_text_atomic(self.path, text + "\n")
+                write_table(self.path, SCHEMA, "hosts", merged)
                 self._hosts = merged
                 self._seen = _stamp(self.path)
         except OSError as exc:
@@ -105,13 +103,7 @@ def _stamp(path: Path) -> tuple[int, int, int] | None:
 def _read(path: Path) -> dict[str, dict[str, str]]:
     """The cache's hosts; a missing, corrupt or other-schema file is an empty cache (the images
     are uploaded again, which content-addressed hosts make harmless)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    hosts = data.get("hosts") if isinstance(data, dict) and data.get("schema") == SCHEMA else None
-    if not isinstance(hosts, dict):
-        return {}
+    hosts = read_table(path, SCHEMA, "hosts")
     return {str(name): {str(k): v for k, v in entries.items() if isinstance(v, str)}
             for name, entries in hosts.items() if isinstance(entries, dict)}
 

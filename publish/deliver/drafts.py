@@ -8,14 +8,14 @@ is never forgotten by a run that stops half-way. Ids only: no credential is ever
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from publish.deliver.cache import FOLDER
 from publish.errors import OutputError
-from publish.runtime.atomic import locked, write_text_atomic
+from publish.runtime.atomic import locked
+from publish.runtime.state_files import read_table, write_table
 
 NAME = "drafts.json"
 SCHEMA = 1
@@ -46,8 +46,7 @@ class Drafts:
             with locked(self.path.parent):
                 data = _read(self.path)
                 data.setdefault(platform, {})[article] = {"id": draft.id, "url": draft.url}
-                text = json.dumps({"schema": SCHEMA, "platforms": data}, ensure_ascii=False, indent=1, sort_keys=True)
-                write_text_atomic(self.path, text + "\n")
+                write_table(self.path, SCHEMA, "platforms", data)
         except OSError as exc:
             raise OutputError(self.path, f"cannot record the draft: {exc.strerror or exc}",
                               "check that --out names a folder you can write to") from exc
@@ -55,12 +54,6 @@ class Drafts:
 
 def _read(path: Path) -> dict[str, dict[str, dict[str, Any]]]:
     """The recorded drafts; a missing or corrupt file records none (a rerun then creates new drafts)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    platforms = data.get("platforms") if isinstance(data, dict) and data.get("schema") == SCHEMA else None
-    if not isinstance(platforms, dict):
-        return {}
+    platforms = read_table(path, SCHEMA, "platforms")
     return {str(p): {str(a): e for a, e in entries.items() if isinstance(e, dict)}
             for p, entries in platforms.items() if isinstance(entries, dict)}

@@ -14,7 +14,7 @@ from typing import Literal
 
 from publish.config.options import rule
 
-Host = Literal["none", "s3", "picgo", "command"]
+HostName = Literal["none", "s3", "picgo", "command"]
 
 
 def _url(value: str) -> str | None:
@@ -65,7 +65,7 @@ class ImagesOptions:
     for a host's answer, or the command's run); `none` keeps today's behaviour: local images warn
     in the paste targets."""
 
-    host: Host = field(default="none", metadata=rule(help="where local images are uploaded"))
+    host: HostName = field(default="none", metadata=rule(help="where local images are uploaded"))
     timeout: float = field(default=30.0, metadata=rule(1, 3600, help="seconds per upload attempt"))
     s3: S3Options = field(default_factory=S3Options, metadata=rule(help="[images.s3]"))
     picgo: PicgoOptions = field(default_factory=PicgoOptions, metadata=rule(help="[images.picgo]"))

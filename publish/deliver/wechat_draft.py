@@ -9,16 +9,13 @@ cover, and creates the draft, or updates the one recorded by an earlier run.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from publish.deliver import images
+from publish.deliver import images, wechat_snippet
 from publish.deliver.cache import UploadCache, digest
 from publish.deliver.drafts import Draft, Drafts
 from publish.deliver.images import NotAnImage, Prepared
@@ -31,8 +28,6 @@ from publish.runtime.resources import Resolver, ResourceRefused, is_remote
 PLATFORM = "wechat"
 #: The length an image URL on WeChat's host is counted at before it is known.
 _URL_ALLOWANCE = 128
-#: Hosts a draft keeps images from: what `media/uploadimg` returns.
-WECHAT_IMAGE_HOSTS = ("mmbiz.qpic.cn", "mmbiz.qlogo.cn", "mmecoa.qpic.cn")
 
 
 def hosts(app_id: str) -> tuple[str, str]:
@@ -66,7 +61,7 @@ class Cover:
 
 
 @dataclass(slots=True)
-class Job:
+class DraftPlan:
     """What one article's draft needs, before anything is sent."""
 
     source: Source
@@ -107,18 +102,18 @@ def fields(source: Source, page_url: str | None, open_comment: bool) -> dict[str
             "only_fans_can_comment": 0}
 
 
-def plan(source: Source, key: str, snippet: str, fields: Mapping[str, Any], ctx: Context) -> Job:
+def plan(source: Source, key: str, snippet: str, fields: Mapping[str, Any], ctx: Context) -> DraftPlan:
     """Everything the draft needs, read and checked; nothing sent. A limit exceeded is an error
     (the draft is not sent); an image that cannot be read is a warning (an error with `strict`)."""
     base = source.path.parent
     found: list[BodyImage] = []
     problems: list[Diagnostic] = []
-    for src in dict.fromkeys(_sources(snippet)):
-        if _on_wechat(src):
+    for src in dict.fromkeys(wechat_snippet.image_sources(snippet)):
+        if wechat_snippet.on_wechat(src):
             continue
         line = source.line_of(src, urllib.parse.unquote(src))
         try:
-            data = _read(src, ctx.resolver, base)
+            data = wechat_snippet.image_bytes(src, ctx.resolver, base)
         except (ResourceRefused, NotAnImage, ValueError) as exc:
             detail = exc.detail if isinstance(exc, ResourceRefused) else str(exc)
             fix = ("run with --allow-remote to fetch it and upload it to WeChat, or use a local file"
@@ -128,12 +123,12 @@ def plan(source: Source, key: str, snippet: str, fields: Mapping[str, Any], ctx:
         hashed = digest(data)
         found.append(BodyImage(src, line, data, hashed, ctx.cache.get(ctx.hosts[0], hashed)))
     cover = _cover(source, fields["title"], found, ctx, problems)
-    job = Job(source, key, snippet, dict(fields), found, cover, ctx.drafts.get(PLATFORM, key), problems)
+    job = DraftPlan(source, key, snippet, dict(fields), found, cover, ctx.drafts.get(PLATFORM, key), problems)
     job.diagnostics.extend(check_limits(source, job.fields, _content_estimate(job)))
     return job
 
 
-def describe(job: Job) -> list[str]:
+def describe(job: DraftPlan) -> list[str]:
     """`--dry-run`: what `send` would upload and send, one line each."""
     action = f"update draft {job.existing.id}" if job.existing else "create a draft"
     lines = [(f"would {action}: title {len(job.fields['title'])}/{LIMITS['title']} characters, "
@@ -151,7 +146,7 @@ def describe(job: Job) -> list[str]:
     return lines
 
 
-def send(job: Job, client: WechatClient, ctx: Context, warn: Callable[[Diagnostic], None]) -> tuple[Draft, str]:
+def send(job: DraftPlan, client: WechatClient, ctx: Context, warn: Callable[[Diagnostic], None]) -> tuple[Draft, str]:
     """Upload what is missing, then create or update the draft and record it: (the draft, what
     was done). A `Refused` that stops the run propagates; one image that fails is a warning."""
     base = job.source.path.parent
@@ -160,7 +155,7 @@ def send(job: Job, client: WechatClient, ctx: Context, warn: Callable[[Diagnosti
     for image in job.images:
         if image.url is None:
             try:
-                prepared = images.for_wechat(image.data, _name(image.src), ctx.resolver, base)
+                prepared = images.for_wechat(image.data, wechat_snippet.file_name(image.src), ctx.resolver, base)
                 image.url = client.upload_image(prepared.name, prepared.data, prepared.media_type)
             except Refused as exc:
                 if exc.stops_run:
@@ -176,7 +171,7 @@ def send(job: Job, client: WechatClient, ctx: Context, warn: Callable[[Diagnosti
             ctx.cache.put(ctx.hosts[0], image.digest, image.url)
             uploaded += 1
         replaced[image.src] = image.url
-    content = _with_sources(job.snippet, replaced)
+    content = wechat_snippet.with_sources(job.snippet, replaced)
     errors = check_limits(job.source, job.fields, content)
     if errors:
         raise DeliveryError(errors[0].message, errors[0].fix, job.source.path, errors[0].line)
@@ -187,7 +182,7 @@ def send(job: Job, client: WechatClient, ctx: Context, warn: Callable[[Diagnosti
     return draft, f"{action}: {uploaded} image(s) uploaded, {cached} already there"
 
 
-def _post(job: Job, client: WechatClient, ctx: Context, article: dict[str, Any]) -> tuple[Draft, str]:
+def _post(job: DraftPlan, client: WechatClient, ctx: Context, article: dict[str, Any]) -> tuple[Draft, str]:
     """Update the recorded draft, or create one; a stale media id (40007: the draft was deleted
     or published, or the cover material was removed) creates a new draft, uploading the cover again."""
     article["thumb_media_id"] = _cover_id(job, client, ctx, fresh=False)
@@ -209,11 +204,12 @@ def _post(job: Job, client: WechatClient, ctx: Context, article: dict[str, Any])
     return Draft(media_id), f"draft created ({was}media_id {media_id})"
 
 
-def _cover_id(job: Job, client: WechatClient, ctx: Context, *, fresh: bool) -> str:
+def _cover_id(job: DraftPlan, client: WechatClient, ctx: Context, *, fresh: bool) -> str:
     cover = job.cover
     if cover.media_id and not fresh:
         return cover.media_id
-    prepared = (images.for_wechat(cover.data, _name(cover.origin), ctx.resolver, job.source.path.parent)
+    name = wechat_snippet.file_name(cover.origin)
+    prepared = (images.for_wechat(cover.data, name, ctx.resolver, job.source.path.parent)
                 if cover.data else ctx.draw_cover(str(job.fields["title"])))
     cover.media_id = client.add_cover(prepared.name, prepared.data, prepared.media_type)
     ctx.cache.put(ctx.hosts[1], cover.digest, cover.media_id)
@@ -226,7 +222,7 @@ def _cover(source: Source, title: str, found: list[BodyImage], ctx: Context, pro
     named = source.metadata.cover
     if named:
         try:
-            data = _read(named, ctx.resolver, source.path.parent)
+            data = wechat_snippet.image_bytes(named, ctx.resolver, source.path.parent)
             if not images.is_image(data):
                 raise ValueError("not an image")
             hashed = digest(data)
@@ -255,52 +251,18 @@ def _image_problem(source: Source, line: int | None, src: str, what: str, fix: s
                       kind="wechat-draft-image", subject=src, formats=(PLATFORM,))
 
 
-def _read(src: str, resolver: Resolver, base: Path) -> bytes:
-    """An image's bytes: a data URI decoded, anything else through the resolver."""
-    if src.startswith("data:"):
-        header, _, payload = src.partition(",")
-        try:
-            return base64.b64decode(payload, validate=False) if header.endswith(";base64") else \
-                urllib.parse.unquote_to_bytes(payload)
-        except (binascii.Error, ValueError) as exc:
-            raise ValueError(f"a data URI that cannot be decoded ({exc})") from exc
-    return resolver.fetch(src, base).data
 
 
-def _on_wechat(src: str) -> bool:
-    host = urllib.parse.urlsplit(src if not src.startswith("//") else "https:" + src).hostname or ""
-    return any(host == h or host.endswith("." + h) for h in WECHAT_IMAGE_HOSTS)
 
 
-def _sources(snippet: str) -> list[str]:
-    from lxml import html
-
-    return [str(img.get("src", "")).strip() for img in html.fragment_fromstring(snippet, create_parent="div").iter("img")
-            if str(img.get("src", "")).strip()]
 
 
-def _with_sources(snippet: str, urls: Mapping[str, str]) -> str:
-    """The snippet with each image `src` in `urls` replaced."""
-    from lxml import html
-
-    if not urls:
-        return snippet
-    root = html.fragment_fromstring(snippet, create_parent="div")
-    for img in root.iter("img"):
-        src = str(img.get("src", "")).strip()
-        if src in urls:
-            img.set("src", urls[src])
-    return (root.text or "") + "".join(html.tostring(child, encoding="unicode") for child in root)
 
 
-def _content_estimate(job: Job) -> str:
-    return _with_sources(job.snippet, {i.src: i.url or "x" * _URL_ALLOWANCE for i in job.images})
+def _content_estimate(job: DraftPlan) -> str:
+    return wechat_snippet.with_sources(job.snippet, {i.src: i.url or "x" * _URL_ALLOWANCE for i in job.images})
 
 
-def _name(src: str) -> str:
-    if src.startswith("data:"):
-        return "image"
-    return urllib.parse.unquote(urllib.parse.urlsplit(src).path).rpartition("/")[2] or "image"
 
 
 def _size(size: int) -> str:

@@ -14,27 +14,19 @@ from __future__ import annotations
 import re
 
 from publish.render import fonts
+from publish.render.html_text import literal_elements, map_prose
 
 _CONTEXT = re.compile(fonts.CJK_CONTEXT)
-_TAG = re.compile(r"(<[^>]*>)")
 #: Elements whose text is not prose: nothing inside them is marked.
-_LITERAL = re.compile(r"<(/?)(code|pre|script|style|svg|math|textarea|title)\b", re.IGNORECASE)
+_LITERAL = literal_elements("code", "pre", "script", "style", "svg", "math", "textarea", "title")
 
 
 def mark(html: str, tag: str) -> str:
     """`html` with shared punctuation in CJK context wrapped in `<span lang="tag">`."""
     if not _CONTEXT.search(html):
         return html
-    out: list[str] = []
-    literal = 0  # depth of the literal elements we are inside
-    for part in _TAG.split(html):
-        if part.startswith("<"):
-            opened = _LITERAL.match(part)
-            if opened and not part.endswith("/>"):
-                literal = max(0, literal + (-1 if opened.group(1) else 1))
-            out.append(part)
-        elif literal or not part:
-            out.append(part)
-        else:
-            out.append(_CONTEXT.sub(lambda m: f'<span lang="{tag}">{m.group(0)}</span>', part))
-    return "".join(out)
+
+    def wrap(match: re.Match[str]) -> str:
+        return f'<span lang="{tag}">{match.group(0)}</span>'
+
+    return map_prose(html, _LITERAL, lambda text: _CONTEXT.sub(wrap, text))

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 
+from publish.render.html_text import literal_elements, map_prose
+
 #: Marks that never start a line (clreq: 点号 and closing brackets and quotes).
 CLOSING = "，。、；：？！）」』”’》〉】〕〗〙〛〞"
 #: Shorter Latin runs fit on a line of any page publish lays out; only longer ones are broken anywhere.
 LONG_RUN = 12
-_TAG = re.compile(r"(<[^>]*>)")
-_LITERAL = re.compile(r"<(/?)(pre|script|style|svg|math|textarea|title)\b", re.IGNORECASE)
+_LITERAL = literal_elements("pre", "script", "style", "svg", "math", "textarea", "title")
 #: The end of a long run of non-space ASCII (an entity counts as one character), then closing marks.
 _RUN_END = re.compile(rf"(?<=[!-~]{{{LONG_RUN - 1}}})(&#?\w+;|[!-~])([{CLOSING}]+)")
 
@@ -29,14 +30,4 @@ def joined(html: str) -> str:
     punctuation after it."""
     if not re.search(f"[{CLOSING}]", html):
         return html
-    out: list[str] = []
-    literal = 0
-    for part in _TAG.split(html):
-        if part.startswith("<"):
-            opened = _LITERAL.match(part)
-            if opened and not part.endswith("/>"):
-                literal = max(0, literal + (-1 if opened.group(1) else 1))
-        elif part and not literal:
-            part = _RUN_END.sub(r'<span style="white-space: nowrap">\1\2</span>', part)
-        out.append(part)
-    return "".join(out)
+    return map_prose(html, _LITERAL, lambda text: _RUN_END.sub(r'<span style="white-space: nowrap">\1\2</span>', text))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +50,15 @@ def expand(paths: Iterable[Path], root: Path | None = None) -> Iterator[Target]:
         elif first != target.path:
             raise UsageError(f"{first} and {target.path} would both be written as '{stem}.*'",
                              "convert them in separate runs, each with its own --out folder")
+
+
+def articles(paths: Sequence[Path], root: Path | None = None) -> list[Target]:
+    """`expand`, for a command that needs at least one article: none found is a usage error."""
+    targets = list(expand(paths, root))
+    if not targets:
+        raise UsageError("no Markdown files found in " + ", ".join(map(str, paths)),
+                         "name .md or .markdown files, or folders that hold them")
+    return targets
 
 
 def _expand(paths: Iterable[Path], root: Path | None) -> Iterator[Target]:
