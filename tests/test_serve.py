@@ -349,6 +349,64 @@ def test_a_style_edit_rebuilds_every_article_and_other_files_nothing(tmp_path: P
     assert list(preview.builder._pending) == ["posts/a", "posts/b"] == loaded.keys
 
 
+def test_a_build_ending_after_its_article_was_removed_leaves_it_removed(tmp_path: Path) -> None:
+    """The watcher's batch removing posts/b lands while b builds (the builder took its target
+    first): the build's result must not bring back b's page, its index entry or its outputs."""
+    import threading
+
+    from publish.serve import app, project
+    from publish.serve.builder import Builder
+    from publish.serve.site import Site
+
+    site = make_site(tmp_path)
+    options = project.Options(sources=(site,), formats=("html",), config_path=None)
+    loaded = project.load(options)
+    views = Site(app._waiting(loaded))
+    notified: list[str] = []
+    builder = Builder(loaded, tmp_path / "out", views, lambda key: set(), lambda v: notified.append(v.key),
+                      lambda line, err: None)
+    views.keep(v for v in app._waiting(loaded) if v.key != "posts/b")
+    builder._build("posts/b", threading.Event())
+    assert [v.key for v in views.views()] == ["posts/a"]
+    assert views.route("/posts/b.html") is None and notified == []
+    builder._build("posts/a", threading.Event())
+    assert views.route("/posts/a.html") is not None and notified == ["posts/a", "posts/a"]
+
+
+def test_a_build_ending_as_a_page_subscribes_is_not_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page asks for its events while a build runs, and the build ends just before the page's
+    subscription is in: its stream must still end on the finished state, not "building" for good."""
+    import dataclasses
+    import threading
+
+    from publish.serve.handler import Server
+    from publish.serve.site import ArticleView, Site
+
+    building = ArticleView("a", tmp_path / "a.md", "a.md", building=("html",))
+    site, hub = Site([building]), events.Hub()
+    subscribe = hub.subscribe
+
+    def the_build_ends_first(key: str | None, pane: str | None) -> events.Subscription:
+        done = dataclasses.replace(building, building=(), status="ok")
+        site.put(done)
+        hub.publish("a", "article", {"key": "a", "building": []})
+        return subscribe(key, pane)
+
+    monkeypatch.setattr(hub, "subscribe", the_build_ends_first)
+    server = Server(("127.0.0.1", 0), site, hub, ("html",))
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+    try:
+        connection.request("GET", "/_publish/events?article=a&pane=html")
+        first = _event(connection.getresponse())
+    finally:
+        connection.close()
+        hub.close()
+        server.shutdown()
+        server.server_close()
+    assert first is not None and first["building"] == [] and first["status"] == "ok"
+
+
 def test_usage_errors_are_one_line() -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["serve", "no-such-file.md"])

@@ -146,8 +146,8 @@ class Builder:
         result = self._run(project, target, formats, configure)
         seconds = time.perf_counter() - start
         view = self._record(project, target, result, loaded[0] if loaded else None, fresh)
-        self.site.put(view)
-        self.notify(view)
+        if self.site.put(view):
+            self.notify(view)
         self._report(target, formats, result, seconds)
         return result
 
