@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import itertools
 import json
+import os
 import signal
 import struct
 import time
@@ -118,9 +119,22 @@ def test_refuses_requests_for_other_hosts(served: tuple[Serving, Path], host: st
         assert status == expected, (host, path)
 
 
+def save(path: Path, data: str | bytes) -> None:
+    """Save in one step, as an editor's safe write does (a new file renamed over the old one).
+
+    A save in two steps (truncate, then write) can reach the watcher as two changes when the
+    machine is loaded, and each is rightly rebuilt: the second build would still be running when
+    the next test starts, and its "building" news would be taken for that test's own. One step
+    gives one change, so each test starts on a quiet server.
+    """
+    part = path.with_name(f".{path.name}.part")
+    part.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    os.replace(part, path)
+
+
 def edit(path: Path, old: str, new: str) -> str:
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    save(path, text.replace(old, new))
     return text
 
 
@@ -138,7 +152,7 @@ def test_a_saved_edit_is_served_and_only_that_article_is_rebuilt(served: tuple[S
         assert "An edited version" in server.text("/posts/a.wechat.html")
         assert server.versions("posts/b") == beta
     finally:
-        source.write_text(original, encoding="utf-8")
+        save(source, original)
         server.wait(lambda: "The first version" in server.text("/posts/a.html"))
 
 
@@ -157,7 +171,7 @@ def test_the_pane_a_page_shows_is_built_first(served: tuple[Serving, Path]) -> N
         building = list(itertools.islice(stream, 2))
     finally:
         connection.close()
-        source.write_text(original, encoding="utf-8")
+        save(source, original)
         server.wait(lambda: "The first version" in server.text("/posts/a.html"))
     assert building == [["wechat"], ["html"]]
 
@@ -183,13 +197,13 @@ def test_a_changed_image_rebuilds_the_articles_that_use_it(served: tuple[Serving
     server, site = served
     image = site / "posts" / "img" / "dot.png"
     before, beta = server.versions("posts/a"), server.versions("posts/b")
-    image.write_bytes(png((0, 0, 255)))
+    save(image, png((0, 0, 255)))
     try:
         server.wait(lambda: server.versions("posts/a")["html"] > before["html"])
         assert server.get("/posts/img/dot.png") == (200, png((0, 0, 255)))
         assert server.versions("posts/b") == beta
     finally:
-        image.write_bytes(png((255, 0, 0)))
+        save(image, png((255, 0, 0)))
         server.wait(lambda: server.get("/posts/img/dot.png")[1] == png((255, 0, 0)))
 
 
@@ -197,7 +211,7 @@ def test_a_broken_article_shows_its_error_and_the_server_goes_on(served: tuple[S
     server, site = served
     source = site / "posts" / "b.md"
     original = source.read_text(encoding="utf-8")
-    source.write_text("---\ntitle: [unclosed\n---\n\nBroken beta.\n", encoding="utf-8")
+    save(source, "---\ntitle: [unclosed\n---\n\nBroken beta.\n")
     try:
         state = server.wait(lambda: (s := server.state("posts/b"))["status"] == "failed" and not s["building"] and s)
         errors = [d for d in state["diagnostics"] if d["severity"] == "error"]
@@ -207,14 +221,14 @@ def test_a_broken_article_shows_its_error_and_the_server_goes_on(served: tuple[S
         assert "The first version" in server.text("/posts/a.html")
         assert "failed" in server.text("/")
     finally:
-        source.write_text(original, encoding="utf-8")
+        save(source, original)
     server.wait(lambda: server.state("posts/b")["status"] == "ok")
 
 
 def test_articles_added_and_removed_follow_the_folder(served: tuple[Serving, Path]) -> None:
     server, site = served
     new = site / "posts" / "c.md"
-    new.write_text("---\ntitle: Gamma\n---\n\nA new article.\n", encoding="utf-8")
+    save(new, "---\ntitle: Gamma\n---\n\nA new article.\n")
     try:
         server.wait(lambda: "A new article." in server.text("/posts/c.html"))
         assert "Gamma" in server.text("/")
@@ -229,15 +243,15 @@ def test_editing_publish_toml_rebuilds_every_article(served: tuple[Serving, Path
     config = site / "publish.toml"
     original = config.read_text(encoding="utf-8")
     before = {key: server.versions(key)["html"] for key in ("posts/a", "posts/b")}
-    config.write_text(original + "toc = true\n", encoding="utf-8")
+    save(config, original + "toc = true\n")
     try:
         for key, version in before.items():
             server.wait(lambda key=key, version=version: server.versions(key)["html"] > version)
-        config.write_text(original + "no_such_key = 1\n", encoding="utf-8")
+        save(config, original + "no_such_key = 1\n")
         server.wait(lambda: "no_such_key" in server.text("/"))  # shown, and the outputs stay
         assert "The first version" in server.text("/posts/a.html")
     finally:
-        config.write_text(original, encoding="utf-8")
+        save(config, original)
     server.wait(lambda: "no_such_key" not in server.text("/"))
 
 
