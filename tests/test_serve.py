@@ -163,7 +163,10 @@ def test_the_pane_a_page_shows_is_built_first(served: tuple[Serving, Path]) -> N
     response = connection.getresponse()
     assert response.status == 200 and response.getheader("Content-Type", "").startswith("text/event-stream")
     first = _event(response)
-    assert first["key"] == "posts/a" and not first["building"]
+    assert first is not None and first["key"] == "posts/a"
+    while first is not None and first["building"]:  # a build asked before this test: let it end
+        first = _event(response)
+    assert first is not None and not first["building"]
     source = site / "posts" / "a.md"
     original = edit(source, "The first version", "A version seen first in WeChat")
     try:
