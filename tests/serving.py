@@ -91,6 +91,12 @@ class Serving:
         return self.wait(lambda: (s := self.state(key)) and set(formats) <= set(self.versions(key))
                          and not s["building"] and s, 60)
 
+    def settled(self, key: str, probe: Callable[[], object]) -> None:
+        """Wait until `probe` holds and article `key` is no longer building: the build whose output
+        `probe` saw has ended. An output file is written before its build is recorded, so the new
+        text alone does not mean the server is quiet, and the next test would see that build."""
+        self.wait(lambda: probe() and not self.state(key)["building"])
+
     def stop(self, signum: int = signal.SIGINT, timeout: float = 30) -> int:
         if self.process.poll() is None:
             self.process.send_signal(signum)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import itertools
 import json
+import os
 import signal
 import struct
 import time
@@ -118,9 +119,22 @@ def test_refuses_requests_for_other_hosts(served: tuple[Serving, Path], host: st
         assert status == expected, (host, path)
 
 
+def save(path: Path, data: str | bytes) -> None:
+    """Save in one step, as an editor's safe write does (a new file renamed over the old one).
+
+    A save in two steps (truncate, then write) can reach the watcher as two changes when the
+    machine is loaded, and each is rightly rebuilt: the second build would still be running when
+    the next test starts, and its "building" news would be taken for that test's own. One step
+    gives one change, so each test starts on a quiet server.
+    """
+    part = path.with_name(f".{path.name}.part")
+    part.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    os.replace(part, path)
+
+
 def edit(path: Path, old: str, new: str) -> str:
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    save(path, text.replace(old, new))
     return text
 
 
@@ -138,8 +152,8 @@ def test_a_saved_edit_is_served_and_only_that_article_is_rebuilt(served: tuple[S
         assert "An edited version" in server.text("/posts/a.wechat.html")
         assert server.versions("posts/b") == beta
     finally:
-        source.write_text(original, encoding="utf-8")
-        server.wait(lambda: "The first version" in server.text("/posts/a.html"))
+        save(source, original)
+        server.settled("posts/a", lambda: "The first version" in server.text("/posts/a.html"))
 
 
 def test_the_pane_a_page_shows_is_built_first(served: tuple[Serving, Path]) -> None:
@@ -157,8 +171,8 @@ def test_the_pane_a_page_shows_is_built_first(served: tuple[Serving, Path]) -> N
         building = list(itertools.islice(stream, 2))
     finally:
         connection.close()
-        source.write_text(original, encoding="utf-8")
-        server.wait(lambda: "The first version" in server.text("/posts/a.html"))
+        save(source, original)
+        server.settled("posts/a", lambda: "The first version" in server.text("/posts/a.html"))
     assert building == [["wechat"], ["html"]]
 
 
@@ -183,21 +197,23 @@ def test_a_changed_image_rebuilds_the_articles_that_use_it(served: tuple[Serving
     server, site = served
     image = site / "posts" / "img" / "dot.png"
     before, beta = server.versions("posts/a"), server.versions("posts/b")
-    image.write_bytes(png((0, 0, 255)))
+    save(image, png((0, 0, 255)))
     try:
         server.wait(lambda: server.versions("posts/a")["html"] > before["html"])
         assert server.get("/posts/img/dot.png") == (200, png((0, 0, 255)))
         assert server.versions("posts/b") == beta
     finally:
-        image.write_bytes(png((255, 0, 0)))
+        blue = server.versions("posts/a")["html"]
+        save(image, png((255, 0, 0)))
         server.wait(lambda: server.get("/posts/img/dot.png")[1] == png((255, 0, 0)))
+        server.settled("posts/a", lambda: server.versions("posts/a")["html"] > blue)
 
 
 def test_a_broken_article_shows_its_error_and_the_server_goes_on(served: tuple[Serving, Path]) -> None:
     server, site = served
     source = site / "posts" / "b.md"
     original = source.read_text(encoding="utf-8")
-    source.write_text("---\ntitle: [unclosed\n---\n\nBroken beta.\n", encoding="utf-8")
+    save(source, "---\ntitle: [unclosed\n---\n\nBroken beta.\n")
     try:
         state = server.wait(lambda: (s := server.state("posts/b"))["status"] == "failed" and not s["building"] and s)
         errors = [d for d in state["diagnostics"] if d["severity"] == "error"]
@@ -207,14 +223,14 @@ def test_a_broken_article_shows_its_error_and_the_server_goes_on(served: tuple[S
         assert "The first version" in server.text("/posts/a.html")
         assert "failed" in server.text("/")
     finally:
-        source.write_text(original, encoding="utf-8")
+        save(source, original)
     server.wait(lambda: server.state("posts/b")["status"] == "ok")
 
 
 def test_articles_added_and_removed_follow_the_folder(served: tuple[Serving, Path]) -> None:
     server, site = served
     new = site / "posts" / "c.md"
-    new.write_text("---\ntitle: Gamma\n---\n\nA new article.\n", encoding="utf-8")
+    save(new, "---\ntitle: Gamma\n---\n\nA new article.\n")
     try:
         server.wait(lambda: "A new article." in server.text("/posts/c.html"))
         assert "Gamma" in server.text("/")
@@ -229,15 +245,15 @@ def test_editing_publish_toml_rebuilds_every_article(served: tuple[Serving, Path
     config = site / "publish.toml"
     original = config.read_text(encoding="utf-8")
     before = {key: server.versions(key)["html"] for key in ("posts/a", "posts/b")}
-    config.write_text(original + "toc = true\n", encoding="utf-8")
+    save(config, original + "toc = true\n")
     try:
         for key, version in before.items():
             server.wait(lambda key=key, version=version: server.versions(key)["html"] > version)
-        config.write_text(original + "no_such_key = 1\n", encoding="utf-8")
+        save(config, original + "no_such_key = 1\n")
         server.wait(lambda: "no_such_key" in server.text("/"))  # shown, and the outputs stay
         assert "The first version" in server.text("/posts/a.html")
     finally:
-        config.write_text(original, encoding="utf-8")
+        save(config, original)
     server.wait(lambda: "no_such_key" not in server.text("/"))
 
 
@@ -347,6 +363,64 @@ def test_a_style_edit_rebuilds_every_article_and_other_files_nothing(tmp_path: P
     assert preview.builder.idle()
     preview._changed({styles_root() / "default" / "screen.css"})
     assert list(preview.builder._pending) == ["posts/a", "posts/b"] == loaded.keys
+
+
+def test_a_build_ending_after_its_article_was_removed_leaves_it_removed(tmp_path: Path) -> None:
+    """The watcher's batch removing posts/b lands while b builds (the builder took its target
+    first): the build's result must not bring back b's page, its index entry or its outputs."""
+    import threading
+
+    from publish.serve import app, project
+    from publish.serve.builder import Builder
+    from publish.serve.site import Site
+
+    site = make_site(tmp_path)
+    options = project.Options(sources=(site,), formats=("html",), config_path=None)
+    loaded = project.load(options)
+    views = Site(app._waiting(loaded))
+    notified: list[str] = []
+    builder = Builder(loaded, tmp_path / "out", views, lambda key: set(), lambda v: notified.append(v.key),
+                      lambda line, err: None)
+    views.keep(v for v in app._waiting(loaded) if v.key != "posts/b")
+    builder._build("posts/b", threading.Event())
+    assert [v.key for v in views.views()] == ["posts/a"]
+    assert views.route("/posts/b.html") is None and notified == []
+    builder._build("posts/a", threading.Event())
+    assert views.route("/posts/a.html") is not None and notified == ["posts/a", "posts/a"]
+
+
+def test_a_build_ending_as_a_page_subscribes_is_not_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page asks for its events while a build runs, and the build ends just before the page's
+    subscription is in: its stream must still end on the finished state, not "building" for good."""
+    import dataclasses
+    import threading
+
+    from publish.serve.handler import Server
+    from publish.serve.site import ArticleView, Site
+
+    building = ArticleView("a", tmp_path / "a.md", "a.md", building=("html",))
+    site, hub = Site([building]), events.Hub()
+    subscribe = hub.subscribe
+
+    def the_build_ends_first(key: str | None, pane: str | None) -> events.Subscription:
+        done = dataclasses.replace(building, building=(), status="ok")
+        site.put(done)
+        hub.publish("a", "article", {"key": "a", "building": []})
+        return subscribe(key, pane)
+
+    monkeypatch.setattr(hub, "subscribe", the_build_ends_first)
+    server = Server(("127.0.0.1", 0), site, hub, ("html",))
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+    try:
+        connection.request("GET", "/_publish/events?article=a&pane=html")
+        first = _event(connection.getresponse())
+    finally:
+        connection.close()
+        hub.close()
+        server.shutdown()
+        server.server_close()
+    assert first is not None and first["building"] == [] and first["status"] == "ok"
 
 
 def test_usage_errors_are_one_line() -> None:

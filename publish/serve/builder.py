@@ -42,12 +42,16 @@ Echo = Callable[[str, bool], None]
 """A line for the terminal; True for stderr (errors)."""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Built:
-    """What the last build of one article depended on, to tell later whether it is out of date."""
+    """What the last build of one article depended on, to tell later whether it is out of date.
+
+    Replaced whole after each build: the watcher's thread reads it (`out_of_date`, `folders`)
+    while the builder's writes the next one, and must never see half of each.
+    """
 
     digest: str = ""
-    references: list[Reference] = field(default_factory=list)
+    references: tuple[Reference, ...] = ()
     fingerprint: dict[str, str | None] = field(default_factory=dict)
 
 
@@ -146,8 +150,8 @@ class Builder:
         result = self._run(project, target, formats, configure)
         seconds = time.perf_counter() - start
         view = self._record(project, target, result, loaded[0] if loaded else None, fresh)
-        self.site.put(view)
-        self.notify(view)
+        if self.site.put(view):
+            self.notify(view)
         self._report(target, formats, result, seconds)
         return result
 
@@ -177,13 +181,11 @@ class Builder:
         key = key_of(target)
         old = self.site.view(key) or ArticleView(key, target.path, target.relative.as_posix())
         diagnostics = list(result.diagnostics)
-        built = self._built.setdefault(key, _Built())
-        if fresh:
-            built.references = []
-        built.digest = result.source_digest
-        built.references = list(dict.fromkeys([*built.references, *result.references]))
+        kept = () if fresh else self._built.get(key, _Built()).references
+        references = tuple(dict.fromkeys([*kept, *result.references]))
         resolver = Resolver.for_config(target.root, project.layers.config())
-        built.fingerprint = fingerprint(resolver, built.references)
+        built = _Built(result.source_digest, references, fingerprint(resolver, list(references)))
+        self._built[key] = built
         title, date, draft = old.title, old.date, old.draft
         if metadata is not None:
             title, draft = metadata.title, metadata.draft
@@ -232,7 +234,7 @@ class Builder:
                     keys.append(key)
             elif built is not None and built.references:
                 resolver = Resolver.for_config(target.root, project.layers.config())
-                if fingerprint(resolver, built.references) != built.fingerprint:
+                if fingerprint(resolver, list(built.references)) != built.fingerprint:
                     keys.append(key)
         return keys
 

@@ -162,21 +162,24 @@ class Handler(BaseHTTPRequestHandler):
 
     def _events(self, query: dict[str, list[str]]) -> None:
         """An event stream until the page goes away or the server stops; an article page gets its
-        current state at once (a build may have finished since the page was sent)."""
+        current state at once (a build may have finished since the page was sent).
+
+        The subscription comes before that state is read: news of a build that ends in between is
+        then queued, not lost between the two (a page left showing "building" for good)."""
         key = query["article"][0] if query.get("article") else None
         pane = query["pane"][0] if query.get("pane") else None
-        view = self.server.site.view(key) if key is not None else None
-        if key is not None and view is None:
+        if key is not None and self.server.site.view(key) is None:
             self._not_found(False)
             return
-        self.close_connection = True
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("Connection", "close")
-        self.end_headers()
         subscription = self.server.hub.subscribe(key, pane)
         try:
+            view = self.server.site.view(key) if key is not None else None
+            self.close_connection = True
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Connection", "close")
+            self.end_headers()
             if view is not None:
                 state = pages.state(view, self.server.site.problem)
                 self.wfile.write(events.frame("article", json.dumps(state, ensure_ascii=False)))

@@ -101,10 +101,16 @@ class Site:
         with self._lock:
             return self._routes.get(url)
 
-    def put(self, view: ArticleView) -> None:
+    def put(self, view: ArticleView) -> bool:
+        """Replace an article's view after its build; False, and nothing changes, when the article
+        left the run meanwhile (its file removed while it was building): a late build must not
+        bring back its page and outputs."""
         with self._lock:
+            if view.key not in self._views:
+                return False
             self._views[view.key] = view
             self._reindex()
+            return True
 
     def change(self, key: str, **changes: object) -> ArticleView | None:
         """Replace fields of one view (`building=…`), atomically with respect to readers."""
