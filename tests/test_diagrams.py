@@ -11,6 +11,7 @@ import base64
 import io
 import re
 import sys
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -337,6 +338,36 @@ def test_a_diagram_that_takes_too_long_stays_code(tmp_path: Path, monkeypatch: p
     [warning] = warnings(result)
     assert warning["line"] == "5" and "took more than 0.3 s" in warning["what"]
     assert "Text after." in (tmp_path / "out" / "slow.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("timeout", [0.3, 1.5, 3.0])  # killed before, while and after Chromium starts
+def test_a_diagram_that_takes_too_long_leaves_no_browser_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 timeout: float) -> None:
+    """Puppeteer starts Chromium in a process group of its own: killing the script alone left
+    the browser running after every timeout, in CI and on writers' machines."""
+    monkeypatch.setenv(generated.ENV, str(tmp_path / "cold"))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # puppeteer's browser profile goes here
+    monkeypatch.setattr(diagrams, "TIMEOUT", timeout)
+    source = tmp_path / "slow.md"
+    source.write_text("---\ntitle: Slow\n---\n\n```mermaid\nflowchart LR\n  A --> B\n```\n\n```mermaid\n"
+                      "sequenceDiagram\n  A->>B: hi\n```\n", encoding="utf-8")
+    assert publish(source, "--to", "html", "--out", tmp_path / "out").exit_code == 0
+
+    def browsers() -> list[int]:
+        found = []
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and str(tmp_path).encode() in (proc / "cmdline").read_bytes():
+                    found.append(int(proc.name))
+            except OSError:
+                pass  # ended while we looked
+        return found
+
+    deadline = time.monotonic() + 10
+    while browsers() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert browsers() == []
 
 
 def test_a_missing_renderer_is_one_warning_naming_what_to_install(tmp_path: Path,

@@ -4,7 +4,9 @@
 //   node mermaid.mjs <mermaid-cli package folder>  < {"browser": {...}, "config": {...},
 //                                                      "diagrams": [{"code": "...", "id": "..."}]}
 //
-// Writes one JSON line per diagram, in order, as soon as it is drawn: {"svg": "..."} or
+// Writes {"browser": <pid>} first: puppeteer starts Chromium in a process group of its own, so a
+// caller that kills this script on a timeout must kill that group too, or the browser outlives it.
+// Then one JSON line per diagram, in order, as soon as it is drawn: {"svg": "..."} or
 // {"error": "..."}, so that the caller keeps what was drawn before a diagram that hangs.
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -19,6 +21,7 @@ let input = "";
 for await (const chunk of process.stdin) input += chunk;
 const job = JSON.parse(input);
 const browser = await puppeteer.launch(job.browser);
+process.stdout.write(JSON.stringify({ browser: browser.process()?.pid ?? null }) + "\n");
 try {
   for (const diagram of job.diagrams) {
     let line;

@@ -121,6 +121,7 @@ class Renderer:
                "config": MERMAID_CONFIG, "diagrams": [{"code": code, "id": name} for code, name in diagrams]}
         env = {**_base_env(), "PUPPETEER_SKIP_DOWNLOAD": "1", "PUPPETEER_EXECUTABLE_PATH": str(self.browser)}
         drawn: list[Drawing] = []
+        browser: int | None = None
         with tempfile.TemporaryDirectory(prefix="publish-diagram-") as tmp, \
                 open(Path(tmp) / "stderr", "w+b") as stderr, \
                 subprocess.Popen([str(self.program), str(SCRIPT), str(self.package)], stdin=subprocess.PIPE,
@@ -136,12 +137,23 @@ class Renderer:
                         stderr.seek(0)
                         reason = Failed(_first_error(stderr.read().decode("utf-8", "replace")), transient=True)
                         return drawn + [reason] * (len(diagrams) - len(drawn))
-                    drawn.append(_drawing(json.loads(line)))
+                    answer = json.loads(line)
+                    if "browser" in answer:
+                        browser = answer["browser"]
+                        continue
+                    drawn.append(_drawing(answer))
+                _wait_quietly(process, _CLOSE_GRACE)  # all drawn: the script is closing the browser
             except queue.Empty:
                 drawn.append(Failed(f"the renderer took more than {timeout:g} s", transient=True))
             finally:
                 if process.poll() is None:
+                    # Chromium leads a process group of its own (puppeteer's `detached`), which
+                    # puppeteer closes when the script is terminated, not when it is killed.
+                    os.killpg(process.pid, signal.SIGTERM)
+                    _wait_quietly(process, _CLOSE_GRACE / 4)
+                if process.poll() is None:
                     os.killpg(process.pid, signal.SIGKILL)
+                    _kill_group(browser)
         return drawn
 
 
@@ -160,6 +172,25 @@ def _read_lines(process: subprocess.Popen[bytes], job: bytes, into: queue.Queue[
     for line in process.stdout:
         into.put(line)
     into.put(b"")
+
+
+#: Seconds the script gets to close its browser once every diagram is drawn.
+_CLOSE_GRACE = 10.0
+
+
+def _wait_quietly(process: subprocess.Popen[bytes], seconds: float) -> None:
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        pass  # killed, with the browser, by the caller
+
+
+def _kill_group(leader: int | None) -> None:
+    if leader:
+        try:
+            os.killpg(leader, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass  # already gone with the script
 
 
 def _drawing(answer: dict[str, str]) -> Drawing:
