@@ -12,6 +12,7 @@ import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -387,6 +388,40 @@ def test_a_build_ending_after_its_article_was_removed_leaves_it_removed(tmp_path
     assert views.route("/posts/b.html") is None and notified == []
     builder._build("posts/a", threading.Event())
     assert views.route("/posts/a.html") is not None and notified == ["posts/a", "posts/a"]
+
+
+def test_a_save_between_a_builds_rounds_builds_the_article_again(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pane a page shows is built in a round of its own, then the rest: a save landing
+    between the rounds left the first round's formats with the older text, and the watcher,
+    comparing with the second round's digest, saw nothing to rebuild."""
+    import threading
+
+    from publish.serve import app, project
+    from publish.serve.builder import Builder
+    from publish.serve.site import Site
+
+    site = make_site(tmp_path)
+    source = site / "posts" / "a.md"
+    options = project.Options(sources=(site,), formats=("html", "wechat"), config_path=None)
+    loaded = project.load(options)
+    views = Site(app._waiting(loaded))
+    builder = Builder(loaded, tmp_path / "out", views, lambda key: {"html"} if key == "posts/a" else set(),
+                      lambda v: None, lambda line, err: None)
+    rounds: list[tuple[str, ...]] = []
+    run = Builder._run
+
+    def saving_after_the_first_round(self: Builder, *args: Any) -> Any:
+        result = run(self, *args)
+        rounds.append(tuple(args[2]))
+        if len(rounds) == 1:
+            save(source, source.read_text(encoding="utf-8").replace("The first version", "Saved meanwhile"))
+        return result
+
+    monkeypatch.setattr(Builder, "_run", saving_after_the_first_round)
+    builder._build("posts/a", threading.Event())
+    assert rounds == [("html",), ("wechat",)]
+    assert not builder.idle()  # asked again: html was built from the text before the save
 
 
 def test_a_build_ending_as_a_page_subscribes_is_not_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -181,8 +181,13 @@ class Builder:
         key = key_of(target)
         old = self.site.view(key) or ArticleView(key, target.path, target.relative.as_posix())
         diagnostics = list(result.diagnostics)
-        kept = () if fresh else self._built.get(key, _Built()).references
+        before = self._built.get(key, _Built())
+        kept = () if fresh else before.references
         references = tuple(dict.fromkeys([*kept, *result.references]))
+        if not fresh and result.source_digest and before.digest != result.source_digest:
+            # Saved again between this build's rounds: the first round's formats hold the older
+            # text, and the watcher, comparing with this round's digest, would see nothing to do.
+            self.request([key])
         resolver = Resolver.for_config(target.root, project.layers.config())
         built = _Built(result.source_digest, references, fingerprint(resolver, list(references)))
         self._built[key] = built
