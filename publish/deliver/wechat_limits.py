@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import lxml.html
-
 from publish.model import Diagnostic, Source
+from publish.verify.readers import html_text
 
 #: The documented limits of `draft/add` (developers.weixin.qq.com/doc/service/api/draftbox/
 #: draftmanage/api_draft_add.md): title ≤ 32 characters, author ≤ 16, digest ≤ 128; content
@@ -23,14 +22,6 @@ MAX_CONTENT_BYTES = 1024 * 1024
 MAX_SOURCE_URL_BYTES = 1024
 
 
-def visible_text(content: str) -> str:
-    """The characters a reader sees in the snippet: text without tags, styles or spacing."""
-    if not content.strip():
-        return ""
-    text = lxml.html.fragment_fromstring(content, create_parent="div").text_content()
-    return "".join(text.split())
-
-
 def check_limits(source: Source, fields: Mapping[str, Any], content: str) -> list[Diagnostic]:
     """One error per field over WeChat's documented limit, with its count."""
     found = []
@@ -42,7 +33,7 @@ def check_limits(source: Source, fields: Mapping[str, Any], content: str) -> lis
                                     f"WeChat: the {name} is {len(value)} characters; a draft's {name} may have at most {limit}",
                                     f"shorten `{key}` in the front matter", kind="wechat-limit", subject=name))
     size = len(content.encode("utf-8"))
-    words = len(visible_text(content))
+    words = len("".join(html_text(content).split()))  # what a reader sees, without spacing
     if words >= MAX_CONTENT_CHARS:
         found.append(Diagnostic(source.path, 1, "error",
                                 f"WeChat: the article is {words:,} characters long; a draft takes fewer than "
